@@ -1,0 +1,28 @@
+/* Whole-file reads and atomic writes. */
+#ifndef MISI_FS_H
+#define MISI_FS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "misi/error.h"
+
+/* Largest input structure file we read (bigger ones get MISI_E_LIMIT). */
+#define MISI_MAX_INPUT_BYTES ((size_t)512 << 20)
+
+/* Read a whole file into a NUL-terminated buffer the caller frees. Files over
+ * max_bytes (0 = MISI_MAX_INPUT_BYTES) are refused with MISI_E_LIMIT. */
+int misi_read_file(const char *path, size_t max_bytes, char **out, size_t *len, misi_error *err);
+
+/* Write len bytes to path atomically: a temporary file in the same folder,
+ * fsync-free rename over the target. On any failure the temporary is removed
+ * and the target is untouched. */
+int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_error *err);
+
+bool misi_is_dir(const char *path);
+bool misi_is_file(const char *path);
+
+/* Base name without folders ("a/b/1abc" -> "1abc"); points into path. */
+const char *misi_basename(const char *path);
+
+#endif

@@ -1,0 +1,19 @@
+/* The subcommand table and the exit codes: the only place exit status is decided. */
+#ifndef MISI_CLI_H
+#define MISI_CLI_H
+
+enum {
+    MISI_EXIT_OK = 0,
+    MISI_EXIT_FAIL = 1,  /* input could not be processed (every complex failed, bad file) */
+    MISI_EXIT_USAGE = 2, /* bad command line */
+};
+
+typedef struct misi_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv); /* argv[0] is the command name */
+} misi_command;
+
+int cmd_hbonds(int argc, char **argv);
+
+#endif

@@ -1,0 +1,41 @@
+/* misi: one executable, one subcommand per file in src/cli. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "misi_config.h"
+
+static const misi_command COMMANDS[] = {
+    {"hbonds", "find pocket-ligand hydrogen bonds", cmd_hbonds},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: misi <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
+        fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\n'misi <command> --help' describes a command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return MISI_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("misi %s\n", MISI_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++) {
+        if (!strcmp(argv[1], COMMANDS[i].name))
+            return COMMANDS[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "misi: unknown command '%s'\n", argv[1]);
+    usage(stderr);
+    return MISI_EXIT_USAGE;
+}

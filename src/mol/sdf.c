@@ -1,0 +1,6 @@
+/* SDF reader (placeholder until the reader lands). */
+#include "misi/mol.h"
+int misi_parse_sdf(const char *text, size_t len, const char *path, misi_mol *mol, misi_error *err)
+{ (void)text; (void)len; (void)mol; return misi_error_at(err, MISI_E_INVALID, path, 0, "SDF reader not built"); }
+int misi_read_sdf(const char *path, misi_mol *mol, misi_error *err)
+{ return misi_parse_sdf("", 0, path, mol, err); }
