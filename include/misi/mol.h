@@ -187,5 +187,9 @@ typedef struct misi_source_list {
 int misi_sources_add_path(misi_source_list *list, const char *path, misi_error *err);
 int misi_sources_add_pair(misi_source_list *list, const char *pocket, const char *ligand, misi_error *err);
 void misi_sources_finish(misi_source_list *list);
+/* Load one source: misi_complex_load_dir for a folder, else
+ * misi_complex_load_pair. The complex is left finished (only its id set) on
+ * error. */
+int misi_source_load(const misi_source *src, const misi_load_config *cfg, misi_complex *cx, misi_error *err);
 
 #endif

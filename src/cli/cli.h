@@ -15,5 +15,6 @@ typedef struct misi_command {
 } misi_command;
 
 int cmd_hbonds(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
 
 static const misi_command COMMANDS[] = {
     {"hbonds", "find pocket-ligand hydrogen bonds", cmd_hbonds},
+    {"check", "load and validate complexes", cmd_check},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,242 @@
+/* The renderer: "render these views of this scene into these images".
+ *
+ * Three objects, each with one job:
+ *   misi_scene     what is shown (atoms, bonds, colours, radii, labels, the
+ *                  framing centre and radius). Plain CPU data, no GL; built
+ *                  from a complex, safe to inspect from tests and tasks.
+ *   misi_view      one camera pose: s = R (p - c) + T, from the command language.
+ *   misi_renderer  an EGL/OpenGL ES context and its framebuffers. Renders
+ *                  many views of one scene in batches (tiles of one large
+ *                  framebuffer) and hands back 8-bit RGB images, top row first.
+ *
+ * Camera model (docs/rendering.md): screen +x right, +y up, +z toward the
+ * viewer. Orthographic: a point p lands at pixel
+ *     centre + px_per_A * m * (s.x, -s.y),  m = D / (D - T.z)
+ * (pixel rows counted downward). Perspective: eye at (0, 0, D), image plane
+ * z = 0, pixel = centre + px_per_A * D / (D - s.z) * (s.x, -s.y).
+ *
+ * Threads: a renderer is bound to the thread that created it. Scenes are
+ * immutable after creation and may be shared. */
+#ifndef MISI_RENDER_H
+#define MISI_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "misi/error.h"
+#include "misi/mol.h"
+
+/* ---- scenes ---- */
+
+typedef enum misi_style {
+    MISI_STYLE_DEFAULT = 0, /* ball-and-stick */
+    MISI_STYLE_BALL_AND_STICK,
+    MISI_STYLE_STICK,
+    MISI_STYLE_SPACEFILL,
+} misi_style;
+
+/* Parse "ball-and-stick" | "stick" | "spacefill"; returns MISI_E_USAGE otherwise. */
+int misi_style_from_name(const char *name, misi_style *out);
+const char *misi_style_name(misi_style style);
+
+/* The framing of a complex: every view of it uses one centre and one scale. */
+typedef struct misi_frame {
+    float centre[3]; /* centroid of the shown atoms, untransformed (Å) */
+    float radius;    /* bounding sphere about centre incl. atom radii + margin (Å) */
+} misi_frame;
+
+/* misi_scene_desc.hide */
+enum {
+    MISI_HIDE_POCKET = 1u << 0,
+    MISI_HIDE_LIGAND = 1u << 1,
+};
+
+/* misi_scene_desc.label_set */
+typedef enum misi_label_set {
+    MISI_LABEL_SET_DEFAULT = 0, /* pocket residues ("ARG 45") + ligand atom names */
+    MISI_LABEL_SET_RESIDUE_ATOMS, /* also every shown pocket atom's name (T4) */
+    MISI_LABEL_SET_NONE,
+} misi_label_set;
+
+/* How to build a scene; zero means default everywhere. */
+typedef struct misi_scene_desc {
+    misi_style style;
+    unsigned hide;             /* MISI_HIDE_* */
+    const bool *pocket_mask;   /* optional, one per pocket atom: shown or not */
+    misi_label_set label_set;
+    float margin;              /* Å added to the framing radius; 0 = 2 Å */
+    const misi_frame *frame;   /* optional: reuse another scene's framing */
+} misi_scene_desc;
+
+/* One drawn atom. */
+typedef struct misi_scene_atom {
+    float pos[3];
+    float radius;     /* sphere radius in Å for the scene's style */
+    uint8_t rgb[3];
+    uint8_t element;
+    uint8_t ligand;   /* 1 for ligand atoms */
+} misi_scene_atom;
+
+/* One drawn bond between two drawn atoms (indices into atoms). */
+typedef struct misi_scene_bond {
+    uint32_t a, b;
+} misi_scene_bond;
+
+/* One label anchored at an atom or a residue's centroid. */
+typedef struct misi_scene_label {
+    float pos[3];
+    char text[24];
+} misi_scene_label;
+
+typedef struct misi_scene {
+    misi_scene_atom *atoms;
+    uint32_t natoms;
+    misi_scene_bond *bonds;
+    uint32_t nbonds;
+    misi_scene_label *labels;
+    uint32_t nlabels;
+    float bond_radius;    /* cylinder radius in Å; 0 in spacefill (no bonds drawn) */
+    misi_style style;
+    misi_frame frame;
+} misi_scene;
+
+/* Build the scene of a complex: heavy atoms only, colours per MISI-SPEC §2.
+ * The caller destroys it with misi_scene_destroy. Fails with MISI_E_INVALID
+ * when nothing would be shown. */
+int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_scene **out,
+                      misi_error *err);
+/* An empty scene to fill by hand (tests, custom figures): atoms/bonds/labels
+ * arrays of the given lengths, zeroed. Call misi_scene_update_frame after. */
+int misi_scene_alloc(uint32_t natoms, uint32_t nbonds, uint32_t nlabels, misi_scene **out,
+                     misi_error *err);
+/* Recompute frame from the atoms (centroid; radius = max distance + atom
+ * radius + margin, margin 0 = 2 Å). */
+void misi_scene_update_frame(misi_scene *scene, float margin);
+void misi_scene_destroy(misi_scene *scene);
+
+/* Colour of an element (Jmol-like table, spec colours for O N S P). */
+void misi_element_rgb(uint8_t z, uint8_t rgb[3]);
+/* The alternating pocket carbon colours, residue by residue. */
+extern const uint8_t MISI_POCKET_CARBON_RGB[2][3];
+extern const uint8_t MISI_LIGAND_CARBON_RGB[3];
+
+/* ---- views and cameras ---- */
+
+/* One camera pose: s = R (p - c) + T. rot is row-major. */
+typedef struct misi_view {
+    float rot[9];
+    float trans[3];
+} misi_view;
+
+/* The identity pose (the "front" view). */
+misi_view misi_view_identity(void);
+/* The six canonical views: "front", "back", "left", "right", "top", "bottom"
+ * (MISI-SPEC §2). Returns MISI_E_USAGE for another name. */
+int misi_view_canonical(const char *name, misi_view *out);
+/* roll about screen axis (0 x, 1 y, 2 z) by degrees, right-hand rule:
+ * R = Q R, T = Q T is NOT applied (rolls turn about the centre only). */
+void misi_view_roll(misi_view *v, int axis, float degrees);
+/* move along a screen axis: T += d e_axis. */
+void misi_view_move(misi_view *v, int axis, float angstrom);
+
+typedef enum misi_projection {
+    MISI_PROJECTION_DEFAULT = 0, /* orthographic */
+    MISI_PROJECTION_ORTHO,
+    MISI_PROJECTION_PERSPECTIVE,
+} misi_projection;
+
+/* misi_render_params.labels */
+typedef enum misi_labels {
+    MISI_LABELS_DEFAULT = 0, /* on */
+    MISI_LABELS_ON,
+    MISI_LABELS_OFF,
+} misi_labels;
+
+/* How to render; zero means default. */
+typedef struct misi_render_params {
+    int width, height;         /* pixels; 0 = 512 */
+    misi_projection projection;
+    float eye_distance;        /* D in Å; 0 = 100 */
+    float px_per_A;            /* 0 = frame the scene: radius fits the smaller side */
+    int aa;                    /* supersampling factor k (render k× then box filter); 0 = 2, 1 = off */
+    int msaa;                  /* extra MSAA samples per supersample; 0/1 = off */
+    misi_labels labels;
+    float label_px;            /* label font size in output pixels; 0 = 13 */
+    int batch_max;             /* most tiles per batch; 0 = as many as limits and budget allow */
+    size_t memory_budget;      /* bytes for batch framebuffers + readback; 0 = 256 MiB */
+} misi_render_params;
+
+/* Fill the zero fields of p with the defaults. */
+void misi_render_params_defaults(misi_render_params *p);
+
+/* Pixels per Å the renderer uses for a scene at these params (after defaults). */
+float misi_render_scale(const misi_scene *scene, const misi_render_params *p);
+
+/* Project a world point for view v: pixel coordinates (x right, y down, pixel
+ * centres at +0.5) and view-space depth s.z; returns false when the point is
+ * behind the eye (perspective). The GPU image agrees with this. */
+bool misi_project(const misi_scene *scene, const misi_render_params *p, const misi_view *v,
+                  const float world[3], float px[2], float *depth);
+
+/* ---- the renderer ---- */
+
+typedef struct misi_renderer misi_renderer;
+
+#define MISI_GFX_MAX_DEVICES 16
+
+typedef struct misi_gfx_device {
+    char name[128];     /* "software (Mesa)" or the DRM node */
+    char extensions[256];
+    bool software;
+} misi_gfx_device;
+
+typedef struct misi_gfx_info {
+    misi_gfx_device devices[MISI_GFX_MAX_DEVICES];
+    int ndevices;
+    int chosen;            /* 1-based index into devices; 0 = surfaceless platform */
+    char platform[32];
+    char egl_version[64], egl_vendor[64];
+    char gl_vendor[128], gl_renderer[128], gl_version[128], glsl_version[128];
+    int max_texture_size, max_renderbuffer_size, max_samples;
+    int max_viewport[2];
+    int max_color_attachments, max_vertex_attribs, max_texture_units;
+    bool sample_shading;   /* OpenGL ES 3.2 / OES_sample_shading */
+} misi_gfx_info;
+
+/* misi_renderer_desc: zero means default. */
+typedef struct misi_renderer_desc {
+    int device; /* 0 = automatic (hardware first, then software, then surfaceless);
+                   k >= 1 = the k-th device `misi info` lists */
+} misi_renderer_desc;
+
+/* Enumerate EGL devices without creating a context. */
+int misi_gfx_enumerate(misi_gfx_info *info, misi_error *err);
+
+/* Create a renderer on the calling thread. MISI_E_GL with a sentence when
+ * there is no EGL, no device or no OpenGL ES 3.0. Destroy with
+ * misi_renderer_destroy (NULL is a no-op). */
+int misi_renderer_create(const misi_renderer_desc *desc, misi_renderer **out, misi_error *err);
+void misi_renderer_destroy(misi_renderer *r);
+const misi_gfx_info *misi_renderer_info(const misi_renderer *r);
+
+/* Receives each finished image: view index, RGB8 rows top first, stride 3*w.
+ * The pixels belong to the renderer and are valid only during the call.
+ * Return 0 to go on, a negative misi_status to stop the render with that code. */
+typedef int (*misi_image_fn)(void *user, size_t view, const uint8_t *rgb, int width, int height);
+
+/* Render n views of scene with params p. Views are drawn in batches of tiles
+ * of one framebuffer; batch k+1 renders while batch k is read back. Images
+ * arrive in view order. Byte-identical to rendering each view alone. */
+int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
+                      const misi_view *views, size_t n, misi_image_fn fn, void *user,
+                      misi_error *err);
+
+/* Render one view into rgb (3 * width * height bytes, caller-owned). */
+int misi_render_view(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
+                     const misi_view *view, uint8_t *rgb, misi_error *err);
+
+/* Tiles per batch the renderer would use for params p (after defaults). */
+int misi_render_batch_size(const misi_renderer *r, const misi_render_params *p);
+
+#endif

@@ -1,0 +1,54 @@
+#version 300 es
+// One instance per bond: the box around the cylinder between the two atom
+// centres (open ends; they lie inside the atoms' spheres), ray-cast in
+// cylinder.frag. Each half is coloured like its atom.
+precision highp float;
+
+layout(location = 0) in vec3 a_corner;   // (-1|1)^3, a triangle strip over the box
+layout(location = 1) in vec3 a_pa;       // world positions of the two atoms
+layout(location = 2) in vec3 a_pb;
+layout(location = 3) in vec4 a_ca;       // their colours
+layout(location = 4) in vec4 a_cb;
+
+uniform mat3 u_rot;
+uniform vec3 u_centre;
+uniform vec3 u_trans;
+uniform vec2 u_tile_size;
+uniform float u_scale;
+uniform int u_persp;
+uniform float u_eye;
+uniform float u_bond_radius;
+
+flat out vec3 v_a;
+flat out vec4 v_axis;   // unit axis, length
+flat out vec3 v_ca;
+flat out vec3 v_cb;
+
+void main()
+{
+    vec3 sa = u_rot * (a_pa - u_centre) + u_trans;
+    vec3 sb = u_rot * (a_pb - u_centre) + u_trans;
+    vec3 u = sb - sa;
+    float len = length(u);
+    vec3 w = len > 0.0 ? u / len : vec3(0.0, 0.0, 1.0);
+    vec3 t = abs(w.x) < 0.9 ? vec3(1.0, 0.0, 0.0) : vec3(0.0, 1.0, 0.0);
+    vec3 e1 = normalize(cross(w, t));
+    vec3 e2 = cross(w, e1);
+    // Inflate by about one render pixel so rasterisation covers every pixel
+    // whose ray meets the cylinder.
+    float r = u_bond_radius + 1.0 / u_scale;
+    vec3 p = 0.5 * (sa + sb) + a_corner.x * (0.5 * len + 1.0 / u_scale) * w
+           + a_corner.y * r * e1 + a_corner.z * r * e2;
+    vec2 q;
+    if (u_persp == 0) {
+        q = p.xy * u_scale;
+    } else {
+        float dz = max(u_eye - p.z, 1e-3);
+        q = p.xy * (u_eye / dz) * u_scale;
+    }
+    gl_Position = vec4(q / (0.5 * u_tile_size), 0.0, 1.0);
+    v_a = sa;
+    v_axis = vec4(w, len);
+    v_ca = a_ca.rgb;
+    v_cb = a_cb.rgb;
+}

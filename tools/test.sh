@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The whole test suite: a normal build and an AddressSanitizer + UBSan build,
+# each configured if missing, built and run with `meson test`. GL tests must
+# not skip here (MISI_REQUIRE_GL=1): CI runs them on Mesa's llvmpipe.
+# The last line is the total: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+export MISI_REQUIRE_GL=1
+export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
+
+passed=0
+failed=0
+skipped=0
+
+count() { # $1 = meson testlog summary text, $2 = label
+  local ok xf fail up to sk
+  ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
+  xf=$(sed -n 's/^Expected Fail: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
+  fail=$(sed -n 's/^Fail: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
+  up=$(sed -n 's/^Unexpected Pass: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
+  to=$(sed -n 's/^Timeout: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
+  sk=$(sed -n 's/^Skipped: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
+  passed=$((passed + ${ok:-0} + ${xf:-0}))
+  failed=$((failed + ${fail:-0} + ${up:-0} + ${to:-0}))
+  skipped=$((skipped + ${sk:-0}))
+  echo "[$2] ok ${ok:-0}, failed $(( ${fail:-0} + ${up:-0} + ${to:-0} )), skipped ${sk:-0}"
+}
+
+suite() { # $1 = build dir, $2 = label, rest = meson setup options
+  local dir=$1 label=$2
+  shift 2
+  if [ ! -f "$dir/build.ninja" ]; then
+    if ! meson setup "$dir" "$@" >"$dir.setup.log" 2>&1; then
+      cat "$dir.setup.log" >&2
+      echo "[$label] meson setup failed"
+      failed=$((failed + 1))
+      return
+    fi
+  fi
+  if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
+    tail -n 60 "$dir.build.log" >&2
+    echo "[$label] build failed"
+    failed=$((failed + 1))
+    return
+  fi
+  local out
+  out=$(meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" 2>&1)
+  printf '%s\n' "$out"
+  count "$out" "$label"
+}
+
+suite build "default"
+suite build-asan "asan+ubsan" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+echo "skipped: $skipped"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
