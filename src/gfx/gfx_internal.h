@@ -43,6 +43,30 @@ typedef struct gfx_embedded_shader {
 extern const gfx_embedded_shader gfx_embedded_shaders[];
 extern const unsigned gfx_embedded_shader_count;
 
+/* The camera of one tile, as the shaders' uniforms take it. */
+typedef struct gfx_view_uniforms {
+    float rot[9]; /* row-major R */
+    float centre[3];
+    float trans[3];
+    float tile_origin[2]; /* render pixels */
+    float tile_size[2];   /* render pixels */
+    float scale;          /* render pixels per Å (× m for orthographic) */
+    int persp;
+    float eye;
+    float zrange[2];
+    float bond_radius;
+    float k; /* render pixels per output pixel */
+} gfx_view_uniforms;
+
+/* ---- label.c: the label pass ---- */
+typedef struct gfx_labels gfx_labels;
+int gfx_labels_create(gfx_labels **out, misi_error *err);
+/* Lay out the scene's labels (font size in output pixels) into instance data. */
+int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, misi_error *err);
+/* Draw into the current tile (blending set by the caller). */
+void gfx_labels_draw(gfx_labels *l, const gfx_view_uniforms *u);
+void gfx_labels_destroy(gfx_labels *l);
+
 /* Turn a pending GL error into MISI_E_GL with `what` in the message. */
 int gfx_check(const char *what, misi_error *err);
 

@@ -1,5 +1,5 @@
 /* Shader sources and programs. Sources are embedded at build time
- * (shaders/*.vert|frag|glsl via tools/embed_shaders.py); when MISI_SHADER_DIR
+ * (the files in shaders/, through tools/embed_shaders.py); when MISI_SHADER_DIR
  * is set, files there replace the embedded copies, for development.
  * A fragment shader that does not start with #version gets common.glsl
  * prepended (the shared camera, ray and shading code). */

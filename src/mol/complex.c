@@ -141,16 +141,18 @@ int misi_complex_load_pair(const char *pocket, const char *ligand, const char *i
         id = idbuf;
     }
     set_id(cx, id);
-    float max_dist = cfg && cfg->max_ligand_distance > 0.0f ? cfg->max_ligand_distance
-                                                              : DEFAULT_MAX_LIGAND_DISTANCE;
+    float max_dist =
+        cfg && cfg->max_ligand_distance > 0.0f ? cfg->max_ligand_distance : DEFAULT_MAX_LIGAND_DISTANCE;
     bool keep_waters = cfg && cfg->keep_waters;
     int rc;
     if (!misi_is_file(pocket)) {
-        rc = misi_error_at(err, MISI_E_IO, pocket, 0, "missing pocket file: expected a PDB file at this path");
+        rc =
+            misi_error_at(err, MISI_E_IO, pocket, 0, "missing pocket file: expected a PDB file at this path");
         goto fail;
     }
     if (!misi_is_file(ligand)) {
-        rc = misi_error_at(err, MISI_E_IO, ligand, 0, "missing ligand file: expected a MOL2, SDF or PDB file at this path");
+        rc = misi_error_at(err, MISI_E_IO, ligand, 0,
+                           "missing ligand file: expected a MOL2, SDF or PDB file at this path");
         goto fail;
     }
     rc = misi_read_pdb(pocket, &cx->pocket, err);
@@ -165,7 +167,8 @@ int misi_complex_load_pair(const char *pocket, const char *ligand, const char *i
             goto fail;
     }
     if (misi_mol_heavy_count(&cx->pocket) == 0) {
-        rc = misi_error_at(err, MISI_E_INVALID, pocket, 0, "empty pocket: expected heavy atoms besides waters, found none");
+        rc = misi_error_at(err, MISI_E_INVALID, pocket, 0,
+                           "empty pocket: expected heavy atoms besides waters, found none");
         goto fail;
     }
     if (misi_mol_heavy_count(&cx->ligand) == 0) {
@@ -178,9 +181,10 @@ int misi_complex_load_pair(const char *pocket, const char *ligand, const char *i
         goto fail;
     float d = nearest_heavy_distance(&cx->ligand, &cx->pocket, max_dist);
     if (!(d <= max_dist)) {
-        rc = misi_error_at(err, MISI_E_INVALID, ligand, 0,
-                           "ligand is %.1f Å from its pocket %s (nearest heavy atoms); expected at most %.1f Å",
-                           (double)d, pocket, (double)max_dist);
+        rc = misi_error_at(
+            err, MISI_E_INVALID, ligand, 0,
+            "ligand is %.1f Å from its pocket %s (nearest heavy atoms); expected at most %.1f Å", (double)d,
+            pocket, (double)max_dist);
         goto fail;
     }
     if ((rc = misi_perceive_bonds(&cx->pocket, err)))
@@ -218,17 +222,18 @@ int misi_complex_load_dir(const char *dir, const misi_load_config *cfg, misi_com
     if (!pocket || !mol2 || !sdf) {
         rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
     } else if (!misi_is_dir(dir)) {
-        rc = misi_error_at(err, MISI_E_IO, dir, 0, "missing complex folder: expected a folder holding %s_pocket.pdb",
-                           id);
+        rc = misi_error_at(err, MISI_E_IO, dir, 0,
+                           "missing complex folder: expected a folder holding %s_pocket.pdb", id);
     } else if (!misi_is_file(pocket)) {
-        rc = misi_error_at(err, MISI_E_IO, pocket, 0, "missing pocket file: expected it in the complex folder");
+        rc = misi_error_at(err, MISI_E_IO, pocket, 0,
+                           "missing pocket file: expected it in the complex folder");
     } else if (misi_is_file(mol2)) {
         rc = misi_complex_load_pair(pocket, mol2, id, cfg, cx, err);
     } else if (misi_is_file(sdf)) {
         rc = misi_complex_load_pair(pocket, sdf, id, cfg, cx, err);
     } else {
-        rc = misi_error_at(err, MISI_E_IO, mol2, 0, "missing ligand file: expected %s_ligand.mol2 or %s_ligand.sdf here",
-                           id, id);
+        rc = misi_error_at(err, MISI_E_IO, mol2, 0,
+                           "missing ligand file: expected %s_ligand.mol2 or %s_ligand.sdf here", id, id);
     }
     free(pocket);
     free(mol2);
@@ -351,8 +356,9 @@ static int add_folder_of_complexes(misi_source_list *list, const char *path, mis
     }
     closedir(d);
     if (!rc && n == 0)
-        rc = misi_error_at(err, MISI_E_INVALID, path, 0,
-                           "expected a complex folder (holding <id>_pocket.pdb) or a folder of them, found neither");
+        rc = misi_error_at(
+            err, MISI_E_INVALID, path, 0,
+            "expected a complex folder (holding <id>_pocket.pdb) or a folder of them, found neither");
     if (!rc) {
         qsort(names, n, sizeof *names, name_cmp);
         for (size_t i = 0; i < n && !rc; i++) {
@@ -403,7 +409,8 @@ static int add_list_file(misi_source_list *list, const char *path, misi_error *e
         if (t.n == 0 || t.p[0] == '#')
             continue;
         if (memchr(t.p, '\0', t.n)) {
-            rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno, "expected 'pocket,ligand', found a NUL byte");
+            rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
+                               "expected 'pocket,ligand', found a NUL byte");
             break;
         }
         const char *comma = memchr(t.p, ',', t.n);
@@ -447,8 +454,9 @@ int misi_sources_add_path(misi_source_list *list, const char *path, misi_error *
     } else if (misi_is_file(path)) {
         rc = add_list_file(list, path, err);
     } else {
-        rc = misi_error_at(err, MISI_E_IO, path, 0,
-                           "expected a complex folder, a folder of complexes or a list file, found nothing there");
+        rc = misi_error_at(
+            err, MISI_E_IO, path, 0,
+            "expected a complex folder, a folder of complexes or a list file, found nothing there");
     }
     if (rc)
         truncate_list(list, before);

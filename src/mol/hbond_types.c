@@ -371,18 +371,26 @@ static bool on_sp3_carbons_only(const hb_side *s, uint32_t i, const char (*syb)[
     return n > 0;
 }
 
-/* A carbon bonded to at least two nitrogens (amidine) or three (guanidine). */
+/* A non-aromatic carbon bonded to three nitrogens (guanidine) or to two with
+ * a C=N double bond (amidine). Aromatic ring carbons between a ring N and an
+ * amino group (adenine C6, aminotriazole) do not count: their NH/NH2 is
+ * aniline-like, not Ng+. */
 static bool on_guanidine_like_c(const hb_side *s, uint32_t i)
 {
     const misi_mol *m = s->mol;
     for (uint32_t k = s->adj.start[i]; k < s->adj.start[i + 1]; k++) {
         uint32_t c = s->adj.nbr[k];
-        if (m->top.atoms[c].element != 6)
+        if (m->top.atoms[c].element != 6 || is_aromatic(s, c) || s->ring[c])
             continue;
         uint32_t nn = 0;
-        for (uint32_t q = s->adj.start[c]; q < s->adj.start[c + 1]; q++)
-            nn += m->top.atoms[s->adj.nbr[q]].element == 7;
-        if (nn >= 2)
+        bool cn_double = false;
+        for (uint32_t q = s->adj.start[c]; q < s->adj.start[c + 1]; q++) {
+            if (m->top.atoms[s->adj.nbr[q]].element != 7)
+                continue;
+            nn++;
+            cn_double |= bond_order(s, q) == MISI_BOND_DOUBLE;
+        }
+        if (nn >= 3 || (nn == 2 && cn_double))
             return true;
     }
     return false;

@@ -51,7 +51,7 @@ static uint8_t element_from_sybyl(const char *type)
     return misi_element_from_symbol(sym);
 }
 
-static int remember_id(mol2_state *st, long id, uint32_t index, long lineno)
+static int remember_id(mol2_state *st, long id, uint32_t index)
 {
     if (st->nids == st->ids_cap) {
         size_t cap = st->ids_cap ? 2 * st->ids_cap : 64;
@@ -61,7 +61,6 @@ static int remember_id(mol2_state *st, long id, uint32_t index, long lineno)
         st->ids = p;
         st->ids_cap = cap;
     }
-    (void)lineno;
     st->ids[st->nids++] = (id_entry){id, index};
     return MISI_OK;
 }
@@ -129,8 +128,8 @@ static int parse_atom(mol2_state *st, text_span line, long lineno)
                              nf, nf == 1 ? "" : "s");
     long id;
     if (!text_long(f[0], -2147483647L, 2147483647L, &id))
-        return misi_error_at(st->err, MISI_E_PARSE, st->path, lineno, "expected an integer atom id, found '%s'",
-                             text_show(shown, sizeof shown, f[0]));
+        return misi_error_at(st->err, MISI_E_PARSE, st->path, lineno,
+                             "expected an integer atom id, found '%s'", text_show(shown, sizeof shown, f[0]));
     float xyz[3];
     static const char *const axis[3] = {"x", "y", "z"};
     for (int k = 0; k < 3; k++)
@@ -143,7 +142,7 @@ static int parse_atom(mol2_state *st, text_span line, long lineno)
     memset(&a, 0, sizeof a);
     text_copy(a.sybyl, sizeof a.sybyl, f[5]);
     if (strcmp(a.sybyl, "LP") == 0 || strcmp(a.sybyl, "Lp") == 0)
-        return remember_id(st, id, UINT32_MAX, lineno);
+        return remember_id(st, id, UINT32_MAX);
     text_copy(a.name, sizeof a.name, f[1]);
     a.element = element_from_sybyl(a.sybyl);
     a.resseq = 1;
@@ -175,7 +174,7 @@ static int parse_atom(mol2_state *st, text_span line, long lineno)
     mol->top.atoms[i] = a;
     memcpy(&mol->xyz[3 * (size_t)i], xyz, sizeof xyz);
     mol->top.natoms = i + 1;
-    return remember_id(st, id, i, lineno);
+    return remember_id(st, id, i);
 }
 
 static int bond_order(text_span t, uint8_t *order, bool *skip)
@@ -184,8 +183,8 @@ static int bond_order(text_span t, uint8_t *order, bool *skip)
         const char *name;
         uint8_t order;
     } TYPES[] = {
-        {"1", MISI_BOND_SINGLE},   {"2", MISI_BOND_DOUBLE},  {"3", MISI_BOND_TRIPLE},
-        {"ar", MISI_BOND_AROMATIC}, {"am", MISI_BOND_AMIDE},  {"du", MISI_BOND_UNKNOWN},
+        {"1", MISI_BOND_SINGLE},    {"2", MISI_BOND_DOUBLE},   {"3", MISI_BOND_TRIPLE},
+        {"ar", MISI_BOND_AROMATIC}, {"am", MISI_BOND_AMIDE},   {"du", MISI_BOND_UNKNOWN},
         {"un", MISI_BOND_UNKNOWN},  {"nc", MISI_BOND_UNKNOWN},
     };
     *skip = text_eq(t, "nc"); /* "not connected": listed, but no bond */
@@ -209,8 +208,8 @@ static int parse_bond(mol2_state *st, text_span line, long lineno)
     size_t nf = text_fields(line, f, 4);
     if (nf < 4)
         return misi_error_at(st->err, MISI_E_PARSE, st->path, lineno,
-                             "expected 'bond_id origin_atom_id target_atom_id bond_type', found %zu field%s", nf,
-                             nf == 1 ? "" : "s");
+                             "expected 'bond_id origin_atom_id target_atom_id bond_type', found %zu field%s",
+                             nf, nf == 1 ? "" : "s");
     long ids[2];
     for (int k = 0; k < 2; k++)
         if (!text_long(f[1 + k], -2147483647L, 2147483647L, &ids[k]))
@@ -292,7 +291,12 @@ int misi_parse_mol2(const char *text, size_t len, const char *path, misi_mol *mo
                 sec = seen_atoms ? SEC_OTHER : SEC_ATOM;
                 seen_atoms = true;
             } else if (text_eq(t, "@<TRIPOS>BOND")) {
-                sec = seen_bonds || !seen_atoms ? SEC_OTHER : SEC_BOND;
+                if (!seen_atoms) {
+                    rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
+                                       "expected @<TRIPOS>ATOM before @<TRIPOS>BOND, found the bonds first");
+                    goto fail;
+                }
+                sec = seen_bonds ? SEC_OTHER : SEC_BOND;
                 seen_bonds = true;
             } else {
                 sec = SEC_OTHER;
@@ -330,14 +334,15 @@ int misi_parse_mol2(const char *text, size_t len, const char *path, misi_mol *mo
         }
     }
     if (!seen_molecule) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, 0, "expected a @<TRIPOS>MOLECULE section, found none in %ld lines",
-                           it.lineno);
+        rc = misi_error_at(err, MISI_E_PARSE, path, 0,
+                           "expected a @<TRIPOS>MOLECULE section, found none in %ld lines", it.lineno);
         goto fail;
     }
     if (mol_line < 2) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                           "expected a molecule name line and a counts line after @<TRIPOS>MOLECULE, found the "
-                           "end of the file");
+        rc = misi_error_at(
+            err, MISI_E_PARSE, path, it.lineno,
+            "expected a molecule name line and a counts line after @<TRIPOS>MOLECULE, found the "
+            "end of the file");
         goto fail;
     }
     if (sec == SEC_ATOM || sec == SEC_BOND) {
@@ -346,15 +351,17 @@ int misi_parse_mol2(const char *text, size_t len, const char *path, misi_mol *mo
             goto fail;
     }
     if (!seen_atoms && st.natoms_decl > 0) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                           "expected an @<TRIPOS>ATOM section with %ld atoms as declared on line %ld, found none",
-                           st.natoms_decl, st.counts_line);
+        rc = misi_error_at(
+            err, MISI_E_PARSE, path, it.lineno,
+            "expected an @<TRIPOS>ATOM section with %ld atoms as declared on line %ld, found none",
+            st.natoms_decl, st.counts_line);
         goto fail;
     }
     if (!seen_bonds && st.nbonds_decl > 0) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                           "expected an @<TRIPOS>BOND section with %ld bonds as declared on line %ld, found none",
-                           st.nbonds_decl, st.counts_line);
+        rc = misi_error_at(
+            err, MISI_E_PARSE, path, it.lineno,
+            "expected an @<TRIPOS>BOND section with %ld bonds as declared on line %ld, found none",
+            st.nbonds_decl, st.counts_line);
         goto fail;
     }
     misi_mol_dedup_bonds(mol);

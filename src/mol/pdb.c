@@ -72,8 +72,9 @@ static bool hy36_decode(text_span s, size_t width, long *out)
 
 /* Element from the atom name when columns 77-78 are blank or unknown. A name
  * that starts in column 13 is a two-letter element in a HETATM ("FE  ",
- * "CL1 "); otherwise the element is the first letter after any digits
- * ("1HD2" -> H, " CA " -> C). */
+ * "CL1 "), unless it fills all four columns: those are hydrogens named by
+ * the old convention ("HG21"). Otherwise the element is the first letter
+ * after any digits ("1HD2" -> H, " CA " -> C). */
 static uint8_t element_from_name(text_span name4, bool hetatm)
 {
     char raw[5] = "    ";
@@ -373,10 +374,11 @@ static int finish_parse(pdb_state *st)
         const conect_pair *p = &st->conect[c];
         long a = find_serial(map, n, p->a), b = find_serial(map, n, p->b);
         if (a < 0 || b < 0) {
-            rc = misi_error_at(st->err, MISI_E_RANGE, st->path, p->line,
-                               "expected CONECT to name atom serials of ATOM/HETATM records, found serial %ld "
-                               "which names no atom",
-                               a < 0 ? p->a : p->b);
+            rc =
+                misi_error_at(st->err, MISI_E_RANGE, st->path, p->line,
+                              "expected CONECT to name atom serials of ATOM/HETATM records, found serial %ld "
+                              "which names no atom",
+                              a < 0 ? p->a : p->b);
             goto done;
         }
         if (a == b)
@@ -438,8 +440,8 @@ int misi_parse_pdb(const char *text, size_t len, const char *path, misi_mol *mol
             goto fail;
     }
     if (mol->top.natoms == 0) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, 0, "expected ATOM or HETATM records, found none in %ld lines",
-                           it.lineno);
+        rc = misi_error_at(err, MISI_E_PARSE, path, 0,
+                           "expected ATOM or HETATM records, found none in %ld lines", it.lineno);
         goto fail;
     }
     rc = finish_parse(&st);

@@ -36,9 +36,9 @@ static int parse_atom_line(const char *path, long lineno, text_span line, misi_m
 {
     char shown[64];
     if (line.n < 34)
-        return misi_error_at(err, MISI_E_PARSE, path, lineno,
-                             "expected an atom line 'x y z symbol' (at least 34 columns), found %zu characters",
-                             line.n);
+        return misi_error_at(
+            err, MISI_E_PARSE, path, lineno,
+            "expected an atom line 'x y z symbol' (at least 34 columns), found %zu characters", line.n);
     float xyz[3];
     static const char *const axis[3] = {"x", "y", "z"};
     for (int k = 0; k < 3; k++) {
@@ -92,17 +92,19 @@ static int parse_bond_line(const char *path, long lineno, text_span line, misi_m
     for (int k = 0; k < 2; k++) {
         text_span c = text_cols(line, 1 + 3 * (size_t)k, 3 + 3 * (size_t)k);
         if (!text_long(c, -999, 999, &ab[k]))
-            return misi_error_at(err, MISI_E_PARSE, path, lineno,
-                                 "expected a bond line 'atom1 atom2 type' with an atom number in columns %d-%d, "
-                                 "found '%s'",
-                                 1 + 3 * k, 3 + 3 * k, text_show(shown, sizeof shown, c));
+            return misi_error_at(
+                err, MISI_E_PARSE, path, lineno,
+                "expected a bond line 'atom1 atom2 type' with an atom number in columns %d-%d, "
+                "found '%s'",
+                1 + 3 * k, 3 + 3 * k, text_show(shown, sizeof shown, c));
         if (ab[k] < 1 || ab[k] > (long)n)
             return misi_error_at(err, MISI_E_RANGE, path, lineno,
                                  "expected an atom number between 1 and %u, found %ld", n, ab[k]);
     }
     text_span tc = text_cols(line, 7, 9);
     if (!text_long(tc, 1, 8, &type))
-        return misi_error_at(err, MISI_E_PARSE, path, lineno, "expected a bond type 1-8 in columns 7-9, found '%s'",
+        return misi_error_at(err, MISI_E_PARSE, path, lineno,
+                             "expected a bond type 1-8 in columns 7-9, found '%s'",
                              text_show(shown, sizeof shown, tc));
     if (ab[0] == ab[1])
         return misi_error_at(err, MISI_E_PARSE, path, lineno,
@@ -114,7 +116,8 @@ static int parse_bond_line(const char *path, long lineno, text_span line, misi_m
 
 /* "M  CHGnn8 aaa vvv ...": the first one resets every atom-block charge, as
  * the CTfile specification says the property block supersedes it. */
-static int parse_chg(const char *path, long lineno, text_span line, misi_mol *mol, bool *reset, misi_error *err)
+static int parse_chg(const char *path, long lineno, text_span line, misi_mol *mol, bool *reset,
+                     misi_error *err)
 {
     char shown[64];
     text_span f[2 + 2 * 8 + 1];
@@ -134,8 +137,8 @@ static int parse_chg(const char *path, long lineno, text_span line, misi_mol *mo
         long atom, charge;
         if (!text_long(f[1 + 2 * k], 1, (long)mol->top.natoms, &atom))
             return misi_error_at(err, MISI_E_RANGE, path, lineno,
-                                 "expected an atom number between 1 and %u in M  CHG, found '%s'", mol->top.natoms,
-                                 text_show(shown, sizeof shown, f[1 + 2 * k]));
+                                 "expected an atom number between 1 and %u in M  CHG, found '%s'",
+                                 mol->top.natoms, text_show(shown, sizeof shown, f[1 + 2 * k]));
         if (!text_long(f[2 + 2 * k], -15, 15, &charge))
             return misi_error_at(err, MISI_E_PARSE, path, lineno,
                                  "expected a charge between -15 and 15 in M  CHG, found '%s'",
@@ -164,10 +167,11 @@ int misi_parse_sdf(const char *text, size_t len, const char *path, misi_mol *mol
     /* Three header lines (name, program, comment), then the counts line. */
     for (int k = 0; k < 4; k++) {
         if (!text_next_line(&it, &line)) {
-            rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                               "expected 3 header lines and a counts line, found the end of the file after %ld "
-                               "line%s",
-                               it.lineno, it.lineno == 1 ? "" : "s");
+            rc = misi_error_at(
+                err, MISI_E_PARSE, path, it.lineno,
+                "expected 3 header lines and a counts line, found the end of the file after %ld "
+                "line%s",
+                it.lineno, it.lineno == 1 ? "" : "s");
             goto fail;
         }
     }
@@ -180,39 +184,43 @@ int misi_parse_sdf(const char *text, size_t len, const char *path, misi_mol *mol
     long natoms, nbonds;
     text_span first;
     if (text_fields(line, &first, 1) && first.n > 6 && text_long(first, 0, 2147483647L, &natoms)) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, counts_line,
-                           "expected V2000 atom and bond counts of at most 999 in columns 1-3 and 4-6, found '%s'",
-                           text_show(shown, sizeof shown, first));
+        rc = misi_error_at(
+            err, MISI_E_PARSE, path, counts_line,
+            "expected V2000 atom and bond counts of at most 999 in columns 1-3 and 4-6, found '%s'",
+            text_show(shown, sizeof shown, first));
         goto fail;
     }
     text_span ca = text_cols(line, 1, 3), cb = text_cols(line, 4, 6);
     if (!text_long(ca, 0, 999, &natoms) || !text_long(cb, 0, 999, &nbonds)) {
-        rc = misi_error_at(err, MISI_E_PARSE, path, counts_line,
-                           "expected a V2000 counts line 'aaabbb...V2000' with atom and bond counts in columns "
-                           "1-3 and 4-6, found '%s'",
-                           text_show(shown, sizeof shown, line));
+        rc = misi_error_at(
+            err, MISI_E_PARSE, path, counts_line,
+            "expected a V2000 counts line 'aaabbb...V2000' with atom and bond counts in columns "
+            "1-3 and 4-6, found '%s'",
+            text_show(shown, sizeof shown, line));
         goto fail;
     }
     text_span ver = text_trim(text_cols(line, 34, 39));
     if (ver.n && !text_eq(ver, "V2000")) {
         rc = misi_error_at(err, MISI_E_PARSE, path, counts_line,
-                           "expected version V2000 in columns 35-39, found '%s'", text_show(shown, sizeof shown, ver));
+                           "expected version V2000 in columns 35-39, found '%s'",
+                           text_show(shown, sizeof shown, ver));
         goto fail;
     }
     for (long i = 0; i < natoms; i++) {
         if (!text_next_line(&it, &line)) {
-            rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                               "expected %ld atom lines as declared on line %ld, found %ld before the end of the "
-                               "file",
-                               natoms, counts_line, i);
+            rc = misi_error_at(
+                err, MISI_E_PARSE, path, it.lineno,
+                "expected %ld atom lines as declared on line %ld, found %ld before the end of the "
+                "file",
+                natoms, counts_line, i);
             goto fail;
         }
         /* A short line inside the atom block is where a header that claims
          * more atoms than the file holds shows up: say so. */
         if (line.n < 34) {
             rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                               "expected %ld atom lines as declared on line %ld, found %ld and then '%s'", natoms,
-                               counts_line, i, text_show(shown, sizeof shown, line));
+                               "expected %ld atom lines as declared on line %ld, found %ld and then '%s'",
+                               natoms, counts_line, i, text_show(shown, sizeof shown, line));
             goto fail;
         }
         rc = parse_atom_line(path, it.lineno, line, mol, err);
@@ -221,10 +229,11 @@ int misi_parse_sdf(const char *text, size_t len, const char *path, misi_mol *mol
     }
     for (long i = 0; i < nbonds; i++) {
         if (!text_next_line(&it, &line)) {
-            rc = misi_error_at(err, MISI_E_PARSE, path, it.lineno,
-                               "expected %ld bond lines as declared on line %ld, found %ld before the end of the "
-                               "file",
-                               nbonds, counts_line, i);
+            rc = misi_error_at(
+                err, MISI_E_PARSE, path, it.lineno,
+                "expected %ld bond lines as declared on line %ld, found %ld before the end of the "
+                "file",
+                nbonds, counts_line, i);
             goto fail;
         }
         rc = parse_bond_line(path, it.lineno, line, mol, err);

@@ -37,16 +37,15 @@ int misi_error_at(misi_error *err, int code, const char *path, long line,
                   const char *fmt, ...)
 {
     if (err) {
-        char body[MISI_ERROR_MSG_MAX];
+        size_t cap = sizeof err->msg;
+        int n = line > 0 ? snprintf(err->msg, cap, "%s:%ld: ", path ? path : "<input>", line)
+                         : snprintf(err->msg, cap, "%s: ", path ? path : "<input>");
+        size_t used = n < 0 ? 0 : (size_t)n >= cap ? cap - 1 : (size_t)n;
         va_list ap;
         va_start(ap, fmt);
-        vsnprintf(body, sizeof body, fmt, ap);
+        vsnprintf(err->msg + used, cap - used, fmt, ap);
         va_end(ap);
         err->code = code;
-        if (line > 0)
-            snprintf(err->msg, sizeof err->msg, "%s:%ld: %s", path ? path : "<input>", line, body);
-        else
-            snprintf(err->msg, sizeof err->msg, "%s: %s", path ? path : "<input>", body);
     }
     return code;
 }

@@ -3,7 +3,8 @@
  * stderr that names the file, the line when one is expected, and the problem.
  *
  * usage: expect_clean_failure --names <text> [--line <n>] --expect <text>
- *                             -- <program> [args...] */
+ *                             [--status <n>] -- <program> [args...]
+ * (--status names another expected exit status, e.g. 2 for usage errors.) */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,7 @@ static int fail(const char *why, const char *err)
 int main(int argc, char **argv)
 {
     const char *names = NULL, *expect = NULL, *line = NULL;
+    int want_status = 1;
     int i = 1;
     for (; i < argc; i++) {
         if (!strcmp(argv[i], "--")) {
@@ -64,14 +66,17 @@ int main(int argc, char **argv)
             expect = argv[++i];
         else if (!strcmp(argv[i], "--line"))
             line = argv[++i];
+        else if (!strcmp(argv[i], "--status"))
+            want_status = atoi(argv[++i]);
         else {
             fprintf(stderr, "expect_clean_failure: unknown option %s\n", argv[i]);
             return 2;
         }
     }
     if (i >= argc || !names || !expect) {
-        fprintf(stderr, "usage: expect_clean_failure --names <text> [--line <n>] --expect <text> -- <program> "
-                        "[args...]\n");
+        fprintf(stderr,
+                "usage: expect_clean_failure --names <text> [--line <n>] --expect <text> -- <program> "
+                "[args...]\n");
         return 2;
     }
     char **cmd = argv + i;
@@ -116,11 +121,13 @@ int main(int argc, char **argv)
         char why[64];
         snprintf(why, sizeof why, "killed by signal %d", WTERMSIG(status));
         rc = fail(why, err);
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 1) {
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != want_status) {
         char why[64];
-        snprintf(why, sizeof why, "exit status %d, expected 1", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        snprintf(why, sizeof why, "exit status %d, expected %d", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                 want_status);
         rc = fail(why, err);
-    } else if (strstr(err, "AddressSanitizer") || strstr(err, "LeakSanitizer") || strstr(err, "runtime error")) {
+    } else if (strstr(err, "AddressSanitizer") || strstr(err, "LeakSanitizer") ||
+               strstr(err, "runtime error")) {
         rc = fail("a sanitizer reported a problem", err);
     } else if (!strstr(err, names)) {
         rc = fail("stderr does not name the file", err);

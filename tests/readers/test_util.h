@@ -19,11 +19,11 @@
 #endif
 
 /* meson registers each test by name; the name is the test filter. */
-#define RUN_TESTS(tests, argc, argv)                                                                            \
-    do {                                                                                                       \
-        if ((argc) > 1)                                                                                        \
-            cmocka_set_test_filter((argv)[1]);                                                                 \
-        return cmocka_run_group_tests(tests, NULL, NULL);                                                      \
+#define RUN_TESTS(tests, argc, argv)                                                                         \
+    do {                                                                                                     \
+        if ((argc) > 1)                                                                                      \
+            cmocka_set_test_filter((argv)[1]);                                                               \
+        return cmocka_run_group_tests(tests, NULL, NULL);                                                    \
     } while (0)
 
 static inline const char *fixture(const char *rel)
@@ -38,7 +38,8 @@ static inline const char *fixture(const char *rel)
 static inline long find_atom(const misi_mol *mol, int32_t resseq, const char *name)
 {
     for (uint32_t i = 0; i < mol->top.natoms; i++)
-        if ((resseq == INT32_MIN || mol->top.atoms[i].resseq == resseq) && !strcmp(mol->top.atoms[i].name, name))
+        if ((resseq == INT32_MIN || mol->top.atoms[i].resseq == resseq) &&
+            !strcmp(mol->top.atoms[i].name, name))
             return (long)i;
     return -1;
 }

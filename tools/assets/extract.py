@@ -12,7 +12,8 @@ CHAIN '_' means a blank chain identifier; RESNUM may carry an insertion code.
 Writes:
   OUTDIR/ID_pocket.pdb  whole residues (protein and non-water hetero groups,
                         not the ligand) with any atom within CUTOFF A of any
-                        ligand atom; source ATOM/HETATM records + END
+                        ligand heavy atom; source ATOM/HETATM records (first
+                        model; mmCIF input is rewritten as PDB records) + END
   OUTDIR/ID_ligsrc.pdb  the ligand's HETATM records (one altloc) + CONECT,
                         input for Open Babel
 Only the standard library is used; output is deterministic.
@@ -214,7 +215,7 @@ def main(argv):
             order.append(key)
         residues[key].append(a)
     c2 = CUTOFF * CUTOFF
-    lxyz = [a["xyz"] for a in lig]
+    lxyz = [a["xyz"] for a in lig if a["el"] not in ("H", "D")]
     picked = set()
     for key in order:
         for a in residues[key]:
@@ -226,7 +227,7 @@ def main(argv):
     with open("%s/%s_pocket.pdb" % (outdir, ident), "w") as fh:
         fh.write("REMARK   1 %s POCKET FROM %s\n" % (ident.upper(), label))
         fh.write("REMARK   1 LIGAND %s CHAIN %s RESIDUE %s (EXCLUDED)\n" % (resname, chain if chain != " " else "_", resnum))
-        fh.write("REMARK   1 WHOLE RESIDUES, ANY ATOM WITHIN %.1f A OF ANY LIGAND ATOM; NO WATERS\n" % CUTOFF)
+        fh.write("REMARK   1 WHOLE RESIDUES, ANY ATOM WITHIN %.1f A OF ANY LIGAND HEAVY ATOM; NO WATERS\n" % CUTOFF)
         if is_cif:
             fh.write("REMARK   1 RECORDS CONVERTED FROM MMCIF _atom_site (AUTH IDENTIFIERS)\n")
         fh.write("REMARK   1 %d RESIDUES, %d ATOMS\n" % (len(picked), len(pocket_lines)))

@@ -1,0 +1,659 @@
+/* The renderer: programs, batch framebuffers, the impostor pass per tile,
+ * the supersampling resolve and asynchronous readback.
+ *
+ * One batch = up to B views drawn into the tiles of one framebuffer
+ * (glViewport + glScissor per tile, every shader works in tile-relative
+ * pixels, so a tile is byte-identical to a lone render). The batch is
+ * resolved (MSAA blit, then a k x k box filter) into an RGBA8 framebuffer,
+ * read into one of two pixel-pack buffers with a fence, and mapped only
+ * after the next batch has been submitted: the GPU draws batch k+1 while
+ * the CPU copies batch k out. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfx/gfx_internal.h"
+
+typedef struct cam_loc {
+    GLint rot, centre, trans, tile_origin, tile_size, scale, persp, eye, zrange, bond_radius, k;
+} cam_loc;
+
+typedef struct gpu_atom {
+    float x, y, z, r;
+    uint8_t rgba[4];
+} gpu_atom;
+
+typedef struct gpu_bond {
+    float pa[3], pb[3];
+    uint8_t ca[4], cb[4];
+} gpu_bond;
+
+struct misi_renderer {
+    gfx_context gc;
+    misi_gfx_info info;
+    GLuint prog_sphere, prog_cyl, prog_resolve;
+    cam_loc loc_sphere, loc_cyl;
+    GLint loc_resolve_src, loc_resolve_k;
+    GLuint vao_sphere, vao_cyl, vao_empty;
+    GLuint vbo_quad, vbo_cube, vbo_atoms, vbo_bonds;
+    gfx_labels *labels;
+    /* batch framebuffers for the current geometry */
+    int fb_cols, fb_rows, fb_w, fb_h, fb_k, fb_msaa;
+    GLuint ss_tex, ss_depth, ss_fbo;
+    GLuint ms_color, ms_depth, ms_fbo;
+    GLuint out_rb, out_fbo;
+    GLuint pbo[2];
+    size_t pbo_size;
+    uint8_t *tile_rgb;
+};
+
+static const float QUAD[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+static const float CUBE_STRIP[] = {
+    -1, 1,  1,  1, 1,  1,  -1, -1, 1,  1, -1, 1,  1,  -1, -1, 1,  1,  1,  1,  1,  -1,
+    -1, 1,  1,  -1, 1, -1, -1, -1, 1,  -1, -1, -1, 1, -1, -1, -1, 1,  -1, 1,  1,  -1,
+};
+
+static void get_cam_loc(GLuint prog, cam_loc *l)
+{
+    l->rot = glGetUniformLocation(prog, "u_rot");
+    l->centre = glGetUniformLocation(prog, "u_centre");
+    l->trans = glGetUniformLocation(prog, "u_trans");
+    l->tile_origin = glGetUniformLocation(prog, "u_tile_origin");
+    l->tile_size = glGetUniformLocation(prog, "u_tile_size");
+    l->scale = glGetUniformLocation(prog, "u_scale");
+    l->persp = glGetUniformLocation(prog, "u_persp");
+    l->eye = glGetUniformLocation(prog, "u_eye");
+    l->zrange = glGetUniformLocation(prog, "u_zrange");
+    l->bond_radius = glGetUniformLocation(prog, "u_bond_radius");
+    l->k = glGetUniformLocation(prog, "u_k");
+}
+
+static void setup_vaos(misi_renderer *r)
+{
+    glGenBuffers(1, &r->vbo_quad);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_quad);
+    glBufferData(GL_ARRAY_BUFFER, sizeof QUAD, QUAD, GL_STATIC_DRAW);
+    glGenBuffers(1, &r->vbo_cube);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_cube);
+    glBufferData(GL_ARRAY_BUFFER, sizeof CUBE_STRIP, CUBE_STRIP, GL_STATIC_DRAW);
+    glGenBuffers(1, &r->vbo_atoms);
+    glGenBuffers(1, &r->vbo_bonds);
+
+    glGenVertexArrays(1, &r->vao_sphere);
+    glBindVertexArray(r->vao_sphere);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_quad);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_atoms);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(gpu_atom), (void *)0);
+    glVertexAttribDivisor(1, 1);
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_atom),
+                          (void *)offsetof(gpu_atom, rgba));
+    glVertexAttribDivisor(2, 1);
+
+    glGenVertexArrays(1, &r->vao_cyl);
+    glBindVertexArray(r->vao_cyl);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_cube);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_bonds);
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, pa));
+    glVertexAttribDivisor(1, 1);
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, pb));
+    glVertexAttribDivisor(2, 1);
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, ca));
+    glVertexAttribDivisor(3, 1);
+    glEnableVertexAttribArray(4);
+    glVertexAttribPointer(4, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, cb));
+    glVertexAttribDivisor(4, 1);
+
+    glGenVertexArrays(1, &r->vao_empty);
+    glBindVertexArray(0);
+}
+
+int misi_gfx_enumerate(misi_gfx_info *info, misi_error *err)
+{
+    memset(info, 0, sizeof *info);
+    return gfx_enumerate_devices(info, err);
+}
+
+int misi_renderer_create(const misi_renderer_desc *desc, misi_renderer **out, misi_error *err)
+{
+    misi_renderer_desc d = desc ? *desc : (misi_renderer_desc){0};
+    int rc;
+    *out = NULL;
+    misi_renderer *r = calloc(1, sizeof *r);
+    if (!r)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    rc = gfx_context_create(d.device, &r->gc, &r->info, err);
+    if (rc)
+        goto fail_alloc;
+    rc = gfx_program("sphere.vert", "sphere.frag", &r->prog_sphere, err);
+    if (rc)
+        goto fail_programs;
+    rc = gfx_program("cylinder.vert", "cylinder.frag", &r->prog_cyl, err);
+    if (rc)
+        goto fail_programs;
+    rc = gfx_program("resolve.vert", "resolve.frag", &r->prog_resolve, err);
+    if (rc)
+        goto fail_programs;
+    get_cam_loc(r->prog_sphere, &r->loc_sphere);
+    get_cam_loc(r->prog_cyl, &r->loc_cyl);
+    r->loc_resolve_src = glGetUniformLocation(r->prog_resolve, "u_src");
+    r->loc_resolve_k = glGetUniformLocation(r->prog_resolve, "u_k");
+    setup_vaos(r);
+    rc = gfx_labels_create(&r->labels, err);
+    if (rc)
+        goto fail_programs;
+    rc = gfx_check("renderer setup", err);
+    if (rc)
+        goto fail_programs;
+    *out = r;
+    return 0;
+
+fail_programs:
+    /* Deleting the context frees every GL object it owns. */
+    gfx_labels_destroy(r->labels);
+    gfx_context_destroy(&r->gc);
+fail_alloc:
+    free(r);
+    return rc;
+}
+
+static void free_framebuffers(misi_renderer *r)
+{
+    GLuint fbos[] = {r->ss_fbo, r->ms_fbo, r->out_fbo};
+    GLuint rbs[] = {r->ss_depth, r->ms_color, r->ms_depth, r->out_rb};
+    glDeleteFramebuffers(3, fbos);
+    glDeleteRenderbuffers(4, rbs);
+    glDeleteTextures(1, &r->ss_tex);
+    glDeleteBuffers(2, r->pbo);
+    r->ss_fbo = r->ms_fbo = r->out_fbo = 0;
+    r->ss_depth = r->ms_color = r->ms_depth = r->out_rb = r->ss_tex = 0;
+    r->pbo[0] = r->pbo[1] = 0;
+    r->fb_cols = r->fb_rows = 0;
+    free(r->tile_rgb);
+    r->tile_rgb = NULL;
+}
+
+void misi_renderer_destroy(misi_renderer *r)
+{
+    if (!r)
+        return;
+    eglMakeCurrent(r->gc.dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->gc.ctx);
+    free_framebuffers(r);
+    gfx_labels_destroy(r->labels);
+    glDeleteProgram(r->prog_sphere);
+    glDeleteProgram(r->prog_cyl);
+    glDeleteProgram(r->prog_resolve);
+    GLuint vaos[] = {r->vao_sphere, r->vao_cyl, r->vao_empty};
+    glDeleteVertexArrays(3, vaos);
+    GLuint bufs[] = {r->vbo_quad, r->vbo_cube, r->vbo_atoms, r->vbo_bonds};
+    glDeleteBuffers(4, bufs);
+    gfx_context_destroy(&r->gc);
+    free(r);
+}
+
+const misi_gfx_info *misi_renderer_info(const misi_renderer *r)
+{
+    return &r->info;
+}
+
+static int max_dim(const misi_renderer *r)
+{
+    int m = r->info.max_renderbuffer_size;
+    if (r->info.max_texture_size < m)
+        m = r->info.max_texture_size;
+    if (r->info.max_viewport[0] < m)
+        m = r->info.max_viewport[0];
+    if (r->info.max_viewport[1] < m)
+        m = r->info.max_viewport[1];
+    return m;
+}
+
+static size_t tile_bytes(const misi_render_params *p)
+{
+    size_t px = (size_t)p->width * (size_t)p->height;
+    size_t ss = px * (size_t)p->aa * (size_t)p->aa;
+    size_t b = ss * 8; /* RGBA8 texture + 32-bit depth */
+    if (p->msaa > 1)
+        b += ss * 8 * (size_t)p->msaa;
+    return b + px * 4 * 3; /* resolve target + two pixel-pack buffers */
+}
+
+static int batch_size(const misi_renderer *r, const misi_render_params *p)
+{
+    int md = max_dim(r);
+    int cols = md / (p->width * p->aa), rows = md / (p->height * p->aa);
+    if (cols < 1 || rows < 1)
+        return 0;
+    size_t limit = (size_t)cols * (size_t)rows;
+    size_t by_mem = p->memory_budget / tile_bytes(p);
+    if (by_mem < limit)
+        limit = by_mem;
+    if (p->batch_max > 0 && (size_t)p->batch_max < limit)
+        limit = (size_t)p->batch_max;
+    if (limit < 1)
+        limit = 1;
+    if (limit > 4096)
+        limit = 4096;
+    return (int)limit;
+}
+
+int misi_render_batch_size(const misi_renderer *r, const misi_render_params *p)
+{
+    misi_render_params q = *p;
+    misi_render_params_defaults(&q);
+    return batch_size(r, &q);
+}
+
+static int ensure_framebuffers(misi_renderer *r, const misi_render_params *p, int cols, int rows,
+                               misi_error *err)
+{
+    if (r->fb_cols == cols && r->fb_rows == rows && r->fb_w == p->width && r->fb_h == p->height &&
+        r->fb_k == p->aa && r->fb_msaa == p->msaa)
+        return 0;
+    free_framebuffers(r);
+    int k = p->aa;
+    GLsizei sw = cols * p->width * k, sh = rows * p->height * k;
+    GLsizei ow = cols * p->width, oh = rows * p->height;
+
+    glGenTextures(1, &r->ss_tex);
+    glBindTexture(GL_TEXTURE_2D, r->ss_tex);
+    glTexStorage2D(GL_TEXTURE_2D, 1, GL_RGBA8, sw, sh);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glGenRenderbuffers(1, &r->ss_depth);
+    glBindRenderbuffer(GL_RENDERBUFFER, r->ss_depth);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_DEPTH_COMPONENT32F, sw, sh);
+    glGenFramebuffers(1, &r->ss_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->ss_fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, r->ss_tex, 0);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, r->ss_depth);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+        goto incomplete;
+
+    if (p->msaa > 1) {
+        GLsizei samples = p->msaa > r->info.max_samples ? r->info.max_samples : p->msaa;
+        glGenRenderbuffers(1, &r->ms_color);
+        glBindRenderbuffer(GL_RENDERBUFFER, r->ms_color);
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_RGBA8, sw, sh);
+        glGenRenderbuffers(1, &r->ms_depth);
+        glBindRenderbuffer(GL_RENDERBUFFER, r->ms_depth);
+        glRenderbufferStorageMultisample(GL_RENDERBUFFER, samples, GL_DEPTH_COMPONENT32F, sw, sh);
+        glGenFramebuffers(1, &r->ms_fbo);
+        glBindFramebuffer(GL_FRAMEBUFFER, r->ms_fbo);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, r->ms_color);
+        glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_DEPTH_ATTACHMENT, GL_RENDERBUFFER, r->ms_depth);
+        if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+            goto incomplete;
+    }
+
+    glGenRenderbuffers(1, &r->out_rb);
+    glBindRenderbuffer(GL_RENDERBUFFER, r->out_rb);
+    glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, ow, oh);
+    glGenFramebuffers(1, &r->out_fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, r->out_fbo);
+    glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, r->out_rb);
+    if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
+        goto incomplete;
+
+    r->pbo_size = (size_t)ow * (size_t)oh * 4;
+    glGenBuffers(2, r->pbo);
+    for (int i = 0; i < 2; i++) {
+        glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[i]);
+        glBufferData(GL_PIXEL_PACK_BUFFER, (GLsizeiptr)r->pbo_size, NULL, GL_STREAM_READ);
+    }
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    r->tile_rgb = malloc((size_t)p->width * (size_t)p->height * 3);
+    if (!r->tile_rgb) {
+        free_framebuffers(r);
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for a %dx%d image", p->width, p->height);
+    }
+    int rc = gfx_check("allocating batch framebuffers", err);
+    if (rc) {
+        free_framebuffers(r);
+        return rc;
+    }
+    r->fb_cols = cols;
+    r->fb_rows = rows;
+    r->fb_w = p->width;
+    r->fb_h = p->height;
+    r->fb_k = p->aa;
+    r->fb_msaa = p->msaa;
+    return 0;
+
+incomplete:
+    free_framebuffers(r);
+    while (glGetError() != GL_NO_ERROR) {
+    }
+    return misi_error_set(err, MISI_E_GL, "incomplete framebuffer for %dx%d tiles of %dx%d at %dx supersampling",
+                          cols, rows, p->width, p->height, k);
+}
+
+static void upload_scene(misi_renderer *r, const misi_scene *s, misi_error *err, int *rc)
+{
+    gpu_atom *atoms = malloc(sizeof *atoms * (s->natoms ? s->natoms : 1));
+    gpu_bond *bonds = malloc(sizeof *bonds * (s->nbonds ? s->nbonds : 1));
+    if (!atoms || !bonds) {
+        free(atoms);
+        free(bonds);
+        *rc = misi_error_set(err, MISI_E_NOMEM, "out of memory uploading a scene");
+        return;
+    }
+    for (uint32_t i = 0; i < s->natoms; i++) {
+        const misi_scene_atom *a = &s->atoms[i];
+        atoms[i] = (gpu_atom){a->pos[0], a->pos[1], a->pos[2], a->radius, {a->rgb[0], a->rgb[1], a->rgb[2], 255}};
+    }
+    for (uint32_t i = 0; i < s->nbonds; i++) {
+        const misi_scene_atom *a = &s->atoms[s->bonds[i].a], *b = &s->atoms[s->bonds[i].b];
+        gpu_bond *g = &bonds[i];
+        memcpy(g->pa, a->pos, sizeof g->pa);
+        memcpy(g->pb, b->pos, sizeof g->pb);
+        memcpy(g->ca, a->rgb, 3);
+        memcpy(g->cb, b->rgb, 3);
+        g->ca[3] = g->cb[3] = 255;
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_atoms);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *atoms * s->natoms), atoms, GL_STATIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_bonds);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *bonds * s->nbonds), bonds, GL_STATIC_DRAW);
+    free(atoms);
+    free(bonds);
+}
+
+/* Everything a tile's shaders need about its camera. */
+static void cam_uniforms(const cam_loc *l, const gfx_view_uniforms *u)
+{
+    glUniformMatrix3fv(l->rot, 1, GL_TRUE, u->rot);
+    glUniform3fv(l->centre, 1, u->centre);
+    glUniform3fv(l->trans, 1, u->trans);
+    glUniform2f(l->tile_origin, u->tile_origin[0], u->tile_origin[1]);
+    glUniform2f(l->tile_size, u->tile_size[0], u->tile_size[1]);
+    glUniform1f(l->scale, u->scale);
+    glUniform1i(l->persp, u->persp);
+    glUniform1f(l->eye, u->eye);
+    glUniform2f(l->zrange, u->zrange[0], u->zrange[1]);
+    glUniform1f(l->bond_radius, u->bond_radius);
+    glUniform1f(l->k, u->k);
+}
+
+static float scene_extent(const misi_scene *s)
+{
+    float e = 0.0f;
+    for (uint32_t i = 0; i < s->natoms; i++) {
+        float d2 = 0.0f;
+        for (int k = 0; k < 3; k++) {
+            float d = s->atoms[i].pos[k] - s->frame.centre[k];
+            d2 += d * d;
+        }
+        float v = sqrtf(d2) + s->atoms[i].radius;
+        if (v > e)
+            e = v;
+    }
+    return e;
+}
+
+static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_params *p,
+                      const misi_view *views, size_t first, size_t count, float scale, float extent,
+                      misi_error *err)
+{
+    int k = p->aa;
+    GLsizei tw = p->width * k, th = p->height * k;
+    GLuint target = p->msaa > 1 ? r->ms_fbo : r->ss_fbo;
+    glBindFramebuffer(GL_FRAMEBUFFER, target);
+    glDisable(GL_SCISSOR_TEST);
+    glViewport(0, 0, r->fb_cols * tw, r->fb_rows * th);
+    glClearColor(0, 0, 0, 1);
+    glClearDepthf(1.0f);
+    glDepthMask(GL_TRUE);
+    glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
+    glEnable(GL_SCISSOR_TEST);
+    if (p->msaa > 1 && r->info.sample_shading) {
+        glEnable(GL_SAMPLE_SHADING);
+        glMinSampleShading(1.0f);
+    }
+
+    for (size_t t = 0; t < count; t++) {
+        const misi_view *v = &views[first + t];
+        int col = (int)(t % (size_t)r->fb_cols), row = (int)(t / (size_t)r->fb_cols);
+        GLint ox = col * tw, oy = row * th;
+        float D = p->eye_distance;
+        bool persp = p->projection == MISI_PROJECTION_PERSPECTIVE;
+        float m = persp ? 1.0f : D / (D - v->trans[2]);
+        gfx_view_uniforms u = {
+            .tile_origin = {(float)ox, (float)oy},
+            .tile_size = {(float)tw, (float)th},
+            .scale = scale * (float)k * m,
+            .persp = persp,
+            .eye = D,
+            .zrange = {v->trans[2] - extent - 1.0f, v->trans[2] + extent + 1.0f},
+            .bond_radius = s->bond_radius,
+            .k = (float)k,
+        };
+        memcpy(u.rot, v->rot, sizeof u.rot);
+        memcpy(u.centre, s->frame.centre, sizeof u.centre);
+        memcpy(u.trans, v->trans, sizeof u.trans);
+        glViewport(ox, oy, tw, th);
+        glScissor(ox, oy, tw, th);
+
+        glEnable(GL_DEPTH_TEST);
+        glDepthFunc(GL_LESS);
+        glDisable(GL_BLEND);
+        glUseProgram(r->prog_sphere);
+        cam_uniforms(&r->loc_sphere, &u);
+        glBindVertexArray(r->vao_sphere);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)s->natoms);
+        if (s->nbonds && s->bond_radius > 0) {
+            glUseProgram(r->prog_cyl);
+            cam_uniforms(&r->loc_cyl, &u);
+            glBindVertexArray(r->vao_cyl);
+            glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 14, (GLsizei)s->nbonds);
+        }
+        if (p->labels == MISI_LABELS_ON && s->nlabels) {
+            glDisable(GL_DEPTH_TEST);
+            glEnable(GL_BLEND);
+            glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+            gfx_labels_draw(r->labels, &u);
+            glDisable(GL_BLEND);
+        }
+    }
+    glDisable(GL_SCISSOR_TEST);
+    if (p->msaa > 1 && r->info.sample_shading)
+        glDisable(GL_SAMPLE_SHADING);
+    glBindVertexArray(0);
+
+    GLsizei sw = r->fb_cols * tw, sh = r->fb_rows * th;
+    if (p->msaa > 1) {
+        glBindFramebuffer(GL_READ_FRAMEBUFFER, r->ms_fbo);
+        glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->ss_fbo);
+        glBlitFramebuffer(0, 0, sw, sh, 0, 0, sw, sh, GL_COLOR_BUFFER_BIT, GL_NEAREST);
+    }
+    /* Resolve: k x k box filter into the output framebuffer. */
+    glBindFramebuffer(GL_FRAMEBUFFER, r->out_fbo);
+    glViewport(0, 0, r->fb_cols * p->width, r->fb_rows * p->height);
+    glDisable(GL_DEPTH_TEST);
+    glUseProgram(r->prog_resolve);
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, r->ss_tex);
+    glUniform1i(r->loc_resolve_src, 0);
+    glUniform1i(r->loc_resolve_k, k);
+    glBindVertexArray(r->vao_empty);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindVertexArray(0);
+    return gfx_check("drawing a batch", err);
+}
+
+typedef struct pending {
+    size_t first, count;
+    GLsync fence;
+    int slot;
+} pending;
+
+static int start_readback(misi_renderer *r, int slot, pending *pd, misi_error *err)
+{
+    glBindFramebuffer(GL_READ_FRAMEBUFFER, r->out_fbo);
+    glReadBuffer(GL_COLOR_ATTACHMENT0);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[slot]);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glReadPixels(0, 0, r->fb_cols * r->fb_w, r->fb_rows * r->fb_h, GL_RGBA, GL_UNSIGNED_BYTE, 0);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    pd->fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    pd->slot = slot;
+    glFlush();
+    return gfx_check("starting readback", err);
+}
+
+static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void *user, misi_error *err)
+{
+    int rc = 0;
+    for (;;) {
+        GLenum w = glClientWaitSync(pd->fence, GL_SYNC_FLUSH_COMMANDS_BIT, 1000000000ull);
+        if (w == GL_ALREADY_SIGNALED || w == GL_CONDITION_SATISFIED)
+            break;
+        if (w == GL_WAIT_FAILED) {
+            glDeleteSync(pd->fence);
+            pd->fence = 0;
+            return misi_error_set(err, MISI_E_GL, "glClientWaitSync failed");
+        }
+    }
+    glDeleteSync(pd->fence);
+    pd->fence = 0;
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[pd->slot]);
+    const uint8_t *px = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, (GLsizeiptr)r->pbo_size, GL_MAP_READ_BIT);
+    if (!px) {
+        glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+        return misi_error_set(err, MISI_E_GL, "glMapBufferRange of the readback buffer failed");
+    }
+    size_t stride = (size_t)r->fb_cols * (size_t)r->fb_w * 4;
+    int w = r->fb_w, h = r->fb_h;
+    for (size_t t = 0; t < pd->count && rc == 0; t++) {
+        int col = (int)(t % (size_t)r->fb_cols), row = (int)(t / (size_t)r->fb_cols);
+        for (int y = 0; y < h; y++) {
+            /* GL rows go bottom-up; images go top-down. */
+            const uint8_t *src = px + ((size_t)row * h + (size_t)(h - 1 - y)) * stride + (size_t)col * w * 4;
+            uint8_t *dst = r->tile_rgb + (size_t)y * w * 3;
+            for (int x = 0; x < w; x++) {
+                dst[3 * x] = src[4 * x];
+                dst[3 * x + 1] = src[4 * x + 1];
+                dst[3 * x + 2] = src[4 * x + 2];
+            }
+        }
+        rc = fn(user, pd->first + t, r->tile_rgb, w, h);
+        if (rc > 0)
+            rc = MISI_E_USAGE;
+        if (rc)
+            misi_error_set(err, rc, "image callback stopped the render at view %zu", pd->first + t);
+    }
+    glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
+    glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    return rc;
+}
+
+int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *params,
+                      const misi_view *views, size_t n, misi_image_fn fn, void *user, misi_error *err)
+{
+    misi_render_params p = params ? *params : (misi_render_params){0};
+    misi_render_params_defaults(&p);
+    int rc = 0;
+    if (n == 0)
+        return 0;
+    if (p.aa > 8 || p.width > 65536 || p.height > 65536)
+        return misi_error_set(err, MISI_E_LIMIT, "supersampling %d (at most 8) or size %dx%d too large",
+                              p.aa, p.width, p.height);
+    int B = batch_size(r, &p);
+    if (B < 1)
+        return misi_error_set(err, MISI_E_LIMIT,
+                              "%dx%d at %dx supersampling exceeds the GL limit of %d pixels per side",
+                              p.width, p.height, p.aa, max_dim(r));
+    for (size_t i = 0; i < n; i++) {
+        if (p.projection != MISI_PROJECTION_PERSPECTIVE && !(views[i].trans[2] < p.eye_distance))
+            return misi_error_set(err, MISI_E_RANGE, "view %zu: move z %.2f reaches the eye distance %.2f",
+                                  i, views[i].trans[2], p.eye_distance);
+        for (int k = 0; k < 9; k++)
+            if (!isfinite(views[i].rot[k]))
+                return misi_error_set(err, MISI_E_RANGE, "view %zu: non-finite rotation", i);
+        for (int k = 0; k < 3; k++)
+            if (!isfinite(views[i].trans[k]))
+                return misi_error_set(err, MISI_E_RANGE, "view %zu: non-finite translation", i);
+    }
+    if ((size_t)B > n)
+        B = (int)n;
+    int md = max_dim(r);
+    int cols = (int)ceil(sqrt((double)B));
+    int maxcols = md / (p.width * p.aa);
+    if (cols > maxcols)
+        cols = maxcols;
+    int rows = (B + cols - 1) / cols;
+
+    eglMakeCurrent(r->gc.dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->gc.ctx);
+    rc = ensure_framebuffers(r, &p, cols, rows, err);
+    if (rc)
+        return rc;
+    upload_scene(r, scene, err, &rc);
+    if (rc)
+        return rc;
+    if (p.labels == MISI_LABELS_ON && scene->nlabels) {
+        rc = gfx_labels_prepare(r->labels, scene, p.label_px, err);
+        if (rc)
+            return rc;
+    }
+    float scale = misi_render_scale(scene, &p);
+    float extent = scene_extent(scene);
+
+    pending pd[2] = {{0}, {0}};
+    int have = 0, slot = 0; /* have: batches in flight (0..2) */
+    size_t next = 0;
+    while (next < n || have > 0) {
+        if (next < n) {
+            size_t count = n - next < (size_t)B ? n - next : (size_t)B;
+            rc = draw_batch(r, scene, &p, views, next, count, scale, extent, err);
+            if (rc)
+                break;
+            pd[slot].first = next;
+            pd[slot].count = count;
+            rc = start_readback(r, slot, &pd[slot], err);
+            if (rc)
+                break;
+            next += count;
+            have++;
+            slot ^= 1;
+        }
+        /* Copy the older batch out once a newer one is queued (or at the end). */
+        if (have == 2 || (next >= n && have > 0)) {
+            int old = have == 2 ? slot : slot ^ 1;
+            rc = finish_readback(r, &pd[old], fn, user, err);
+            have--;
+            if (rc)
+                break;
+        }
+    }
+    for (int i = 0; i < 2; i++)
+        if (pd[i].fence)
+            glDeleteSync(pd[i].fence);
+    return rc;
+}
+
+typedef struct one_image {
+    uint8_t *rgb;
+} one_image;
+
+static int copy_one(void *user, size_t view, const uint8_t *rgb, int w, int h)
+{
+    (void)view;
+    memcpy(((one_image *)user)->rgb, rgb, (size_t)w * (size_t)h * 3);
+    return 0;
+}
+
+int misi_render_view(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
+                     const misi_view *view, uint8_t *rgb, misi_error *err)
+{
+    one_image o = {rgb};
+    return misi_render_views(r, scene, p, view, 1, copy_one, &o, err);
+}
