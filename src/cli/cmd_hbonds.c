@@ -114,6 +114,21 @@ static void add_pair_fields(cJSON *o, const misi_complex *cx, uint32_t p, uint32
     cJSON_AddStringToObject(o, "ligand_atom", la->name);
 }
 
+/* A failed test in words, with three decimals so a value just past a
+ * cutoff never prints as equal to it. */
+static void describe_failure(const misi_hb_test *t, char *buf, size_t cap)
+{
+    if (isinf(t->hi))
+        snprintf(buf, cap, "%s: a metal %.3f A away (a planar N within %.1f A of a metal does not donate)",
+                 t->name, t->value, t->lo);
+    else if (t->lo == 0.0f)
+        snprintf(buf, cap, "%s = %.3f, needs <= %.2f", t->name, t->value, t->hi);
+    else if (t->hi >= 180.0f)
+        snprintf(buf, cap, "%s = %.1f, needs >= %.0f", t->name, t->value, t->lo);
+    else
+        snprintf(buf, cap, "%s = %.1f, needs %.0f-%.0f", t->name, t->value, t->lo, t->hi);
+}
+
 static bool is_no(uint8_t z)
 {
     return z == 7 || z == 8;
@@ -145,7 +160,7 @@ static void contacts(const misi_complex *cx, const misi_hb_context *ctx, bool js
             bool lig_donor = ev == &e2;
             const char *verdict = (pd || ld) ? "hbond" : "rejected";
             const char *why = "";
-            char whybuf[96] = "";
+            char whybuf[160] = "";
             if (!(pd || ld)) {
                 if (!ev->acc || !ev->don) {
                     misi_hb_atom_type tp = misi_hb_type(ctx, false, p), tl = misi_hb_type(ctx, true, l);
@@ -154,9 +169,7 @@ static void contacts(const misi_complex *cx, const misi_hb_context *ctx, bool js
                              tp.acc ? "acceptor" : (tp.don ? "" : "neither"), tl.don ? "donor" : "",
                              tl.don && tl.acc ? "+" : "", tl.acc ? "acceptor" : (tl.don ? "" : "neither"));
                 } else {
-                    const misi_hb_test *t = &ev->tests[ev->failed];
-                    snprintf(whybuf, sizeof whybuf, "%s %.2f outside %.2f-%.2f", t->name, t->value, t->lo,
-                             isinf(t->hi) ? 999.0 : t->hi);
+                    describe_failure(&ev->tests[ev->failed], whybuf, sizeof whybuf);
                 }
                 why = whybuf;
             }

@@ -134,12 +134,14 @@ static void id_from_ligand(char *out, size_t cap, const char *ligand)
 int misi_complex_load_pair(const char *pocket, const char *ligand, const char *id,
                            const misi_load_config *cfg, misi_complex *cx, misi_error *err)
 {
-    misi_complex_finish(cx);
-    char idbuf[64];
-    if (!id) {
+    /* A private copy: the caller may pass cx->id itself, which finish clears. */
+    char idbuf[sizeof cx->id];
+    if (id)
+        snprintf(idbuf, sizeof idbuf, "%.*s", (int)(sizeof idbuf - 1), id);
+    else
         id_from_ligand(idbuf, sizeof idbuf, ligand);
-        id = idbuf;
-    }
+    id = idbuf;
+    misi_complex_finish(cx);
     set_id(cx, id);
     float max_dist =
         cfg && cfg->max_ligand_distance > 0.0f ? cfg->max_ligand_distance : DEFAULT_MAX_LIGAND_DISTANCE;
