@@ -19,8 +19,11 @@ void pixel_ray(out vec3 o, out vec3 d)
         o = vec3(q, u_zrange.y + 1.0);
         d = vec3(0.0, 0.0, -1.0);
     } else {
-        o = vec3(0.0, 0.0, u_eye);
-        d = normalize(vec3(q, 0.0) - o);
+        // Start the ray just in front of the scene rather than at the eye:
+        // short origin-to-centre vectors keep the quadratics precise in float.
+        d = normalize(vec3(q, -u_eye));
+        float z0 = min(u_zrange.y + 1.0, u_eye);
+        o = vec3(q, 0.0) + d * (z0 / d.z);
     }
 }
 

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "misi/cmdlang.h"
 #include "misi/error.h"
 #include "misi/mol.h"
 
@@ -123,11 +124,9 @@ extern const uint8_t MISI_LIGAND_CARBON_RGB[3];
 
 /* ---- views and cameras ---- */
 
-/* One camera pose: s = R (p - c) + T. rot is row-major. */
-typedef struct misi_view {
-    float rot[9];
-    float trans[3];
-} misi_view;
+/* One camera pose: s = R (p - c) + T, rot row-major: the command
+ * language's pose (misi/cmdlang.h), so a parsed view set renders as is. */
+typedef misi_pose misi_view;
 
 /* The identity pose (the "front" view). */
 misi_view misi_view_identity(void);
@@ -135,7 +134,8 @@ misi_view misi_view_identity(void);
  * (MISI-SPEC §2). Returns MISI_E_USAGE for another name. */
 int misi_view_canonical(const char *name, misi_view *out);
 /* roll about screen axis (0 x, 1 y, 2 z) by degrees, right-hand rule:
- * R = Q R, T = Q T is NOT applied (rolls turn about the centre only). */
+ * R = Q R, T untouched (the complex turns about its own centre), as
+ * misi_pose_apply does. */
 void misi_view_roll(misi_view *v, int axis, float degrees);
 /* move along a screen axis: T += d e_axis. */
 void misi_view_move(misi_view *v, int axis, float angstrom);

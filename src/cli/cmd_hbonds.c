@@ -204,8 +204,7 @@ static int run_one(const misi_source *src, const misi_hbond_config *hcfg, bool j
 {
     misi_complex cx;
     misi_complex_init(&cx);
-    int rc = src->dir ? misi_complex_load_dir(src->dir, NULL, &cx, err)
-                      : misi_complex_load_pair(src->pocket, src->ligand, src->id, NULL, &cx, err);
+    int rc = misi_source_load(src, NULL, &cx, err);
     if (rc)
         return rc;
     misi_hb_context *ctx = NULL;

@@ -1,0 +1,82 @@
+/* PNG encoding of 8-bit RGB into memory (libpng), tuned for speed on our
+ * images: mostly black background with small coloured molecules. Plus a
+ * decoder that reads any PNG back as RGB, for tests and tools.
+ *
+ * Output is deterministic: no time or text chunks, so the same pixels and
+ * config give the same bytes. docs/png.md has the measurements behind the
+ * defaults. */
+#ifndef MISI_PNG_H
+#define MISI_PNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "misi/error.h"
+
+typedef enum misi_png_filter {
+    MISI_PNG_FILTER_DEFAULT = 0, /* the measured default (docs/png.md) */
+    MISI_PNG_FILTER_NONE,
+    MISI_PNG_FILTER_SUB,
+    MISI_PNG_FILTER_UP,
+    MISI_PNG_FILTER_AVG,
+    MISI_PNG_FILTER_PAETH,
+    MISI_PNG_FILTER_ADAPTIVE, /* libpng chooses per row among all five */
+} misi_png_filter;
+
+typedef enum misi_png_strategy {
+    MISI_PNG_STRATEGY_DEFAULT = 0, /* the measured default (docs/png.md) */
+    MISI_PNG_STRATEGY_ZLIB,        /* Z_DEFAULT_STRATEGY */
+    MISI_PNG_STRATEGY_FILTERED,
+    MISI_PNG_STRATEGY_RLE,
+    MISI_PNG_STRATEGY_HUFFMAN_ONLY,
+} misi_png_strategy;
+
+/* zlib level for "no compression" (0 in the config means default). */
+#define MISI_PNG_LEVEL_STORE (-1)
+
+/* Zero means default everywhere. */
+typedef struct misi_png_config {
+    int level; /* 1..9 zlib level; MISI_PNG_LEVEL_STORE = none; 0 = default */
+    misi_png_filter filter;
+    misi_png_strategy strategy;
+} misi_png_config;
+
+/* The defaults misi_png_config_defaults fills in. */
+#define MISI_PNG_DEFAULT_LEVEL 1
+#define MISI_PNG_DEFAULT_FILTER MISI_PNG_FILTER_UP
+#define MISI_PNG_DEFAULT_STRATEGY MISI_PNG_STRATEGY_RLE
+
+/* Fill the zero fields of c with the defaults. */
+void misi_png_config_defaults(misi_png_config *c);
+
+/* A growable byte buffer. Zero-initialise; the encoder reuses its capacity,
+ * so a worker that keeps one buffer allocates only while images grow.
+ * Release with misi_png_buf_finish. */
+typedef struct misi_png_buf {
+    uint8_t *data;
+    size_t len, cap;
+} misi_png_buf;
+
+void misi_png_buf_finish(misi_png_buf *b);
+
+/* Largest side we encode or decode (pixels). */
+#define MISI_PNG_MAX_SIDE 65536
+
+/* Encode width x height RGB8 pixels (rows top first, stride bytes apart,
+ * stride >= 3 * width) as a PNG into out, replacing its contents (out->len
+ * is the file size). cfg may be NULL (all defaults). Returns 0,
+ * MISI_E_USAGE (bad size/stride/config), MISI_E_NOMEM or MISI_E_IO (libpng
+ * failure, with its message). Thread-safe: no shared state. */
+int misi_png_encode(const uint8_t *rgb, int width, int height, size_t stride, const misi_png_config *cfg,
+                    misi_png_buf *out, misi_error *err);
+
+/* Decode a PNG from memory into tight RGB8 (stride 3 * width, rows top
+ * first); grey, palette, 16-bit and alpha are converted (alpha dropped, not
+ * composited). *rgb is malloc'd; the caller frees it. MISI_E_PARSE for a
+ * bad file, MISI_E_LIMIT for sides over MISI_PNG_MAX_SIDE. */
+int misi_png_decode(const void *data, size_t len, uint8_t **rgb, int *width, int *height, misi_error *err);
+
+/* misi_png_decode of a file (errors name the path). */
+int misi_png_read_file(const char *path, uint8_t **rgb, int *width, int *height, misi_error *err);
+
+#endif

@@ -1,0 +1,209 @@
+/* Depth is exact: a sphere in front hides the one behind whatever the draw
+ * order; two intersecting spheres meet along their analytic intersection
+ * circle; cylinder ends meet their spheres without gaps (stick style, where
+ * sphere and stick radii are equal, is the hardest case). aa = 1 so each
+ * pixel is one ray through its centre. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "gfx_test.h"
+
+#define W 128
+#define H 128
+
+static const uint8_t RED[3] = {255, 0, 0}, BLUE[3] = {0, 0, 255};
+
+static void set_atom(misi_scene *s, int i, float x, float y, float z, float r, const uint8_t rgb[3])
+{
+    s->atoms[i].pos[0] = x;
+    s->atoms[i].pos[1] = y;
+    s->atoms[i].pos[2] = z;
+    s->atoms[i].radius = r;
+    memcpy(s->atoms[i].rgb, rgb, 3);
+}
+
+/* Is this pixel reddish (r > b) or bluish? */
+static int which(const uint8_t *c)
+{
+    if (c[0] == 0 && c[2] == 0)
+        return 0;
+    return c[0] > c[2] ? 1 : 2;
+}
+
+static void front_hides_back(misi_renderer *r)
+{
+    for (int order = 0; order < 2; order++) {
+        misi_scene *s = gt_scene(2, 0);
+        /* the red sphere is in front (z = +3), drawn first or second */
+        set_atom(s, order, 0.5f, 0, 3, 2, RED);
+        set_atom(s, 1 - order, 0, 0, -3, 3, BLUE);
+        misi_scene_update_frame(s, 1);
+        misi_render_params p = {.width = W, .height = H, .aa = 1, .labels = MISI_LABELS_OFF};
+        uint8_t img[W * H * 3];
+        misi_view v = misi_view_identity();
+        misi_error err = {0};
+        CHECK(misi_render_view(r, s, &p, &v, img, &err) == 0, "%s", err.msg);
+        float c[2];
+        misi_project(s, &p, &v, s->atoms[order].pos, c, NULL);
+        CHECK(which(gt_px(img, W, (int)c[0], (int)c[1])) == 1, "order %d: front sphere hidden", order);
+        /* from behind (roll y 180) the blue one is in front */
+        misi_view b;
+        misi_view_canonical("back", &b);
+        CHECK(misi_render_view(r, s, &p, &b, img, &err) == 0, "%s", err.msg);
+        misi_project(s, &p, &b, s->atoms[order].pos, c, NULL);
+        CHECK(which(gt_px(img, W, (int)c[0], (int)c[1])) == 2, "order %d: back view shows the wrong sphere",
+              order);
+        misi_scene_destroy(s);
+    }
+}
+
+/* Two spheres, A red at (-1, 0, 0) and B blue at (1, 0, 1), radius 2. The
+ * visible surface at a pixel is the larger of the two front z values; the
+ * red/blue boundary is the projection of the intersection circle. Every
+ * pixel farther than 1.5 px (in Å: 1.5/scale) from the analytic boundary
+ * must have the analytic colour. */
+static void intersection_circle(misi_renderer *r, misi_projection proj)
+{
+    misi_scene *s = gt_scene(2, 0);
+    set_atom(s, 0, -1, 0, 0, 2, RED);
+    set_atom(s, 1, 1, 0, 1, 2, BLUE);
+    misi_scene_update_frame(s, 1);
+    misi_render_params p = {.width = W, .height = H, .aa = 1, .labels = MISI_LABELS_OFF, .projection = proj};
+    uint8_t img[W * H * 3];
+    misi_view v = misi_view_identity();
+    misi_view_roll(&v, 0, 20); /* tilt so the circle projects to an ellipse */
+    misi_error err = {0};
+    CHECK(misi_render_view(r, s, &p, &v, img, &err) == 0, "%s", err.msg);
+    gt_dump(proj == MISI_PROJECTION_PERSPECTIVE ? "depth_circle_persp" : "depth_circle_ortho", img, W, H);
+    float scale = misi_render_scale(s, &p);
+    double D = 100.0;
+    /* centres in view space */
+    double c[2][3];
+    for (int a = 0; a < 2; a++) {
+        double d[3];
+        for (int k = 0; k < 3; k++)
+            d[k] = s->atoms[a].pos[k] - s->frame.centre[k];
+        for (int i = 0; i < 3; i++)
+            c[a][i] = v.rot[3 * i] * d[0] + v.rot[3 * i + 1] * d[1] + v.rot[3 * i + 2] * d[2];
+    }
+    int bad = 0, checked = 0, boundary = 0;
+    for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+            /* which sphere is hit first along the pixel's ray, and how
+             * robustly (difference of hit distances in Å) */
+            double qx = (x + 0.5 - W / 2.0) / scale, qy = (H / 2.0 - (y + 0.5)) / scale;
+            double o[3], dir[3];
+            if (proj == MISI_PROJECTION_PERSPECTIVE) {
+                o[0] = 0, o[1] = 0, o[2] = D;
+                double n = sqrt(qx * qx + qy * qy + D * D);
+                dir[0] = qx / n, dir[1] = qy / n, dir[2] = -D / n;
+            } else {
+                o[0] = qx, o[1] = qy, o[2] = 50;
+                dir[0] = 0, dir[1] = 0, dir[2] = -1;
+            }
+            double t[2];
+            for (int a = 0; a < 2; a++) {
+                double oc[3] = {o[0] - c[a][0], o[1] - c[a][1], o[2] - c[a][2]};
+                double b = oc[0] * dir[0] + oc[1] * dir[1] + oc[2] * dir[2];
+                double disc = b * b - (oc[0] * oc[0] + oc[1] * oc[1] + oc[2] * oc[2] - 4.0);
+                t[a] = disc < 0 ? INFINITY : -b - sqrt(disc);
+            }
+            if (isinf(t[0]) && isinf(t[1]))
+                continue;
+            int want = t[0] < t[1] ? 1 : 2;
+            /* skip pixels near a silhouette or within ~1.5 px of the boundary */
+            double margin = 1.5 / scale;
+            if (!isinf(t[0]) && !isinf(t[1]) && fabs(t[0] - t[1]) < margin * 2)
+                continue;
+            bool near_edge = false;
+            for (int a = 0; a < 2; a++) {
+                double oc[3] = {o[0] - c[a][0], o[1] - c[a][1], o[2] - c[a][2]};
+                double b = oc[0] * dir[0] + oc[1] * dir[1] + oc[2] * dir[2];
+                double dist = sqrt(fmax(0, oc[0] * oc[0] + oc[1] * oc[1] + oc[2] * oc[2] - b * b));
+                near_edge |= fabs(dist - 2.0) < margin;
+            }
+            if (near_edge)
+                continue;
+            checked++;
+            int got = which(gt_px(img, W, x, y));
+            if (got != want)
+                bad++;
+            boundary += got == 2;
+        }
+    }
+    CHECK(checked > 1000, "too few pixels checked (%d)", checked);
+    CHECK(boundary > 100, "the blue sphere never shows (%d)", boundary);
+    CHECK(bad == 0, "%s: %d of %d pixels off the analytic intersection",
+          proj == MISI_PROJECTION_PERSPECTIVE ? "perspective" : "ortho", bad, checked);
+    misi_scene_destroy(s);
+}
+
+/* Stick style: spheres of the stick radius at both ends of an oblique
+ * bond. Every pixel whose ray passes within 0.9 r of the bond segment (the
+ * capsule's projection shrunk by a pixel) must be lit. */
+static void cylinder_meets_spheres(misi_renderer *r)
+{
+    static const float dirs[][3] = {{1, 0, 0}, {0.6f, 0.5f, 0.62f}, {0.1f, 0.2f, 0.97f}, {-0.3f, 0.9f, -0.3f}};
+    for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++) {
+        misi_scene *s = gt_scene(2, 1);
+        float L = 4.0f, rr = 0.5f;
+        float n = sqrtf(dirs[k][0] * dirs[k][0] + dirs[k][1] * dirs[k][1] + dirs[k][2] * dirs[k][2]);
+        set_atom(s, 0, -L / 2 * dirs[k][0] / n, -L / 2 * dirs[k][1] / n, -L / 2 * dirs[k][2] / n, rr, RED);
+        set_atom(s, 1, L / 2 * dirs[k][0] / n, L / 2 * dirs[k][1] / n, L / 2 * dirs[k][2] / n, rr, BLUE);
+        s->bonds[0] = (misi_scene_bond){0, 1};
+        s->bond_radius = rr;
+        s->style = MISI_STYLE_STICK;
+        misi_scene_update_frame(s, 1);
+        misi_render_params p = {.width = W, .height = H, .aa = 1, .labels = MISI_LABELS_OFF};
+        uint8_t img[W * H * 3];
+        misi_view v = misi_view_identity();
+        misi_error err = {0};
+        CHECK(misi_render_view(r, s, &p, &v, img, &err) == 0, "%s", err.msg);
+        char name[64];
+        snprintf(name, sizeof name, "depth_stick_%zu", k);
+        gt_dump(name, img, W, H);
+        float a[2], b[2];
+        misi_project(s, &p, &v, s->atoms[0].pos, a, NULL);
+        misi_project(s, &p, &v, s->atoms[1].pos, b, NULL);
+        float scale = misi_render_scale(s, &p);
+        int holes = 0, inside = 0, halves = 0;
+        for (int y = 0; y < H; y++) {
+            for (int x = 0; x < W; x++) {
+                float px = x + 0.5f, py = y + 0.5f;
+                float ux = b[0] - a[0], uy = b[1] - a[1];
+                float l2 = ux * ux + uy * uy;
+                float t = l2 > 0 ? ((px - a[0]) * ux + (py - a[1]) * uy) / l2 : 0;
+                t = t < 0 ? 0 : t > 1 ? 1 : t;
+                float dx = px - (a[0] + t * ux), dy = py - (a[1] + t * uy);
+                if (sqrtf(dx * dx + dy * dy) > rr * scale - 1.0f)
+                    continue;
+                inside++;
+                const uint8_t *c = gt_px(img, W, x, y);
+                if (!(c[0] | c[1] | c[2]))
+                    holes++;
+                /* half-bond colouring: the half nearer atom 0 is red */
+                if (t < 0.4f && c[0] > c[2])
+                    halves++;
+                if (t > 0.6f && c[2] > c[0])
+                    halves++;
+            }
+        }
+        CHECK(inside > 50, "direction %zu: nothing to check", k);
+        CHECK(holes == 0, "direction %zu: %d of %d pixels inside the capsule are background", k, holes, inside);
+        CHECK(halves > inside / 2, "direction %zu: half-bond colours wrong (%d of %d)", k, halves, inside);
+        misi_scene_destroy(s);
+    }
+}
+
+int main(void)
+{
+    misi_renderer *r = gt_renderer();
+    front_hides_back(r);
+    intersection_circle(r, MISI_PROJECTION_ORTHO);
+    intersection_circle(r, MISI_PROJECTION_PERSPECTIVE);
+    cylinder_meets_spheres(r);
+    misi_renderer_destroy(r);
+    return CHECK_DONE();
+}
