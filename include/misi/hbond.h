@@ -133,6 +133,16 @@ bool misi_hb_evaluate(const misi_hb_context *ctx, bool donor_is_ligand, uint32_t
 int misi_hbonds_find(const misi_hb_context *ctx, misi_hbond_list *out, misi_error *err);
 void misi_hbond_list_finish(misi_hbond_list *list);
 
+/* Machine form (cJSON, src/mol/hbond_json.c): the bond as `misi hbonds
+ * --json` prints it; the caller owns the returned object. */
+struct cJSON;
+struct cJSON *misi_hbond_json(const misi_complex *cx, const misi_hbond *hb);
+struct cJSON *misi_hb_tests_json(const misi_hb_eval *ev);
+/* Add residue, number, icode, chain, residue_atom, ligand_atom to o. */
+void misi_hb_pair_json(struct cJSON *o, const misi_complex *cx, uint32_t pocket_atom, uint32_t ligand_atom);
+/* "residue", "ligand" or "both". */
+const char *misi_hb_donor_word(int donates);
+
 const char *misi_acc_class_name(int acc);
 const char *misi_don_class_name(int don);
 

@@ -185,6 +185,11 @@ typedef struct misi_source_list {
  * source; a folder of complex folders gives one per subfolder, sorted by id; a
  * text file of `pocket,ligand` lines gives one per line (# comments allowed). */
 int misi_sources_add_path(misi_source_list *list, const char *path, misi_error *err);
+/* The list-file form from a buffer: `pocket,ligand` lines, relative paths
+ * taken against path's folder (path also names the file in messages). On
+ * error the list is left as it was. */
+int misi_sources_parse_list(misi_source_list *list, const char *text, size_t len, const char *path,
+                            misi_error *err);
 int misi_sources_add_pair(misi_source_list *list, const char *pocket, const char *ligand, misi_error *err);
 void misi_sources_finish(misi_source_list *list);
 /* Load one source: misi_complex_load_dir for a folder, else

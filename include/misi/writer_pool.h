@@ -84,6 +84,9 @@ int misi_writer_pool_submit_bytes_owned(misi_writer_pool *pool, const char *path
  * first error's code without queuing anything (so a producer stops early;
  * err then holds the first error's message). */
 
+/* After the first failure, jobs still queued are dropped (their memory is
+ * released, nothing is written): the run has failed, so finish quickly. */
+
 /* Wait until every submitted job is done; return the first error any job hit
  * (0 if none), with its message ("out/1abc_front.png: cannot create
  * temporary file: No such file or directory"). The pool stays usable; the

@@ -17,4 +17,6 @@ typedef struct misi_command {
 int cmd_hbonds(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
+int cmd_info(int argc, char **argv);
+
 #endif

@@ -35,11 +35,6 @@ static void usage(FILE *f)
             POLAR_CONTACT);
 }
 
-static const char *donor_word(int d)
-{
-    return d == MISI_HB_BOTH_DONATE ? "both" : d == MISI_HB_POCKET_DONATES ? "residue" : "ligand";
-}
-
 static void residue_label(const misi_atom *a, char *buf, size_t cap)
 {
     if (a->icode != ' ' && a->icode)
@@ -64,54 +59,6 @@ static void print_tests(FILE *f, const misi_hb_eval *ev)
         if (!t->passed)
             fputs("!", f);
     }
-}
-
-static cJSON *tests_json(const misi_hb_eval *ev)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (uint8_t k = 0; k < ev->ntests; k++) {
-        const misi_hb_test *t = &ev->tests[k];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", t->name);
-        cJSON_AddNumberToObject(o, "value", round(t->value * 1000.0) / 1000.0);
-        if (t->lo != 0.0f)
-            cJSON_AddNumberToObject(o, "min", round(t->lo * 1000.0) / 1000.0);
-        if (!isinf(t->hi))
-            cJSON_AddNumberToObject(o, "max", round(t->hi * 1000.0) / 1000.0);
-        cJSON_AddBoolToObject(o, "passed", t->passed);
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
-}
-
-static cJSON *hydrogen_json(const misi_complex *cx, bool donor_is_ligand, const misi_hb_eval *ev)
-{
-    if (ev->hydrogen == -2)
-        return cJSON_CreateNull();
-    cJSON *o = cJSON_CreateObject();
-    if (ev->hydrogen >= 0) {
-        const misi_mol *m = donor_is_ligand ? &cx->ligand : &cx->pocket;
-        cJSON_AddStringToObject(o, "atom", m->top.atoms[ev->hydrogen].name);
-    } else {
-        cJSON_AddStringToObject(o, "atom", "placed");
-    }
-    double v[3] = {round(ev->h_xyz[0] * 1000.0) / 1000.0, round(ev->h_xyz[1] * 1000.0) / 1000.0,
-                   round(ev->h_xyz[2] * 1000.0) / 1000.0};
-    cJSON_AddItemToObject(o, "xyz", cJSON_CreateDoubleArray(v, 3));
-    return o;
-}
-
-static void add_pair_fields(cJSON *o, const misi_complex *cx, uint32_t p, uint32_t l)
-{
-    const misi_atom *pa = &cx->pocket.top.atoms[p], *la = &cx->ligand.top.atoms[l];
-    char icode[2] = {pa->icode == ' ' ? 0 : pa->icode, 0};
-    char chain[2] = {pa->chain == ' ' ? 0 : pa->chain, 0};
-    cJSON_AddStringToObject(o, "residue", pa->resname);
-    cJSON_AddNumberToObject(o, "number", pa->resseq);
-    cJSON_AddStringToObject(o, "icode", icode);
-    cJSON_AddStringToObject(o, "chain", chain);
-    cJSON_AddStringToObject(o, "residue_atom", pa->name);
-    cJSON_AddStringToObject(o, "ligand_atom", la->name);
 }
 
 /* A failed test in words, with three decimals so a value just past a
@@ -175,7 +122,7 @@ static void contacts(const misi_complex *cx, const misi_hb_context *ctx, bool js
             }
             if (json) {
                 cJSON *o = cJSON_CreateObject();
-                add_pair_fields(o, cx, p, l);
+                misi_hb_pair_json(o, cx, p, l);
                 cJSON_AddNumberToObject(o, "distance", round(d * 1000.0) / 1000.0);
                 cJSON_AddStringToObject(o, "verdict", verdict);
                 cJSON_AddStringToObject(o, "donor", (pd && ld) ? "both" : lig_donor ? "ligand" : "residue");
@@ -183,7 +130,7 @@ static void contacts(const misi_complex *cx, const misi_hb_context *ctx, bool js
                 cJSON_AddStringToObject(o, "acceptor_class", misi_acc_class_name(ev->acc));
                 if (*why)
                     cJSON_AddStringToObject(o, "decided_by", why);
-                cJSON_AddItemToObject(o, "tests", tests_json(ev));
+                cJSON_AddItemToObject(o, "tests", misi_hb_tests_json(ev));
                 cJSON_AddItemToArray(jarr, o);
             } else {
                 char res[32];
@@ -238,22 +185,13 @@ static int run_one(const misi_source *src, const misi_hbond_config *hcfg, bool j
             const misi_hbond *hb = &list.items[k];
             const misi_atom *pa = &cx.pocket.top.atoms[hb->pocket_atom];
             const misi_atom *la = &cx.ligand.top.atoms[hb->ligand_atom];
-            bool lig_donor = hb->donates == MISI_HB_LIGAND_DONATES;
             if (json) {
-                cJSON *o = cJSON_CreateObject();
-                add_pair_fields(o, &cx, hb->pocket_atom, hb->ligand_atom);
-                cJSON_AddStringToObject(o, "donor", donor_word(hb->donates));
-                cJSON_AddStringToObject(o, "donor_class", misi_don_class_name(hb->eval.don));
-                cJSON_AddStringToObject(o, "acceptor_class", misi_acc_class_name(hb->eval.acc));
-                cJSON_AddNumberToObject(o, "distance", round(hb->distance * 1000.0) / 1000.0);
-                cJSON_AddItemToObject(o, "hydrogen", hydrogen_json(&cx, lig_donor, &hb->eval));
-                cJSON_AddItemToObject(o, "tests", tests_json(&hb->eval));
-                cJSON_AddItemToArray(arr, o);
+                cJSON_AddItemToArray(arr, misi_hbond_json(&cx, hb));
             } else {
                 char res[32];
                 residue_label(pa, res, sizeof res);
                 printf("%-14s %-4s %-5s donor=%-7s D..A=%.2f %s -> %s:", res, pa->name, la->name,
-                       donor_word(hb->donates), hb->distance, misi_don_class_name(hb->eval.don),
+                       misi_hb_donor_word(hb->donates), hb->distance, misi_don_class_name(hb->eval.don),
                        misi_acc_class_name(hb->eval.acc));
                 print_tests(stdout, &hb->eval);
                 printf("\n");

@@ -8,6 +8,7 @@
 static const misi_command COMMANDS[] = {
     {"hbonds", "find pocket-ligand hydrogen bonds", cmd_hbonds},
     {"check", "load and validate complexes", cmd_check},
+    {"info", "list EGL devices and the OpenGL ES renderer", cmd_info},
 };
 
 static void usage(FILE *f)

@@ -4,6 +4,7 @@
  * OpenGL ES 3 context that renders only into framebuffer objects.
  * Never touches X11 or Wayland. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gfx/gfx_internal.h"
@@ -92,8 +93,11 @@ static EGLDisplay open_display(const egl_ext *x, EGLDeviceEXT *devs, misi_gfx_in
         *chosen = want;
         return x->get_platform_display(EGL_PLATFORM_DEVICE_EXT, devs[want - 1], NULL);
     }
-    /* Automatic: hardware devices first, then software ones. */
-    for (int pass = 0; pass < 2; pass++) {
+    /* Automatic: hardware devices first, then software ones.
+     * MISI_EGL_PLATFORM=surfaceless skips the devices (to test the fallback). */
+    const char *force = getenv("MISI_EGL_PLATFORM");
+    bool skip_devices = force && !strcmp(force, "surfaceless");
+    for (int pass = 0; pass < 2 && !skip_devices; pass++) {
         for (int i = 0; i < info->ndevices; i++) {
             if (info->devices[i].software != (pass == 1))
                 continue;

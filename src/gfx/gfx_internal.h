@@ -61,7 +61,7 @@ typedef struct gfx_view_uniforms {
 /* ---- label.c: the label pass ---- */
 typedef struct gfx_labels gfx_labels;
 int gfx_labels_create(gfx_labels **out, misi_error *err);
-/* Lay out the scene's labels (font size in output pixels) into instance data. */
+/* Lay out the scene's labels (font size in render pixels) into instance data. */
 int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, misi_error *err);
 /* Draw into the current tile (blending set by the caller). */
 void gfx_labels_draw(gfx_labels *l, const gfx_view_uniforms *u);

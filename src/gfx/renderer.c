@@ -454,7 +454,12 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
             glUseProgram(r->prog_cyl);
             cam_uniforms(&r->loc_cyl, &u);
             glBindVertexArray(r->vao_cyl);
+            /* Only the box faces toward the viewer: they cover its whole
+             * projection, at half the fragments. */
+            glEnable(GL_CULL_FACE);
+            glCullFace(GL_BACK);
             glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 14, (GLsizei)s->nbonds);
+            glDisable(GL_CULL_FACE);
         }
         if (p->labels == MISI_LABELS_ON && s->nlabels) {
             glDisable(GL_DEPTH_TEST);
@@ -600,7 +605,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     if (rc)
         return rc;
     if (p.labels == MISI_LABELS_ON && scene->nlabels) {
-        rc = gfx_labels_prepare(r->labels, scene, p.label_px, err);
+        rc = gfx_labels_prepare(r->labels, scene, p.label_px * (float)p.aa, err);
         if (rc)
             return rc;
     }

@@ -394,13 +394,11 @@ static char *resolve_against(const char *list_path, text_span entry)
     return full;
 }
 
-static int add_list_file(misi_source_list *list, const char *path, misi_error *err)
+int misi_sources_parse_list(misi_source_list *list, const char *text, size_t len, const char *path,
+                            misi_error *err)
 {
-    char *text;
-    size_t len;
-    int rc = misi_read_file(path, 0, &text, &len, err);
-    if (rc)
-        return rc;
+    size_t before = list->count;
+    int rc = MISI_OK;
     text_lines it;
     text_span line;
     text_lines_init(&it, text, len);
@@ -437,6 +435,19 @@ static int add_list_file(misi_source_list *list, const char *path, misi_error *e
     }
     if (!rc && entries == 0)
         rc = misi_error_at(err, MISI_E_PARSE, path, 0, "expected 'pocket,ligand' lines, found none");
+    if (rc)
+        truncate_list(list, before);
+    return rc;
+}
+
+static int add_list_file(misi_source_list *list, const char *path, misi_error *err)
+{
+    char *text;
+    size_t len;
+    int rc = misi_read_file(path, 0, &text, &len, err);
+    if (rc)
+        return rc;
+    rc = misi_sources_parse_list(list, text, len, path, err);
     free(text);
     return rc;
 }

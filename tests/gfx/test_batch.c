@@ -1,8 +1,8 @@
 /* Batched framebuffers: every tile of a batch is byte-identical to
  * rendering its view alone, for batch sizes 1, 2, 3, 4 and 7 (odd tile
  * grids, a last partial batch, double-buffered readback across several
- * batches), with supersampling 1 and 3 and with labels on. Images arrive in
- * view order. */
+ * batches), with supersampling 1 and 3, with 4x MSAA, and with labels on.
+ * Images arrive in view order. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,9 +57,11 @@ int main(void)
     misi_view_move(&views[6], 0, 2.5f);
     misi_view_move(&views[6], 2, 45);
 
-    for (int aa = 1; aa <= 3; aa += 2) {
+    /* aa 1, aa 3, and aa 1 with 4x MSAA (sample shading) */
+    for (int mode = 0; mode < 3; mode++) {
+        int aa = mode == 1 ? 3 : 1, msaa = mode == 2 ? 4 : 1;
         for (int labels = 0; labels < 2; labels++) {
-            misi_render_params p = {.width = W, .height = H, .aa = aa,
+            misi_render_params p = {.width = W, .height = H, .aa = aa, .msaa = msaa,
                                     .labels = labels ? MISI_LABELS_ON : MISI_LABELS_OFF};
             uint8_t *alone = malloc((size_t)NV * W * H * 3);
             for (int v = 0; v < NV; v++)
@@ -74,8 +76,8 @@ int main(void)
                 CHECK(c.out_of_order == 0 && c.next == NV, "batch %d: images out of order", sizes[k]);
                 for (int v = 0; v < NV; v++) {
                     const uint8_t *t = c.imgs + (size_t)v * W * H * 3, *a = alone + (size_t)v * W * H * 3;
-                    CHECK(memcmp(t, a, (size_t)W * H * 3) == 0, "aa %d labels %d batch %d view %d: tile differs",
-                          aa, labels, sizes[k], v);
+                    CHECK(memcmp(t, a, (size_t)W * H * 3) == 0, "aa %d msaa %d labels %d batch %d view %d: tile differs",
+                          aa, msaa, labels, sizes[k], v);
                 }
                 free(c.imgs);
             }

@@ -1,7 +1,8 @@
 /* The views: `roll y 90` of the front view equals the `left` view byte for
  * byte, and each of the six canonical views matches its definition in
  * MISI-SPEC §2 (seen from: front +z, back -z, left -x, right +x, top +y,
- * bottom -y), checked with six coloured marker atoms on the axes. */
+ * bottom -y), checked with six coloured marker atoms on the axes; the
+ * command language's poses for those names are the same. */
 #include <string.h>
 
 #include "check.h"
@@ -55,6 +56,18 @@ int main(void)
     CHECK(misi_render_view(r, s, &p, &rolled, a, &err) == 0, "%s", err.msg);
     CHECK(misi_render_view(r, s, &p, &left, b, &err) == 0, "%s", err.msg);
     CHECK(memcmp(a, b, sizeof a) == 0, "roll y 90 differs from the left view");
+    /* ... and through the command language ("roll y 90", "turn y 90"). */
+    misi_pose text;
+    CHECK(misi_pose_from_text("roll y 90", &text, &err) == 0, "%s", err.msg);
+    CHECK(misi_render_view(r, s, &p, &text, b, &err) == 0, "%s", err.msg);
+    CHECK(memcmp(a, b, sizeof a) == 0, "'roll y 90' (parsed) differs from the left view");
+    /* The command language's canonical views are the renderer's. */
+    for (int i = 0; i < MISI_NUM_CANONICAL_VIEWS; i++) {
+        misi_view mine;
+        CHECK(misi_pose_from_text(MISI_CANONICAL_VIEW_NAMES[i], &text, &err) == 0, "%s", err.msg);
+        CHECK(misi_view_canonical(MISI_CANONICAL_VIEW_NAMES[i], &mine) == 0, "no view");
+        CHECK(memcmp(&mine, &text, sizeof mine) == 0, "view %s: cmdlang pose differs", MISI_CANONICAL_VIEW_NAMES[i]);
+    }
 
     /* For each view: the marker nearest the viewer (at the image centre) and
      * the marker at the right edge of the screen (+x, 6 Å from the centre). */

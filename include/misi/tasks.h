@@ -1,0 +1,125 @@
+/* The nine MiSI tasks. A task turns one complex (and, for T5, a partner
+ * complex) into questions: text, answer, ground truth in machine form, and
+ * the images it needs as *requests* — which atoms are shown, where the ligand
+ * is, and the camera. The pipeline renders the requests (each distinct one
+ * once) and writes the files; tasks never touch GL. */
+#ifndef MISI_TASKS_H
+#define MISI_TASKS_H
+
+#include <cjson/cJSON.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "misi/cmdlang.h"
+#include "misi/hbond.h"
+#include "misi/mol.h"
+#include "misi/render.h"
+#include "misi/rng.h"
+
+typedef enum misi_split {
+    MISI_SPLIT_TRAIN = 0,
+    MISI_SPLIT_TEST = 1,
+    MISI_SPLIT_COUNT
+} misi_split;
+
+const char *misi_split_name(misi_split s);
+
+/* Which atoms an image shows. */
+typedef enum misi_show {
+    MISI_SHOW_COMPLEX = 0, /* pocket + ligand */
+    MISI_SHOW_POCKET,      /* pocket alone */
+    MISI_SHOW_LIGAND,      /* ligand alone */
+    MISI_SHOW_RESIDUE,     /* one pocket residue + the ligand, residue atoms labelled (T4) */
+} misi_show;
+
+/* One image a question needs. Two equal requests are one rendering. */
+typedef struct misi_image_req {
+    uint8_t complex;        /* 0 = the question's complex, 1 = its partner (T5) */
+    uint8_t show;           /* misi_show */
+    uint32_t residue;       /* pocket residue index, MISI_SHOW_RESIDUE only */
+    bool ligand_moved;      /* draw the ligand displaced by ligand_pose (T7) */
+    misi_pose ligand_pose;  /* p' = R (p - c_ligand) + c_ligand + T, model space */
+    misi_pose view;         /* the camera: s = R (p - c) + T with c the complex's centre */
+    float px_per_A;         /* 0 = the complex's scale; set when a question mixes complexes */
+} misi_image_req;
+
+/* What a task sees of one complex. Prepared once per complex by the pipeline. */
+typedef struct misi_task_complex {
+    const misi_complex *cx;
+    const misi_hb_context *hb;
+    const misi_hbond_list *hbonds;
+    misi_frame frame;          /* one centre and radius for every image of the complex */
+    float px_per_A;            /* the complex's scale at the run's image size */
+    float ligand_centre[3];    /* centroid of the ligand's heavy atoms */
+} misi_task_complex;
+
+/* The run's render geometry, which the answerability checks need. */
+typedef struct misi_task_geometry {
+    int width, height;      /* pixels */
+    float eye_distance;     /* D of the zoom model, Å */
+    float edge_margin_px;   /* atoms must stay this far inside the border */
+} misi_task_geometry;
+
+typedef struct misi_task_env {
+    const misi_task_complex *own;
+    const misi_task_complex *partner; /* T5's second complex; NULL when the run has one complex */
+    misi_task_geometry geo;
+    uint64_t seed;
+    /* Render a and b (the pipeline caches renders) and say whether their
+     * pixels are identical. */
+    int (*images_equal)(void *user, const misi_image_req *a, const misi_image_req *b, bool *equal,
+                        misi_error *err);
+    void *user;
+} misi_task_env;
+
+#define MISI_Q_MAX_IMAGES 16
+#define MISI_Q_TEXT_MAX 4096
+
+/* One question as a task writes it; the pipeline turns it into records. */
+typedef struct misi_question {
+    char text[MISI_Q_TEXT_MAX];
+    char answer[1024];
+    misi_image_req images[MISI_Q_MAX_IMAGES];
+    int nimages;
+    int noptions;            /* 0, or 4 for MC */
+    char options[4][256];    /* option text (T8); "" for image options */
+    int option_image[4];     /* index into images for image options (T5, T6); -1 otherwise */
+    cJSON *truth;            /* owned by the question until the pipeline takes it */
+} misi_question;
+
+void misi_question_init(misi_question *q);
+void misi_question_finish(misi_question *q);
+
+typedef struct misi_task {
+    const char *name;  /* "translation", ... (docs/dataset.md) */
+    int number;        /* 1..9 */
+    bool mc;
+    /* Questions of this task for a complex and split under the paper preset. */
+    int (*paper_count)(const misi_task_env *env, misi_split split);
+    /* Make question `index`. rng is seeded for (seed, complex, task, split,
+     * index). Returns 0, or MISI_E_INVALID with a reason when the complex
+     * cannot give an answerable question after the allowed resamples. */
+    int (*make)(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
+                misi_error *err);
+} misi_task;
+
+/* The registry: T1..T9 in order. */
+const misi_task *const *misi_tasks(size_t *count);
+const misi_task *misi_task_find(const char *name);
+
+/* Shared helpers for the task files (src/tasks/common.c). */
+
+/* True when every shown atom of req, drawn with its radius, lands inside the
+ * image with the geometry's margin. */
+bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req);
+/* A request for a canonical view ("front", "left", ...) of a show kind. */
+misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *view);
+/* Frame a complex for the run: the bounding sphere of the shown atoms (with
+ * atom radii), grown so the largest transformation of every task still fits
+ * (docs/dataset.md "Framing"). */
+void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi_frame *frame,
+                     float *px_per_A);
+/* Append printf text to q->text. */
+void misi_question_printf(misi_question *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

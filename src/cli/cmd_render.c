@@ -1,0 +1,333 @@
+/* misi render: render views of complexes to PNG files
+ * <out>/<id>/<view>.png, through the writer pool. A complex that fails to
+ * load or render is reported and skipped; the rest go on. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "misi/cmdlang.h"
+#include "misi/mol.h"
+#include "misi/render.h"
+#include "misi/writer_pool.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: misi render [options] <complex folder | folder of complexes | list file>...\n"
+            "\n"
+            "Renders each complex for a set of views and writes <out>/<id>/<view>.png.\n"
+            "Views default to the six canonical ones (front back left right top bottom).\n"
+            "\n"
+            "options:\n"
+            "  --view CMDS         a view in the command language, e.g. \"roll y 30, move x 2\"\n"
+            "                      or a canonical name; repeatable; NAME=CMDS names it\n"
+            "  --views FILE        views from a JSON file ({\"views\":[{\"name\":..,\"commands\":..}]})\n"
+            "  --size N | WxH      image size in pixels (default 512)\n"
+            "  --style S           ball-and-stick (default) | stick | spacefill\n"
+            "  --labels on|off     residue and ligand atom labels (default on)\n"
+            "  --label-px N        label font size in pixels (default 13)\n"
+            "  --aa N              supersampling factor, 1 = off (default 2)\n"
+            "  --msaa N            MSAA samples per supersample (default off)\n"
+            "  --projection P      ortho (default) | perspective\n"
+            "  --margin A          Angstrom added to the framing radius (default 2)\n"
+            "  --eye D             eye distance of the zoom model in Angstrom (default 100)\n"
+            "  --batch N           at most N views per framebuffer batch (default: GL limits)\n"
+            "  --device N          EGL device as numbered by 'misi info' (default automatic)\n"
+            "  --threads N         PNG writer threads (default: CPUs)\n"
+            "  --out DIR           output folder (default: render)\n"
+            "  -q, --quiet         no per-complex lines\n"
+            "  -h, --help          this text\n"
+            "\n"
+            "Exit status: 0 when every complex rendered, 1 when any was skipped, 2 on a\n"
+            "usage error.\n");
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        return -1;
+    memcpy(buf, path, n + 1);
+    for (size_t i = 1; i <= n; i++) {
+        if (buf[i] == '/' || buf[i] == '\0') {
+            char c = buf[i];
+            buf[i] = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            buf[i] = c;
+        }
+    }
+    return 0;
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+typedef struct sink_ctx {
+    misi_writer_pool *pool;
+    const misi_viewset *views;
+    const char *dir;
+    misi_error *err;
+} sink_ctx;
+
+static int submit(void *user, size_t view, const uint8_t *rgb, int w, int h)
+{
+    sink_ctx *c = user;
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s.png", c->dir, c->views->views[view].name);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return misi_error_set(c->err, MISI_E_LIMIT, "output path too long");
+    return misi_writer_pool_submit_rgb(c->pool, path, rgb, w, h, (size_t)w * 3, c->err);
+}
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+int cmd_render(int argc, char **argv)
+{
+    misi_viewset views = {0};
+    misi_source_list sources = {0};
+    misi_render_params params = {0};
+    misi_renderer_desc rdesc = {0};
+    misi_scene_desc sdesc = {0};
+    misi_writer_pool_config wcfg = {0};
+    misi_writer_pool *pool = NULL;
+    misi_renderer *r = NULL;
+    misi_error err = {0};
+    const char *out = "render";
+    bool quiet = false;
+    int status = MISI_EXIT_USAGE;
+    int nsources = 0;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            status = MISI_EXIT_OK;
+            goto done;
+        } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
+            quiet = true;
+            takes = false;
+        } else if (a[0] == '-' && a[1] == '-' && !v) {
+            fprintf(stderr, "misi render: %s needs a value\n", a);
+            goto done;
+        } else if (!strcmp(a, "--view")) {
+            const char *eq = strchr(v, '=');
+            char name[MISI_VIEW_NAME_MAX + 1] = "";
+            const char *cmds = v;
+            bool named = eq && eq > v && (size_t)(eq - v) <= MISI_VIEW_NAME_MAX;
+            for (const char *c = v; named && c < eq; c++)
+                named = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                        *c == '.' || *c == '_' || *c == '-';
+            if (named) {
+                memcpy(name, v, (size_t)(eq - v));
+                name[eq - v] = '\0';
+                cmds = eq + 1;
+            }
+            if (misi_viewset_add(&views, name, cmds, &err)) {
+                fprintf(stderr, "misi render: --view '%s': %s\n", v, err.msg);
+                goto done;
+            }
+        } else if (!strcmp(a, "--views")) {
+            if (misi_viewset_load(v, &views, &err)) {
+                fprintf(stderr, "misi render: %s\n", err.msg);
+                goto done;
+            }
+        } else if (!strcmp(a, "--size")) {
+            int w, h;
+            if (sscanf(v, "%dx%d", &w, &h) == 2 && w > 0 && h > 0 && w <= 16384 && h <= 16384) {
+                params.width = w;
+                params.height = h;
+            } else if (parse_int(v, 1, 16384, &w)) {
+                params.width = params.height = w;
+            } else {
+                fprintf(stderr, "misi render: --size wants N or WxH (1..16384), got '%s'\n", v);
+                goto done;
+            }
+        } else if (!strcmp(a, "--style")) {
+            if (misi_style_from_name(v, &sdesc.style)) {
+                fprintf(stderr, "misi render: --style wants ball-and-stick, stick or spacefill\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--labels")) {
+            if (!strcmp(v, "on"))
+                params.labels = MISI_LABELS_ON;
+            else if (!strcmp(v, "off"))
+                params.labels = MISI_LABELS_OFF;
+            else {
+                fprintf(stderr, "misi render: --labels wants on or off\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--label-px")) {
+            int n;
+            if (!parse_int(v, 4, 256, &n)) {
+                fprintf(stderr, "misi render: --label-px wants 4..256\n");
+                goto done;
+            }
+            params.label_px = (float)n;
+        } else if (!strcmp(a, "--aa")) {
+            if (!parse_int(v, 1, 8, &params.aa)) {
+                fprintf(stderr, "misi render: --aa wants 1..8\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--msaa")) {
+            if (!parse_int(v, 1, 64, &params.msaa)) {
+                fprintf(stderr, "misi render: --msaa wants 1..64\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--projection")) {
+            if (!strcmp(v, "ortho") || !strcmp(v, "orthographic"))
+                params.projection = MISI_PROJECTION_ORTHO;
+            else if (!strcmp(v, "perspective"))
+                params.projection = MISI_PROJECTION_PERSPECTIVE;
+            else {
+                fprintf(stderr, "misi render: --projection wants ortho or perspective\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--margin") || !strcmp(a, "--eye")) {
+            char *end;
+            float f = strtof(v, &end);
+            if (*end || !(f > 0 && f < 1e4f)) {
+                fprintf(stderr, "misi render: %s wants a positive number\n", a);
+                goto done;
+            }
+            if (a[2] == 'm')
+                sdesc.margin = f;
+            else
+                params.eye_distance = f;
+        } else if (!strcmp(a, "--batch")) {
+            if (!parse_int(v, 1, 4096, &params.batch_max)) {
+                fprintf(stderr, "misi render: --batch wants 1..4096\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--device")) {
+            if (!parse_int(v, 1, MISI_GFX_MAX_DEVICES, &rdesc.device)) {
+                fprintf(stderr, "misi render: --device wants a number from 1 (see 'misi info')\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--threads")) {
+            if (!parse_int(v, 1, 256, &wcfg.threads)) {
+                fprintf(stderr, "misi render: --threads wants 1..256\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--out")) {
+            out = v;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "misi render: unknown option '%s'\n", a);
+            usage(stderr);
+            goto done;
+        } else {
+            takes = false;
+            if (misi_sources_add_path(&sources, a, &err)) {
+                fprintf(stderr, "misi render: %s\n", err.msg);
+                status = MISI_EXIT_FAIL;
+                goto done;
+            }
+            nsources++;
+        }
+        if (takes)
+            i++;
+    }
+    if (nsources == 0) {
+        usage(stderr);
+        goto done;
+    }
+    if (views.count == 0 && misi_viewset_add_canonical(&views, &err)) {
+        fprintf(stderr, "misi render: %s\n", err.msg);
+        goto done;
+    }
+
+    status = MISI_EXIT_FAIL;
+    if (misi_renderer_create(&rdesc, &r, &err)) {
+        fprintf(stderr, "misi render: %s\n", err.msg);
+        goto done;
+    }
+    if (misi_writer_pool_create(&wcfg, &pool, &err)) {
+        fprintf(stderr, "misi render: %s\n", err.msg);
+        goto done;
+    }
+    misi_view *poses = malloc(views.count * sizeof *poses);
+    if (!poses) {
+        fprintf(stderr, "misi render: out of memory\n");
+        goto done;
+    }
+    for (size_t i = 0; i < views.count; i++)
+        poses[i] = views.views[i].pose;
+
+    size_t ok = 0, failed = 0, images = 0;
+    double render_s = 0;
+    for (size_t s = 0; s < sources.count; s++) {
+        misi_complex cx;
+        misi_scene *scene = NULL;
+        misi_complex_init(&cx);
+        const char *id = sources.items[s].id ? sources.items[s].id : "?";
+        if (misi_source_load(&sources.items[s], NULL, &cx, &err) ||
+            misi_scene_create(&cx, &sdesc, &scene, &err)) {
+            fprintf(stderr, "misi render: skipped %s: %s\n", id, err.msg);
+            misi_complex_finish(&cx);
+            failed++;
+            continue;
+        }
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s/%s", out, cx.id);
+        if (mkdir_p(dir) != 0) {
+            fprintf(stderr, "misi render: cannot create %s: %s\n", dir, strerror(errno));
+            misi_scene_destroy(scene);
+            misi_complex_finish(&cx);
+            failed++;
+            continue;
+        }
+        sink_ctx ctx = {pool, &views, dir, &err};
+        double t0 = now_s();
+        int rc = misi_render_views(r, scene, &params, poses, views.count, submit, &ctx, &err);
+        double dt = now_s() - t0;
+        render_s += dt;
+        if (rc) {
+            fprintf(stderr, "misi render: skipped %s: %s\n", cx.id, err.msg);
+            failed++;
+        } else {
+            ok++;
+            images += views.count;
+            if (!quiet)
+                printf("%s: %zu views in %.3f s (%.1f ms per image) -> %s\n", cx.id, views.count, dt,
+                       1e3 * dt / (double)views.count, dir);
+        }
+        misi_scene_destroy(scene);
+        misi_complex_finish(&cx);
+        if (rc && rc != MISI_E_INVALID && rc != MISI_E_RANGE && rc != MISI_E_LIMIT)
+            break; /* a GL or writer failure would hit every complex */
+    }
+    free(poses);
+    if (misi_writer_pool_finish(pool, &err)) {
+        fprintf(stderr, "misi render: writing images: %s\n", err.msg);
+        failed++;
+    }
+    printf("rendered %zu complexes (%zu images, %.1f ms per image incl. readback), skipped %zu\n", ok, images,
+           images ? 1e3 * render_s / (double)images : 0.0, failed);
+    status = failed || ok == 0 ? MISI_EXIT_FAIL : MISI_EXIT_OK;
+
+done:
+    misi_writer_pool_destroy(pool);
+    misi_renderer_destroy(r);
+    misi_sources_finish(&sources);
+    misi_viewset_finish(&views);
+    return status;
+}

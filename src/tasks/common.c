@@ -1,0 +1,195 @@
+/* What the task files share: framing, the in-frame test, canonical requests,
+ * question text helpers. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tasks/task_util.h"
+
+const char TASK_PREAMBLE[] =
+    "The images are orthographic renderings of a protein binding pocket with its bound ligand "
+    "(ligand carbons grey, pocket carbons purple and orange by residue, oxygen red, nitrogen blue, "
+    "sulfur yellow) on a black background. Screen axes: +x points right, +y points up and +z points "
+    "out of the screen toward the viewer. 'move <axis> <d>' translates the molecules by d angstrom "
+    "along a screen axis; moving along +z brings them closer, which magnifies the image. "
+    "'roll <axis> <a>' rotates them by a degrees about a screen axis through their centre, "
+    "counter-clockwise when seen from the positive end of the axis (right-hand rule). ";
+
+const char *misi_split_name(misi_split s)
+{
+    return s == MISI_SPLIT_TEST ? "test" : "train";
+}
+
+void misi_question_init(misi_question *q)
+{
+    memset(q, 0, sizeof *q);
+    for (int k = 0; k < 4; k++)
+        q->option_image[k] = -1;
+}
+
+void misi_question_finish(misi_question *q)
+{
+    if (!q)
+        return;
+    cJSON_Delete(q->truth);
+    q->truth = NULL;
+}
+
+void misi_question_printf(misi_question *q, const char *fmt, ...)
+{
+    size_t used = strlen(q->text);
+    if (used + 1 >= sizeof q->text)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q->text + used, sizeof q->text - used, fmt, ap);
+    va_end(ap);
+}
+
+misi_pose task_pose(const char *view, const misi_op *ops, size_t n)
+{
+    misi_pose p;
+    misi_pose_identity(&p);
+    misi_op v;
+    if (view && misi_canonical_view_op(view, &v) == MISI_OK && v.kind != MISI_OP_NONE)
+        misi_pose_apply(&p, &v, 1);
+    if (n)
+        misi_pose_apply(&p, ops, n);
+    return p;
+}
+
+void task_format_ops(const misi_op *ops, size_t n, char *buf, size_t cap)
+{
+    if (misi_cmd_format(ops, n, buf, cap) < 0 && cap)
+        buf[0] = '\0';
+}
+
+misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *view)
+{
+    misi_image_req r;
+    memset(&r, 0, sizeof r);
+    r.complex = complex;
+    r.show = (uint8_t)show;
+    misi_pose_identity(&r.ligand_pose);
+    r.view = task_pose(view, NULL, 0);
+    return r;
+}
+
+/* Radius of the largest sphere the renderer draws for an atom, in Å: the
+ * in-frame test is conservative with it. */
+#define DRAWN_ATOM_RADIUS 0.5f
+/* Largest zoom depth of T3 and translation of T1/T5 (MISI-SPEC §4). */
+#define ZOOM_MAX 60.0f
+#define MOVE_MAX 4.0f
+/* Docking: gap between pocket and displaced ligand, at most. */
+#define DOCK_GAP_MAX 2.0f
+#define FRAME_MARGIN 1.0f
+
+static bool heavy(const misi_atom *a)
+{
+    return a->element != 1;
+}
+
+void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi_frame *frame, float *px_per_A)
+{
+    double c[3] = {0, 0, 0};
+    size_t n = 0;
+    const misi_mol *mols[2] = {&cx->pocket, &cx->ligand};
+    for (int m = 0; m < 2; m++) {
+        for (uint32_t i = 0; i < mols[m]->top.natoms; i++) {
+            if (!heavy(&mols[m]->top.atoms[i]))
+                continue;
+            for (int k = 0; k < 3; k++)
+                c[k] += mols[m]->xyz[3 * i + k];
+            n++;
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        frame->centre[k] = n ? (float)(c[k] / (double)n) : 0.0f;
+    /* Radius of the complex, of the pocket's x extent and of the ligand. */
+    float r = 0, pocket_xmax = 0, lig_r = 0, lc[3] = {0, 0, 0};
+    uint32_t nl = 0;
+    for (uint32_t i = 0; i < cx->ligand.top.natoms; i++) {
+        if (!heavy(&cx->ligand.top.atoms[i]))
+            continue;
+        for (int k = 0; k < 3; k++)
+            lc[k] += cx->ligand.xyz[3 * i + k];
+        nl++;
+    }
+    for (int k = 0; k < 3; k++)
+        lc[k] = nl ? lc[k] / (float)nl : 0.0f;
+    for (int m = 0; m < 2; m++) {
+        for (uint32_t i = 0; i < mols[m]->top.natoms; i++) {
+            if (!heavy(&mols[m]->top.atoms[i]))
+                continue;
+            const float *p = &mols[m]->xyz[3 * i];
+            float dx = p[0] - frame->centre[0], dy = p[1] - frame->centre[1], dz = p[2] - frame->centre[2];
+            float d = sqrtf(dx * dx + dy * dy + dz * dz);
+            if (d > r)
+                r = d;
+            if (m == 0 && fabsf(dx) > pocket_xmax)
+                pocket_xmax = fabsf(dx);
+            if (m == 1) {
+                float ex = p[0] - lc[0], ey = p[1] - lc[1], ez = p[2] - lc[2];
+                float dl = sqrtf(ex * ex + ey * ey + ez * ez);
+                if (dl > lig_r)
+                    lig_r = dl;
+            }
+        }
+    }
+    r += DRAWN_ATOM_RADIUS;
+    lig_r += DRAWN_ATOM_RADIUS;
+    float D = geo->eye_distance > 0 ? geo->eye_distance : 100.0f;
+    float zoom = D / (D - ZOOM_MAX);
+    /* The displaced ligand of T7 sits beyond the pocket's x extent; every
+     * canonical view of it must fit too, hence a sphere about the centre. */
+    float dock_centre = pocket_xmax + DOCK_GAP_MAX + lig_r;
+    float dock = sqrtf(dock_centre * dock_centre + lc[1] * lc[1] + lc[2] * lc[2]) + lig_r;
+    float need = r * zoom;
+    if (r + MOVE_MAX > need)
+        need = r + MOVE_MAX;
+    if (dock > need)
+        need = dock;
+    frame->radius = need + FRAME_MARGIN;
+    int side = geo->width < geo->height ? geo->width : geo->height;
+    *px_per_A = 0.5f * (float)side / frame->radius;
+}
+
+bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
+{
+    const misi_task_complex *tc = req->complex ? env->partner : env->own;
+    if (!tc)
+        return false;
+    const misi_complex *cx = tc->cx;
+    float scale = req->px_per_A > 0 ? req->px_per_A : tc->px_per_A;
+    float D = env->geo.eye_distance > 0 ? env->geo.eye_distance : 100.0f;
+    if (req->view.trans[2] >= D - 1.0f)
+        return false;
+    float m = D / (D - req->view.trans[2]);
+    float rad = DRAWN_ATOM_RADIUS * scale * m + env->geo.edge_margin_px;
+    float w = (float)env->geo.width, h = (float)env->geo.height;
+    for (int side = 0; side < 2; side++) {
+        const misi_mol *mol = side ? &cx->ligand : &cx->pocket;
+        if (side == 0 && req->show == MISI_SHOW_LIGAND)
+            continue;
+        if (side == 1 && req->show == MISI_SHOW_POCKET)
+            continue;
+        for (uint32_t i = 0; i < mol->top.natoms; i++) {
+            const misi_atom *a = &mol->top.atoms[i];
+            if (!heavy(a))
+                continue;
+            if (side == 0 && req->show == MISI_SHOW_RESIDUE && a->residue != req->residue)
+                continue;
+            float p[3], s[3];
+            memcpy(p, &mol->xyz[3 * i], sizeof p);
+            if (side == 1 && req->ligand_moved)
+                misi_pose_point(&req->ligand_pose, tc->ligand_centre, p, p);
+            misi_pose_point(&req->view, tc->frame.centre, p, s);
+            float px = 0.5f * w + scale * m * s[0], py = 0.5f * h - scale * m * s[1];
+            if (px < rad || px > w - rad || py < rad || py > h - rad)
+                return false;
+        }
+    }
+    return true;
+}

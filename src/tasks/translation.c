@@ -1,0 +1,52 @@
+/* T1, translation (cloze): three views before, the front view after one move
+ * along x or y; the answer is that move. */
+#include <stdio.h>
+
+#include "tasks/task_util.h"
+
+#define RANGE 4 /* Å, MISI-SPEC §4: [-4, 4] in 1 Å bins, never 0 */
+
+static int count(const misi_task_env *env, misi_split split)
+{
+    (void)env;
+    return split == MISI_SPLIT_TRAIN ? 4 : 2; /* 2 / 1 per axis */
+}
+
+static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
+                misi_error *err)
+{
+    (void)split;
+    int axis = index % 2; /* x, y alternate: equal counts per axis */
+    for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
+        int d = misi_rng_range(rng, 1, RANGE) * (misi_rng_below(rng, 2) ? 1 : -1);
+        misi_op op = {MISI_OP_MOVE, (uint8_t)axis, (float)d};
+        misi_image_req after = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
+        after.view = task_pose("front", &op, 1);
+        if (!misi_task_in_frame(env, &after))
+            continue;
+        q->images[0] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
+        q->images[1] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "left");
+        q->images[2] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "top");
+        q->images[3] = after;
+        q->nimages = 4;
+        task_format_ops(&op, 1, q->answer, sizeof q->answer);
+        misi_question_printf(q, "%s", TASK_PREAMBLE);
+        misi_question_printf(q,
+                             "Image 1 shows the complex from the front, image 2 from the left (the complex "
+                             "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
+                             "Image 4 shows the front view after the complex was moved along the x or the y "
+                             "axis by a whole number of angstrom between -%d and %d. Which command turns image 1 "
+                             "into image 4? Answer with one command such as 'move x 3'.",
+                             RANGE, RANGE);
+        q->truth = cJSON_CreateObject();
+        cJSON_AddStringToObject(q->truth, "axis", axis_name(axis));
+        cJSON_AddNumberToObject(q->truth, "value", d);
+        int range[2] = {-RANGE, RANGE};
+        cJSON_AddItemToObject(q->truth, "range", cJSON_CreateIntArray(range, 2));
+        return MISI_OK;
+    }
+    return misi_error_set(err, MISI_E_INVALID, "no translation along %s keeps the complex in the frame",
+                          axis_name(axis));
+}
+
+const misi_task misi_task_translation = {"translation", 1, false, count, make};

@@ -1,0 +1,106 @@
+/* PNG settings benchmark: encode a realistic 512x512 picture (black
+ * background, shaded spheres, labels) with each level x filter x strategy
+ * and print bytes and time per image. Not a test: prints figures only.
+ *
+ *   bench_png [image.png ...]   measure these images instead (e.g. real renders)
+ *   env BENCH_PNG_REPS=N        encodes per setting (default 40) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "misi/png.h"
+#include "synth_image.h"
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+    int nimg = argc > 1 ? argc - 1 : 4;
+    uint8_t **img = calloc((size_t)nimg, sizeof *img);
+    int *w = calloc((size_t)nimg, sizeof *w), *h = calloc((size_t)nimg, sizeof *h);
+    misi_font_atlas *font = NULL;
+    misi_error err = {0};
+    if (argc <= 1 && misi_font_atlas_create(&(misi_font_config){.px = 13}, &font, &err) != MISI_OK)
+        fprintf(stderr, "no labels: %s\n", err.msg);
+    for (int i = 0; i < nimg; i++) {
+        if (argc > 1) {
+            if (misi_png_read_file(argv[i + 1], &img[i], &w[i], &h[i], &err) != MISI_OK) {
+                fprintf(stderr, "%s\n", err.msg);
+                return 1;
+            }
+        } else {
+            w[i] = h[i] = 512;
+            img[i] = malloc(512 * 512 * 3);
+            synth_image(img[i], 512, 512, (uint32_t)i + 1, font);
+        }
+    }
+    misi_font_atlas_destroy(font);
+    if (getenv("BENCH_PNG_DUMP") && argc <= 1) {
+        misi_png_buf b = {0};
+        misi_png_encode(img[0], 512, 512, 512 * 3, NULL, &b, NULL);
+        FILE *f = fopen(getenv("BENCH_PNG_DUMP"), "wb");
+        if (f) {
+            fwrite(b.data, 1, b.len, f);
+            fclose(f);
+        }
+        misi_png_buf_finish(&b);
+    }
+
+    int reps = getenv("BENCH_PNG_REPS") ? atoi(getenv("BENCH_PNG_REPS")) : 40;
+    if (reps < 1)
+        reps = 1;
+    static const int levels[] = {MISI_PNG_LEVEL_STORE, 1, 2, 3, 6};
+    static const char *fname[] = {"", "none", "sub", "up", "avg", "paeth", "adaptive"};
+    static const char *sname[] = {"", "default", "filtered", "rle", "huffman"};
+    size_t raw = 0;
+    for (int i = 0; i < nimg; i++)
+        raw += (size_t)w[i] * (size_t)h[i] * 3;
+    printf("# %d image(s), %zu raw bytes each on average, %d reps, median ms per image\n", nimg, raw / (size_t)nimg,
+           reps);
+    printf("%-6s %-9s %-9s %10s %8s %8s\n", "level", "filter", "strategy", "bytes", "ratio", "ms");
+    double *t = malloc(sizeof *t * (size_t)reps);
+    misi_png_buf buf = {0};
+    for (size_t li = 0; li < sizeof levels / sizeof *levels; li++)
+        for (int f = MISI_PNG_FILTER_NONE; f <= MISI_PNG_FILTER_ADAPTIVE; f++)
+            for (int s = MISI_PNG_STRATEGY_ZLIB; s <= MISI_PNG_STRATEGY_HUFFMAN_ONLY; s++) {
+                if (levels[li] == MISI_PNG_LEVEL_STORE && (f != MISI_PNG_FILTER_NONE || s != MISI_PNG_STRATEGY_ZLIB))
+                    continue;
+                misi_png_config c = {levels[li], (misi_png_filter)f, (misi_png_strategy)s};
+                size_t bytes = 0;
+                for (int r = 0; r < reps; r++) {
+                    double t0 = now_s();
+                    bytes = 0;
+                    for (int i = 0; i < nimg; i++) {
+                        if (misi_png_encode(img[i], w[i], h[i], (size_t)w[i] * 3, &c, &buf, &err) != MISI_OK) {
+                            fprintf(stderr, "%s\n", err.msg);
+                            return 1;
+                        }
+                        bytes += buf.len;
+                    }
+                    t[r] = (now_s() - t0) / nimg;
+                }
+                qsort(t, (size_t)reps, sizeof *t, cmp_d);
+                printf("%-6d %-9s %-9s %10zu %8.1f %8.3f\n", levels[li] < 0 ? 0 : levels[li], fname[f], sname[s],
+                       bytes / (size_t)nimg, (double)raw / (double)bytes, t[reps / 2] * 1e3);
+            }
+    misi_png_buf_finish(&buf);
+    free(t);
+    for (int i = 0; i < nimg; i++)
+        free(img[i]);
+    free(img);
+    free(w);
+    free(h);
+    return 0;
+}
