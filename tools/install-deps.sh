@@ -8,6 +8,7 @@ PACKAGES=(
   libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri libgbm1
   libpng-dev libcglm-dev libcjson-dev libfreetype-dev zlib1g-dev
   libcmocka-dev fonts-dejavu-core
+  clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -eq 0 ]; then

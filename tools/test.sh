@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: a normal build and an AddressSanitizer + UBSan build,
-# each configured if missing, built and run with `meson test`. GL tests must
+# each configured if missing, built and run with `meson test`, then every
+# fuzz target for MISI_FUZZ_SECONDS seconds (tools/fuzz.sh). GL tests must
 # not skip here (MISI_REQUIRE_GL=1): CI runs them on Mesa's llvmpipe.
 # The last line is the total: "N passed, N failed".
 set -u
@@ -53,6 +54,27 @@ suite() { # $1 = build dir, $2 = label, rest = meson setup options
 
 suite build "default"
 suite build-asan "asan+ubsan" -Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug
+
+# Fuzzing: each libFuzzer target for MISI_FUZZ_SECONDS (default 60) in a
+# clang ASan+UBSan build (build-fuzz); every target counts as one test.
+fuzz() {
+  local out ok bad
+  out=$(MISI_FUZZ_SECONDS="${MISI_FUZZ_SECONDS:-60}" tools/fuzz.sh 2>&1)
+  # Its own total line is folded into ours, not printed, so the last
+  # "N passed, N failed" line stays the only one.
+  grep -v '^[0-9]* passed, [0-9]* failed$' <<<"$out"
+  ok=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1/p' <<<"$out" | tail -n1)
+  bad=$(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\2/p' <<<"$out" | tail -n1)
+  if [ -z "$ok" ] || [ -z "$bad" ]; then
+    echo "[fuzz] tools/fuzz.sh gave no total"
+    failed=$((failed + 1))
+    return
+  fi
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  echo "[fuzz] ok $ok, failed $bad"
+}
+fuzz
 
 echo "skipped: $skipped"
 echo "$passed passed, $failed failed"

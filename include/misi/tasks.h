@@ -119,6 +119,11 @@ misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *
  * (docs/dataset.md "Framing"). */
 void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi_frame *frame,
                      float *px_per_A);
+/* The scale (px per Å) of T7's images: the complex's scale shrunk so the
+ * ligand displaced clear of the pocket (by up to the gap plus one Å of
+ * rounding) fits every canonical view. Set it as px_per_A on every request of
+ * a docking question. */
+float misi_task_docking_scale(const misi_task_env *env);
 /* Append printf text to q->text. */
 void misi_question_printf(misi_question *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -9,6 +9,9 @@ static const misi_command COMMANDS[] = {
     {"hbonds", "find pocket-ligand hydrogen bonds", cmd_hbonds},
     {"check", "load and validate complexes", cmd_check},
     {"info", "list EGL devices and the OpenGL ES renderer", cmd_info},
+    {"render", "render views of complexes to PNG images", cmd_render},
+    {"generate", "make the benchmark dataset (images, questions, manifest)", cmd_generate},
+    {"score", "score model answers against a gold QA file", cmd_score},
 };
 
 static void usage(FILE *f)

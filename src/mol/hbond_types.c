@@ -279,6 +279,25 @@ static float valence_used(const hb_side *s, uint32_t i)
     return v;
 }
 
+static uint32_t first_heavy_nbr(const hb_side *s, uint32_t i);
+
+/* Carbon c carries an oxygen other than `except`: double-bonded (want_double)
+ * or a charged, single-bonded O- with no other heavy neighbour. */
+static bool carbon_has_o(const hb_side *s, uint32_t c, uint32_t except, bool want_double)
+{
+    const misi_mol *m = s->mol;
+    for (uint32_t k = s->adj.start[c]; k < s->adj.start[c + 1]; k++) {
+        uint32_t q = s->adj.nbr[k];
+        if (q == except || m->top.atoms[q].element != 8)
+            continue;
+        if (want_double ? bond_order(s, k) == MISI_BOND_DOUBLE
+                        : (bond_order(s, k) == MISI_BOND_SINGLE && m->top.atoms[q].charge < 0 &&
+                           heavy_degree(s, q) == 1))
+            return true;
+    }
+    return false;
+}
+
 /* A Sybyl type derived from elements and bond orders, for SDF ligands. */
 static void derive_sybyl(const hb_side *s, uint32_t i, char out[8])
 {
@@ -325,17 +344,16 @@ static void derive_sybyl(const hb_side *s, uint32_t i, char out[8])
         break;
     case 8: {
         uint32_t heavy = heavy_degree(s, i);
+        uint32_t j = first_heavy_nbr(s, i);
+        bool on_c = j != UINT32_MAX && m->top.atoms[j].element == 6;
         if (heavy == 1 && !dbl && a->charge < 0) {
-            /* O- on a C that also carries a C=O: a carboxylate. */
-            uint32_t j = UINT32_MAX;
-            for (uint32_t k = s->adj.start[i]; k < s->adj.start[i + 1]; k++) {
-                if (!is_h(m, s->adj.nbr[k]))
-                    j = s->adj.nbr[k];
-            }
-            t = (j != UINT32_MAX && (m->top.atoms[j].element == 15 || m->top.atoms[j].element == 16 ||
-                                     has_order(s, j, MISI_BOND_DOUBLE)))
-                    ? "O.co2"
-                    : "O.3";
+            /* O- on P/S, or on a C that also carries a C=O: a carboxylate
+             * (a C=C, as in a Kekule phenolate or an enolate, is not). */
+            bool ps = j != UINT32_MAX && (m->top.atoms[j].element == 15 || m->top.atoms[j].element == 16);
+            t = (ps || (on_c && carbon_has_o(s, j, i, true))) ? "O.co2" : "O.3";
+        } else if (heavy == 1 && dbl && on_c && carbon_has_o(s, j, i, false)) {
+            /* the C=O of C(=O)O-: MOL2 calls both oxygens O.co2 */
+            t = "O.co2";
         } else {
             t = dbl ? "O.2" : ar ? "O.2" : "O.3";
         }
@@ -489,7 +507,8 @@ static void type_ligand_atom(const hb_side *s, uint32_t i, const char (*syb)[8],
         return;
     }
     if (!strncmp(ty, "O.", 2)) {
-        implied = !strcmp(ty, "O.3") ? 2 - (int)heavy : 0;
+        /* a formal negative charge takes an implied H away (phenolate, alkoxide) */
+        implied = !strcmp(ty, "O.3") ? 2 - (int)heavy + (m->top.atoms[i].charge < 0 ? m->top.atoms[i].charge : 0) : 0;
         int nh = file_has_h ? (int)explicit_h : implied;
         t->nh = nh < 0 ? 0 : (uint8_t)nh;
         if (!strcmp(ty, "O.co2")) {

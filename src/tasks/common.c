@@ -79,8 +79,7 @@ misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *
 /* Radius of the largest sphere the renderer draws for an atom, in Å: the
  * in-frame test is conservative with it. */
 #define DRAWN_ATOM_RADIUS 0.5f
-/* Largest zoom depth of T3 and translation of T1/T5 (MISI-SPEC §4). */
-#define ZOOM_MAX 60.0f
+/* Largest translation of T1/T5 (MISI-SPEC §4). */
 #define MOVE_MAX 4.0f
 /* Docking: gap between pocket and displaced ligand, at most. */
 #define DOCK_GAP_MAX 2.0f
@@ -107,18 +106,8 @@ void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi
     }
     for (int k = 0; k < 3; k++)
         frame->centre[k] = n ? (float)(c[k] / (double)n) : 0.0f;
-    /* Radius of the complex, of the pocket's x extent and of the ligand. */
-    float r = 0, pocket_xmax = 0, lig_r = 0, lc[3] = {0, 0, 0};
-    uint32_t nl = 0;
-    for (uint32_t i = 0; i < cx->ligand.top.natoms; i++) {
-        if (!heavy(&cx->ligand.top.atoms[i]))
-            continue;
-        for (int k = 0; k < 3; k++)
-            lc[k] += cx->ligand.xyz[3 * i + k];
-        nl++;
-    }
-    for (int k = 0; k < 3; k++)
-        lc[k] = nl ? lc[k] / (float)nl : 0.0f;
+    /* Radius of the complex about its centre. */
+    float r = 0;
     for (int m = 0; m < 2; m++) {
         for (uint32_t i = 0; i < mols[m]->top.natoms; i++) {
             if (!heavy(&mols[m]->top.atoms[i]))
@@ -128,32 +117,53 @@ void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi
             float d = sqrtf(dx * dx + dy * dy + dz * dz);
             if (d > r)
                 r = d;
-            if (m == 0 && fabsf(dx) > pocket_xmax)
-                pocket_xmax = fabsf(dx);
-            if (m == 1) {
-                float ex = p[0] - lc[0], ey = p[1] - lc[1], ez = p[2] - lc[2];
-                float dl = sqrtf(ex * ex + ey * ey + ez * ez);
-                if (dl > lig_r)
-                    lig_r = dl;
-            }
         }
     }
     r += DRAWN_ATOM_RADIUS;
-    lig_r += DRAWN_ATOM_RADIUS;
-    float D = geo->eye_distance > 0 ? geo->eye_distance : 100.0f;
-    float zoom = D / (D - ZOOM_MAX);
-    /* The displaced ligand of T7 sits beyond the pocket's x extent; every
-     * canonical view of it must fit too, hence a sphere about the centre. */
-    float dock_centre = pocket_xmax + DOCK_GAP_MAX + lig_r;
-    float dock = sqrtf(dock_centre * dock_centre + lc[1] * lc[1] + lc[2] * lc[2]) + lig_r;
-    float need = r * zoom;
-    if (r + MOVE_MAX > need)
-        need = r + MOVE_MAX;
-    if (dock > need)
-        need = dock;
+    /* Room for T1/T5's translations. Zooms are not framed for: a magnified
+     * image may crop the pocket's rim (misi_task_in_frame keeps the ligand
+     * whole). T7's displaced ligand has its own scale
+     * (misi_task_docking_scale), or every image would show a small complex. */
+    float need = r + MOVE_MAX;
     frame->radius = need + FRAME_MARGIN;
     int side = geo->width < geo->height ? geo->width : geo->height;
     *px_per_A = 0.5f * (float)side / frame->radius;
+}
+
+float misi_task_docking_scale(const misi_task_env *env)
+{
+    const misi_task_complex *tc = env->own;
+    const misi_complex *cx = tc->cx;
+    float pocket_xmax = 0, lig_r = 0, r = 0;
+    for (uint32_t i = 0; i < cx->pocket.top.natoms; i++) {
+        if (!heavy(&cx->pocket.top.atoms[i]))
+            continue;
+        const float *p = &cx->pocket.xyz[3 * i];
+        float dx = p[0] - tc->frame.centre[0], dy = p[1] - tc->frame.centre[1], dz = p[2] - tc->frame.centre[2];
+        if (fabsf(dx) > pocket_xmax)
+            pocket_xmax = fabsf(dx);
+        float d = sqrtf(dx * dx + dy * dy + dz * dz);
+        if (d > r)
+            r = d;
+    }
+    for (uint32_t i = 0; i < cx->ligand.top.natoms; i++) {
+        if (!heavy(&cx->ligand.top.atoms[i]))
+            continue;
+        const float *p = &cx->ligand.xyz[3 * i];
+        float ex = p[0] - tc->ligand_centre[0], ey = p[1] - tc->ligand_centre[1], ez = p[2] - tc->ligand_centre[2];
+        float d = sqrtf(ex * ex + ey * ey + ez * ez);
+        if (d > lig_r)
+            lig_r = d;
+    }
+    /* The displaced ligand's centre sits at most this far out along x, and
+     * every canonical view of it must fit: a sphere about the frame centre. */
+    float ly = tc->ligand_centre[1] - tc->frame.centre[1], lz = tc->ligand_centre[2] - tc->frame.centre[2];
+    float out = pocket_xmax + DOCK_GAP_MAX + 1.0f + 2.0f * lig_r + 2.0f * DRAWN_ATOM_RADIUS;
+    float dock = sqrtf(out * out + ly * ly + lz * lz);
+    float need = (dock > r ? dock : r) + DRAWN_ATOM_RADIUS + FRAME_MARGIN;
+    int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
+    float s = 0.5f * (float)side / need;
+    return s < tc->px_per_A ? s : tc->px_per_A;
 }
 
 bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
@@ -167,11 +177,14 @@ bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
     if (req->view.trans[2] >= D - 1.0f)
         return false;
     float m = D / (D - req->view.trans[2]);
+    /* A magnified view must keep the ligand whole and the pocket's centre in
+     * sight; any other view keeps every shown atom inside. */
+    bool magnified = m > 1.0001f;
     float rad = DRAWN_ATOM_RADIUS * scale * m + env->geo.edge_margin_px;
     float w = (float)env->geo.width, h = (float)env->geo.height;
     for (int side = 0; side < 2; side++) {
         const misi_mol *mol = side ? &cx->ligand : &cx->pocket;
-        if (side == 0 && req->show == MISI_SHOW_LIGAND)
+        if (side == 0 && (req->show == MISI_SHOW_LIGAND || magnified))
             continue;
         if (side == 1 && req->show == MISI_SHOW_POCKET)
             continue;
@@ -183,13 +196,24 @@ bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
                 continue;
             float p[3], s[3];
             memcpy(p, &mol->xyz[3 * i], sizeof p);
-            if (side == 1 && req->ligand_moved)
+            if (side == 1 && req->ligand_moved) {
+                /* p' = R (p - c_ligand) + c_ligand + T (misi_image_req) */
                 misi_pose_point(&req->ligand_pose, tc->ligand_centre, p, p);
+                for (int k = 0; k < 3; k++)
+                    p[k] += tc->ligand_centre[k];
+            }
             misi_pose_point(&req->view, tc->frame.centre, p, s);
             float px = 0.5f * w + scale * m * s[0], py = 0.5f * h - scale * m * s[1];
             if (px < rad || px > w - rad || py < rad || py > h - rad)
                 return false;
         }
+    }
+    if (magnified && req->show != MISI_SHOW_LIGAND) {
+        float s[3];
+        misi_pose_point(&req->view, tc->frame.centre, tc->frame.centre, s);
+        float px = 0.5f * w + scale * m * s[0], py = 0.5f * h - scale * m * s[1];
+        if (px < 0 || px > w || py < 0 || py > h)
+            return false;
     }
     return true;
 }

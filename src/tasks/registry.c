@@ -6,12 +6,22 @@
 extern const misi_task misi_task_translation;
 extern const misi_task misi_task_rotation;
 extern const misi_task misi_task_zooming;
+extern const misi_task misi_task_residue_ligand;
+extern const misi_task misi_task_translation_rotation;
+extern const misi_task misi_task_rotation_rotation;
+extern const misi_task misi_task_docking;
+extern const misi_task misi_task_interaction_location;
 extern const misi_task misi_task_pocket_ligand;
 
 static const misi_task *const TASKS[] = {
     &misi_task_translation,
     &misi_task_rotation,
     &misi_task_zooming,
+    &misi_task_residue_ligand,
+    &misi_task_translation_rotation,
+    &misi_task_rotation_rotation,
+    &misi_task_docking,
+    &misi_task_interaction_location,
     &misi_task_pocket_ligand,
 };
 

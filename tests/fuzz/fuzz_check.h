@@ -36,7 +36,8 @@ static inline void fuzz_check_failure(int rc, const misi_error *err, const misi_
 static inline void fuzz_check_mol(const misi_mol *mol)
 {
     const misi_topology *t = &mol->top;
-    FUZZ_REQUIRE(t->natoms > 0 && t->natoms <= MISI_MAX_ATOMS && t->natoms <= mol->atom_cap);
+    /* No atoms is a valid MOL2/SDF file; the complex loader rejects it. */
+    FUZZ_REQUIRE(t->natoms <= MISI_MAX_ATOMS && t->natoms <= mol->atom_cap);
     FUZZ_REQUIRE(t->nbonds <= MISI_MAX_BONDS && t->nbonds <= mol->bond_cap);
     FUZZ_REQUIRE(mol->path != NULL);
     for (uint32_t i = 0; i < 3 * t->natoms; i++)
@@ -49,7 +50,7 @@ static inline void fuzz_check_mol(const misi_mol *mol)
         if (i > 0)
             FUZZ_REQUIRE(t->bonds[i - 1].a < b->a || (t->bonds[i - 1].a == b->a && t->bonds[i - 1].b < b->b));
     }
-    FUZZ_REQUIRE(t->nresidues > 0 && t->nresidues <= t->natoms);
+    FUZZ_REQUIRE(t->nresidues <= t->natoms && (t->nresidues > 0) == (t->natoms > 0));
     uint32_t next = 0;
     for (uint32_t r = 0; r < t->nresidues; r++) {
         const misi_residue *res = &t->residues[r];

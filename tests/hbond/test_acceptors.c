@@ -162,6 +162,85 @@ static void hbond_phosphate_phi_skipped_without_plane(void **s)
     assert_null(tb_find_test(&ev, "phi"));
 }
 
+/* ---- theta at the acceptor ----
+ * Donor: Arg NE (theta >= 110, H...A <= 2.76 / 2.88, no D...A cutoff), its
+ * placed H 2.0 A from the acceptor with D-H...A = theta; CD and CZ lie out of
+ * the xy-plane so that every X-N...A stays well above 70. */
+static bool theta_case(misi_acc_class kind, float theta, misi_hb_eval *ev)
+{
+    tb_complex t;
+    tb_init(&t);
+    uint32_t a = tb_acceptor(&t.cx.ligand, kind);
+    tb_vec h = tb_v(-2.0f, 0, 0);
+    tb_vec d = tb_along(h, tb_xy(theta), 0.91f);
+    tb_vec hdir = tb_unit(tb_sub(h, d));
+    uint32_t ne = tb_arg_ne(&t.cx.pocket, 10, d, hdir, tb_unit(tb_cross(hdir, tb_v(0, 0, 1))));
+    bool ok = tb_eval(&t, false, ne, a, ev);
+    assert_int_equal(ev->acc, kind);
+    assert_int_equal(ev->don, MISI_DON_ARG_NE);
+    assert_float_equal(tb_find_test(ev, "theta(acceptor)")->value, theta, 0.05);
+    tb_free(&t);
+    return ok;
+}
+
+static void check_acc_theta(misi_acc_class kind, float bound)
+{
+    misi_hb_eval ev;
+    theta_case(kind, bound + 1.0f, &ev);
+    assert_hb_pass(&ev);
+    theta_case(kind, bound - 1.0f, &ev);
+    assert_hb_fail(&ev, "theta(acceptor)");
+    assert_float_equal(tb_find_test(&ev, "theta(acceptor)")->lo, bound, 1e-4);
+}
+
+static void hbond_carboxylate_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_CARBOXYLATE, 125); }
+static void hbond_ester_carbonyl_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_ESTER_CARBONYL, 115); }
+static void hbond_hydroxyl_acceptor_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_HYDROXYL, 125); }
+static void hbond_phenol_acceptor_theta_130(void **s) { (void)s; check_acc_theta(MISI_ACC_PHENOL, 130); }
+static void hbond_water_acceptor_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_WATER, 125); }
+static void hbond_ether_theta_120(void **s) { (void)s; check_acc_theta(MISI_ACC_ETHER, 120); }
+static void hbond_ring5_o_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_RING5_O, 115); }
+static void hbond_two_bond_o3_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_O3_TWO_BOND, 115); }
+static void hbond_phosphate_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_PHOSPHATE, 115); }
+static void hbond_ring6_n_sym_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_RING6_N_SYM, 125); }
+static void hbond_ring6_n_asym_theta_120(void **s) { (void)s; check_acc_theta(MISI_ACC_RING6_N_ASYM, 120); }
+static void hbond_ring5_n_sym_theta_135(void **s) { (void)s; check_acc_theta(MISI_ACC_RING5_N_SYM, 135); }
+static void hbond_ring5_n_asym_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_RING5_N_ASYM, 115); }
+static void hbond_imine_theta_120(void **s) { (void)s; check_acc_theta(MISI_ACC_IMINE, 120); }
+static void hbond_nitrile_theta_130(void **s) { (void)s; check_acc_theta(MISI_ACC_NITRILE, 130); }
+static void hbond_thiocarbonyl_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_THIOCARBONYL, 125); }
+
+/* Amide C=O's 110 equals Arg NE's own 110: both record it, the donor's
+ * (listed first) decides. Sulfonyl has no theta at all. */
+static void hbond_amide_carbonyl_theta_110(void **s)
+{
+    (void)s;
+    misi_hb_eval ev;
+    theta_case(MISI_ACC_CARBONYL, 111, &ev);
+    assert_hb_pass(&ev);
+    theta_case(MISI_ACC_CARBONYL, 109, &ev);
+    assert_hb_fail(&ev, "theta(donor)");
+    assert_false(tb_find_test(&ev, "theta(acceptor)")->passed);
+    assert_float_equal(tb_find_test(&ev, "theta(acceptor)")->lo, 110.0f, 1e-4);
+}
+
+static void hbond_sulfonyl_has_no_theta(void **s)
+{
+    (void)s;
+    misi_hb_eval ev;
+    tb_complex t;
+    tb_init(&t);
+    uint32_t a = tb_acceptor(&t.cx.ligand, MISI_ACC_SULFONYL);
+    tb_vec h = tb_v(-2.0f, 0, 0);
+    tb_vec d = tb_along(h, tb_xy(115), 0.91f);
+    tb_vec hdir = tb_unit(tb_sub(h, d));
+    uint32_t ne = tb_arg_ne(&t.cx.pocket, 10, d, hdir, tb_unit(tb_cross(hdir, tb_v(0, 0, 1))));
+    tb_eval(&t, false, ne, a, &ev);
+    assert_hb_pass(&ev);
+    assert_null(tb_find_test(&ev, "theta(acceptor)"));
+    tb_free(&t);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +283,24 @@ int main(int argc, char **argv)
         cmocka_unit_test(hbond_phenol_acceptor_upsilon_a_high_173),
         cmocka_unit_test(hbond_sulfonyl_needs_every_x_o_d_70),
         cmocka_unit_test(hbond_phosphate_phi_skipped_without_plane),
+        cmocka_unit_test(hbond_carboxylate_theta_125),
+        cmocka_unit_test(hbond_ester_carbonyl_theta_115),
+        cmocka_unit_test(hbond_hydroxyl_acceptor_theta_125),
+        cmocka_unit_test(hbond_phenol_acceptor_theta_130),
+        cmocka_unit_test(hbond_water_acceptor_theta_125),
+        cmocka_unit_test(hbond_ether_theta_120),
+        cmocka_unit_test(hbond_ring5_o_theta_115),
+        cmocka_unit_test(hbond_two_bond_o3_theta_115),
+        cmocka_unit_test(hbond_phosphate_theta_115),
+        cmocka_unit_test(hbond_ring6_n_sym_theta_125),
+        cmocka_unit_test(hbond_ring6_n_asym_theta_120),
+        cmocka_unit_test(hbond_ring5_n_sym_theta_135),
+        cmocka_unit_test(hbond_ring5_n_asym_theta_115),
+        cmocka_unit_test(hbond_imine_theta_120),
+        cmocka_unit_test(hbond_nitrile_theta_130),
+        cmocka_unit_test(hbond_thiocarbonyl_theta_125),
+        cmocka_unit_test(hbond_amide_carbonyl_theta_110),
+        cmocka_unit_test(hbond_sulfonyl_has_no_theta),
     };
     RUN_TESTS(tests, argc, argv);
 }

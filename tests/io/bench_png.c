@@ -3,7 +3,9 @@
  * and print bytes and time per image. Not a test: prints figures only.
  *
  *   bench_png [image.png ...]   measure these images instead (e.g. real renders)
- *   env BENCH_PNG_REPS=N        encodes per setting (default 40) */
+ *   env BENCH_PNG_REPS=N        encodes per setting (default 40)
+ *   env BENCH_PNG_ONLY=LIST     only these, e.g. "1/none/rle,1/up/rle"
+ *   env BENCH_PNG_DUMP=FILE     also write the first synthetic image there */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,31 +72,45 @@ int main(int argc, char **argv)
     printf("# %d image(s), %zu raw bytes each on average, %d reps, median ms per image\n", nimg, raw / (size_t)nimg,
            reps);
     printf("%-6s %-9s %-9s %10s %8s %8s\n", "level", "filter", "strategy", "bytes", "ratio", "ms");
-    double *t = malloc(sizeof *t * (size_t)reps);
-    misi_png_buf buf = {0};
+    /* All settings interleaved within each rep, so a change in machine load
+     * during the run hits every setting alike; medians over reps. */
+    enum { MAXSET = 128 };
+    misi_png_config set[MAXSET];
+    size_t nset = 0, bytes[MAXSET] = {0};
+    const char *only = getenv("BENCH_PNG_ONLY"); /* e.g. "1/none/rle,1/up/rle" */
     for (size_t li = 0; li < sizeof levels / sizeof *levels; li++)
         for (int f = MISI_PNG_FILTER_NONE; f <= MISI_PNG_FILTER_ADAPTIVE; f++)
             for (int s = MISI_PNG_STRATEGY_ZLIB; s <= MISI_PNG_STRATEGY_HUFFMAN_ONLY; s++) {
                 if (levels[li] == MISI_PNG_LEVEL_STORE && (f != MISI_PNG_FILTER_NONE || s != MISI_PNG_STRATEGY_ZLIB))
                     continue;
-                misi_png_config c = {levels[li], (misi_png_filter)f, (misi_png_strategy)s};
-                size_t bytes = 0;
-                for (int r = 0; r < reps; r++) {
-                    double t0 = now_s();
-                    bytes = 0;
-                    for (int i = 0; i < nimg; i++) {
-                        if (misi_png_encode(img[i], w[i], h[i], (size_t)w[i] * 3, &c, &buf, &err) != MISI_OK) {
-                            fprintf(stderr, "%s\n", err.msg);
-                            return 1;
-                        }
-                        bytes += buf.len;
-                    }
-                    t[r] = (now_s() - t0) / nimg;
-                }
-                qsort(t, (size_t)reps, sizeof *t, cmp_d);
-                printf("%-6d %-9s %-9s %10zu %8.1f %8.3f\n", levels[li] < 0 ? 0 : levels[li], fname[f], sname[s],
-                       bytes / (size_t)nimg, (double)raw / (double)bytes, t[reps / 2] * 1e3);
+                char key[64];
+                snprintf(key, sizeof key, "%d/%s/%s", levels[li] < 0 ? 0 : levels[li], fname[f], sname[s]);
+                if (only && !strstr(only, key))
+                    continue;
+                set[nset++] = (misi_png_config){levels[li], (misi_png_filter)f, (misi_png_strategy)s};
             }
+    double *t = malloc(sizeof *t * (size_t)reps * nset);
+    misi_png_buf buf = {0};
+    for (int r = 0; r < reps; r++)
+        for (size_t k = 0; k < nset; k++) {
+            double t0 = now_s();
+            size_t b = 0;
+            for (int i = 0; i < nimg; i++) {
+                if (misi_png_encode(img[i], w[i], h[i], (size_t)w[i] * 3, &set[k], &buf, &err) != MISI_OK) {
+                    fprintf(stderr, "%s\n", err.msg);
+                    return 1;
+                }
+                b += buf.len;
+            }
+            bytes[k] = b;
+            t[k * (size_t)reps + (size_t)r] = (now_s() - t0) / nimg;
+        }
+    for (size_t k = 0; k < nset; k++) {
+        double *tk = t + k * (size_t)reps;
+        qsort(tk, (size_t)reps, sizeof *tk, cmp_d);
+        printf("%-6d %-9s %-9s %10zu %8.1f %8.3f\n", set[k].level < 0 ? 0 : set[k].level, fname[set[k].filter],
+               sname[set[k].strategy], bytes[k] / (size_t)nimg, (double)raw / (double)bytes[k], tk[reps / 2] * 1e3);
+    }
     misi_png_buf_finish(&buf);
     free(t);
     for (int i = 0; i < nimg; i++)

@@ -4,6 +4,7 @@
 #define MISI_TEST_IO_H
 
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

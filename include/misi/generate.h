@@ -1,0 +1,54 @@
+/* misi generate: complexes in, a dataset out (docs/dataset.md). Drives the
+ * tasks, renders every distinct image once in batches, writes images, JSON
+ * Lines, metadata and a manifest with the SHA-256 of every file. */
+#ifndef MISI_GENERATE_H
+#define MISI_GENERATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "misi/error.h"
+#include "misi/mol.h"
+#include "misi/render.h"
+
+/* misi_generate_config.splits */
+enum { MISI_GEN_SPLITS_BOTH = 0, MISI_GEN_SPLITS_TRAIN = 1, MISI_GEN_SPLITS_TEST = 2 };
+
+#define MISI_GEN_MAX_TASKS 9
+
+/* Zero means default everywhere. */
+typedef struct misi_generate_config {
+    const char *out_dir;     /* NULL = "misi-out" */
+    uint64_t seed;           /* the run seed; 0 is a seed like any other */
+    int splits;              /* MISI_GEN_SPLITS_* */
+    /* Questions per complex, task (index = number - 1) and split; negative
+     * = the paper preset's count for that complex. Zero-initialised configs
+     * get the preset through misi_generate_config_defaults. */
+    int counts[MISI_GEN_MAX_TASKS][2];
+    bool counts_set;         /* false = paper preset for every task */
+    unsigned task_mask;      /* bit k = task k+1; 0 = all */
+    int width, height;       /* 0 = 512 */
+    misi_style style;
+    int aa;                  /* supersampling factor; 0 = renderer default */
+    int threads;             /* PNG encoder threads; 0 = online CPUs */
+    int batch;               /* most views per render batch; 0 = automatic */
+    int device;              /* EGL device (misi info); 0 = automatic */
+    bool force;              /* overwrite an existing dataset in out_dir */
+    int progress;            /* 0 = when stderr is a terminal, 1 = always, -1 = never */
+} misi_generate_config;
+
+typedef struct misi_generate_report {
+    size_t complexes, skipped;
+    size_t questions[MISI_GEN_MAX_TASKS][2];
+    size_t images;
+    size_t unanswerable;  /* task/complex pairs that could not make a question */
+    double seconds;
+} misi_generate_report;
+
+/* Run over the sources (in order). A complex that fails to load is skipped and
+ * listed in the manifest; the run goes on. Returns an error only when the run
+ * itself fails (no GL, cannot write the output, output exists without force). */
+int misi_generate(const misi_source_list *sources, const misi_generate_config *cfg, misi_generate_report *rep,
+                  misi_error *err);
+
+#endif

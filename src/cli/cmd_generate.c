@@ -1,0 +1,243 @@
+/* misi generate: the dataset, from complexes to images, JSON Lines and a manifest. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "misi/fs.h"
+#include "misi/generate.h"
+#include "misi/tasks.h"
+#include "misi_config.h"
+
+#define DEFAULT_ASSETS "assets/complexes"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: misi generate [options] [complex folder | folder of complexes | list file]...\n"
+            "\n"
+            "Makes the MiSI-Bench questions and images for every complex (default: the bundled\n"
+            "assets/complexes) into --out (default ./misi-out): images/, <split>.jsonl,\n"
+            "<split>.conversations.jsonl, metadata.jsonl and manifest.json (docs/dataset.md).\n"
+            "\n"
+            "options:\n"
+            "  --out DIR            output folder (default misi-out)\n"
+            "  --seed N             run seed (default 0); same seed, same dataset\n"
+            "  --split S            train, test or both (default both)\n"
+            "  --preset paper       the paper's per-complex counts (default)\n"
+            "  --count TASK=N[/M]   N train (and M test) questions per complex for TASK\n"
+            "                       (a name from docs/dataset.md or 1-9); repeatable\n"
+            "  --tasks LIST         only these tasks, comma separated names or numbers\n"
+            "  --size N | WxH       image size in pixels (default 512)\n"
+            "  --style S            ball-and-stick (default), stick or spacefill\n"
+            "  --aa N               supersampling factor (default: the renderer's)\n"
+            "  --threads N          PNG encoder threads (default: all cores); never changes output\n"
+            "  --batch N            most views per render batch (default: automatic); never changes output\n"
+            "  --device N           EGL device as `misi info` lists it (default: automatic)\n"
+            "  --force              overwrite a dataset already in --out\n"
+            "  --progress, --no-progress   progress bar (default: when stderr is a terminal)\n"
+            "  -h, --help           this text\n");
+}
+
+static int parse_int(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || errno || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static const misi_task *task_by_word(const char *w)
+{
+    long n;
+    if (!parse_int(w, 1, 9, &n)) {
+        size_t count;
+        const misi_task *const *all = misi_tasks(&count);
+        for (size_t i = 0; i < count; i++) {
+            if (all[i]->number == n)
+                return all[i];
+        }
+        return NULL;
+    }
+    return misi_task_find(w);
+}
+
+int cmd_generate(int argc, char **argv)
+{
+    misi_generate_config cfg = {0};
+    for (int t = 0; t < MISI_GEN_MAX_TASKS; t++)
+        cfg.counts[t][0] = cfg.counts[t][1] = -1;
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    int npaths = 0;
+    if (!paths)
+        return MISI_EXIT_FAIL;
+    int status = MISI_EXIT_OK;
+#define NEED_ARG()                                                                                            \
+    do {                                                                                                      \
+        if (i + 1 >= argc) {                                                                                  \
+            fprintf(stderr, "misi generate: %s needs a value\n", a);                                        \
+            status = MISI_EXIT_USAGE;                                                                         \
+            goto done;                                                                                        \
+        }                                                                                                     \
+        v = argv[++i];                                                                                        \
+    } while (0)
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        long n;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            goto done;
+        } else if (!strcmp(a, "--out")) {
+            NEED_ARG();
+            cfg.out_dir = v;
+        } else if (!strcmp(a, "--seed")) {
+            NEED_ARG();
+            char *end;
+            errno = 0;
+            unsigned long long s = strtoull(v, &end, 10);
+            if (end == v || *end || errno || v[0] == '-')
+                goto bad_value;
+            cfg.seed = s;
+        } else if (!strcmp(a, "--split")) {
+            NEED_ARG();
+            if (!strcmp(v, "train"))
+                cfg.splits = MISI_GEN_SPLITS_TRAIN;
+            else if (!strcmp(v, "test"))
+                cfg.splits = MISI_GEN_SPLITS_TEST;
+            else if (!strcmp(v, "both"))
+                cfg.splits = MISI_GEN_SPLITS_BOTH;
+            else
+                goto bad_value;
+        } else if (!strcmp(a, "--preset")) {
+            NEED_ARG();
+            if (strcmp(v, "paper") != 0)
+                goto bad_value;
+        } else if (!strcmp(a, "--count")) {
+            NEED_ARG();
+            char name[64], rest[64];
+            const char *eq = strchr(v, '=');
+            if (!eq || (size_t)(eq - v) >= sizeof name || strlen(eq + 1) >= sizeof rest)
+                goto bad_value;
+            memcpy(name, v, (size_t)(eq - v));
+            name[eq - v] = '\0';
+            snprintf(rest, sizeof rest, "%s", eq + 1);
+            const misi_task *t = task_by_word(name);
+            if (!t)
+                goto bad_value;
+            char *slash = strchr(rest, '/');
+            if (slash)
+                *slash = '\0';
+            long tr, te;
+            if (parse_int(rest, 0, 1000000, &tr) || (slash && parse_int(slash + 1, 0, 1000000, &te)))
+                goto bad_value;
+            cfg.counts[t->number - 1][0] = (int)tr;
+            cfg.counts[t->number - 1][1] = slash ? (int)te : (int)tr;
+            cfg.counts_set = true;
+        } else if (!strcmp(a, "--tasks")) {
+            NEED_ARG();
+            char buf[256];
+            snprintf(buf, sizeof buf, "%s", v);
+            for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+                const misi_task *t = task_by_word(tok);
+                if (!t)
+                    goto bad_value;
+                cfg.task_mask |= 1u << (t->number - 1);
+            }
+        } else if (!strcmp(a, "--size")) {
+            NEED_ARG();
+            int w, h;
+            char x;
+            if (sscanf(v, "%dx%d%c", &w, &h, &x) == 2 && w > 0 && h > 0 && w <= 16384 && h <= 16384) {
+                cfg.width = w;
+                cfg.height = h;
+            } else if (!parse_int(v, 16, 16384, &n)) {
+                cfg.width = cfg.height = (int)n;
+            } else {
+                goto bad_value;
+            }
+        } else if (!strcmp(a, "--style")) {
+            NEED_ARG();
+            if (misi_style_from_name(v, &cfg.style))
+                goto bad_value;
+        } else if (!strcmp(a, "--aa")) {
+            NEED_ARG();
+            if (parse_int(v, 1, 8, &n))
+                goto bad_value;
+            cfg.aa = (int)n;
+        } else if (!strcmp(a, "--threads")) {
+            NEED_ARG();
+            if (parse_int(v, 1, 256, &n))
+                goto bad_value;
+            cfg.threads = (int)n;
+        } else if (!strcmp(a, "--batch")) {
+            NEED_ARG();
+            if (parse_int(v, 1, 4096, &n))
+                goto bad_value;
+            cfg.batch = (int)n;
+        } else if (!strcmp(a, "--device")) {
+            NEED_ARG();
+            if (parse_int(v, 0, 64, &n))
+                goto bad_value;
+            cfg.device = (int)n;
+        } else if (!strcmp(a, "--force")) {
+            cfg.force = true;
+        } else if (!strcmp(a, "--progress")) {
+            cfg.progress = 1;
+        } else if (!strcmp(a, "--no-progress")) {
+            cfg.progress = -1;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "misi generate: unknown option '%s'\n", a);
+            usage(stderr);
+            status = MISI_EXIT_USAGE;
+            goto done;
+        } else {
+            paths[npaths++] = a;
+        }
+        continue;
+    bad_value:
+        fprintf(stderr, "misi generate: bad value '%s' for %s (see --help)\n", v ? v : "", a);
+        status = MISI_EXIT_USAGE;
+        goto done;
+    }
+#undef NEED_ARG
+
+    misi_source_list sources = {0};
+    misi_error err = {0};
+    if (npaths == 0) {
+        /* The bundled assets, from the working folder or the source tree. */
+        paths[npaths++] = misi_is_dir(DEFAULT_ASSETS) ? DEFAULT_ASSETS : MISI_SOURCE_ROOT "/" DEFAULT_ASSETS;
+    }
+    for (int i = 0; i < npaths; i++) {
+        if (misi_sources_add_path(&sources, paths[i], &err)) {
+            fprintf(stderr, "misi generate: %s\n", err.msg);
+            misi_sources_finish(&sources);
+            status = MISI_EXIT_FAIL;
+            goto done;
+        }
+    }
+    misi_generate_report rep;
+    int rc = misi_generate(&sources, &cfg, &rep, &err);
+    misi_sources_finish(&sources);
+    if (rc) {
+        fprintf(stderr, "misi generate: %s\n", err.msg);
+        status = rc == MISI_E_USAGE ? MISI_EXIT_USAGE : MISI_EXIT_FAIL;
+        goto done;
+    }
+    size_t q[2] = {0, 0};
+    for (int t = 0; t < MISI_GEN_MAX_TASKS; t++) {
+        q[0] += rep.questions[t][0];
+        q[1] += rep.questions[t][1];
+    }
+    fprintf(stderr,
+            "misi generate: %zu complexes (%zu skipped), %zu train + %zu test questions, %zu images in %.1f s "
+            "-> %s\n",
+            rep.complexes, rep.skipped, q[0], q[1], rep.images, rep.seconds, cfg.out_dir ? cfg.out_dir : "misi-out");
+    status = rep.skipped ? MISI_EXIT_FAIL : MISI_EXIT_OK;
+done:
+    free(paths);
+    return status;
+}

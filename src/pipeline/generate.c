@@ -1,0 +1,938 @@
+/* The generator: for each complex, ask every task for its questions, render
+ * each distinct image request once (grouped by scene, in batches), encode and
+ * write through the writer pool, and stream the records. The manifest, written
+ * last and atomically, marks a finished dataset. Output bytes depend only on
+ * the inputs, the seed and the configuration: never on thread count or batch
+ * size (encoders only encode; everything else runs in a fixed order). */
+#include "misi/generate.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "misi/fs.h"
+#include "misi/sha256.h"
+#include "misi/tasks.h"
+#include "misi/writer_pool.h"
+#include "misi_config.h"
+
+#define DEFAULT_OUT "misi-out"
+
+/* One distinct image of the complex being processed. */
+typedef struct req_entry {
+    misi_image_req req;
+    uint64_t hash;
+    char key[400];
+    char path[160]; /* relative to the output folder */
+} req_entry;
+
+typedef struct file_hash {
+    char *path; /* relative */
+    char sha[65];
+    uint64_t bytes;
+} file_hash;
+
+/* A JSON Lines file written under a temporary name, hashed as it goes. */
+typedef struct out_file {
+    FILE *f;
+    char *tmp, *final, *rel;
+    misi_sha256 sha;
+    uint64_t bytes;
+} out_file;
+
+typedef struct gen {
+    const misi_generate_config *cfg;
+    char *out;
+    misi_render_params params;
+    misi_task_geometry geo;
+    misi_renderer *r;
+    misi_writer_pool *pool;
+    /* the complex being processed [0] and its partner [1] */
+    misi_complex cx[2];
+    misi_hb_context *hb[2];
+    misi_hbond_list hbl[2];
+    misi_task_complex tc[2];
+    bool loaded[2];
+    req_entry *reqs;
+    size_t nreqs, capreqs;
+    /* sha256 of every written file, filled by the sink from worker threads */
+    pthread_mutex_t mu;
+    file_hash *files;
+    size_t nfiles, capfiles;
+    out_file plain[2], conv[2], meta;
+    cJSON *skipped, *unanswerable;
+    misi_generate_report *rep;
+    size_t total_sources;
+    struct timespec t0;
+} gen;
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* ---- files ---- */
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+static int mkdir_p(const char *path, misi_error *err)
+{
+    char *p = strdup(path);
+    if (!p)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            int rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
+            free(p);
+            return rc;
+        }
+        *s = '/';
+    }
+    int rc = MISI_OK;
+    if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
+    free(p);
+    return rc;
+}
+
+static int record_hash(gen *g, const char *rel, const char *sha, uint64_t bytes)
+{
+    pthread_mutex_lock(&g->mu);
+    int rc = MISI_OK;
+    if (g->nfiles == g->capfiles) {
+        size_t cap = g->capfiles ? 2 * g->capfiles : 256;
+        file_hash *f = realloc(g->files, cap * sizeof *f);
+        if (!f)
+            rc = MISI_E_NOMEM;
+        else {
+            g->files = f;
+            g->capfiles = cap;
+        }
+    }
+    if (!rc) {
+        file_hash *fh = &g->files[g->nfiles];
+        fh->path = strdup(rel);
+        if (!fh->path)
+            rc = MISI_E_NOMEM;
+        else {
+            memcpy(fh->sha, sha, 65);
+            fh->bytes = bytes;
+            g->nfiles++;
+        }
+    }
+    pthread_mutex_unlock(&g->mu);
+    return rc;
+}
+
+/* The pool's sink: hash, then write atomically. */
+static int sink_write(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
+{
+    gen *g = user;
+    char sha[65];
+    misi_sha256_hex(data, len, sha);
+    int rc = misi_writer_write_atomic(path, data, len, err);
+    if (rc)
+        return rc;
+    const char *rel = path + strlen(g->out) + 1;
+    if (record_hash(g, rel, sha, len))
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory recording %s", path);
+    return MISI_OK;
+}
+
+static int out_open(gen *g, out_file *o, const char *rel, misi_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->rel = strdup(rel);
+    o->final = join(g->out, rel);
+    size_t n = strlen(o->final) + 16;
+    o->tmp = malloc(n);
+    if (!o->rel || !o->final || !o->tmp)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    snprintf(o->tmp, n, "%s.partial", o->final);
+    o->f = fopen(o->tmp, "wb");
+    if (!o->f)
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "cannot create: %s", strerror(errno));
+    misi_sha256_init(&o->sha);
+    return MISI_OK;
+}
+
+static int out_line(out_file *o, cJSON *obj, misi_error *err)
+{
+    char *text = cJSON_PrintUnformatted(obj);
+    if (!text)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
+    size_t n = strlen(text);
+    int bad = fwrite(text, 1, n, o->f) != n || fputc('\n', o->f) == EOF;
+    misi_sha256_update(&o->sha, text, n);
+    misi_sha256_update(&o->sha, "\n", 1);
+    o->bytes += n + 1;
+    cJSON_free(text);
+    if (bad)
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
+    return MISI_OK;
+}
+
+/* Close and rename into place; records the hash. */
+static int out_close(gen *g, out_file *o, misi_error *err)
+{
+    if (!o->f)
+        return MISI_OK;
+    int bad = fclose(o->f) != 0;
+    o->f = NULL;
+    if (bad)
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
+    if (rename(o->tmp, o->final) != 0)
+        return misi_error_at(err, MISI_E_IO, o->final, 0, "cannot rename into place: %s", strerror(errno));
+    uint8_t d[32];
+    char hex[65];
+    misi_sha256_final(&o->sha, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    if (record_hash(g, o->rel, hex, o->bytes))
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    return MISI_OK;
+}
+
+static void out_discard(out_file *o)
+{
+    if (o->f) {
+        fclose(o->f);
+        unlink(o->tmp);
+    }
+    free(o->tmp);
+    free(o->final);
+    free(o->rel);
+    memset(o, 0, sizeof *o);
+}
+
+/* ---- complexes ---- */
+
+static bool id_is_safe(const char *id)
+{
+    if (!id[0] || id[0] == '.' || strlen(id) > 60)
+        return false;
+    for (const char *p = id; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+static void unload(gen *g, int k)
+{
+    if (!g->loaded[k])
+        return;
+    misi_hbond_list_finish(&g->hbl[k]);
+    misi_hb_context_destroy(g->hb[k]);
+    g->hb[k] = NULL;
+    misi_complex_finish(&g->cx[k]);
+    memset(&g->tc[k], 0, sizeof g->tc[k]);
+    g->loaded[k] = false;
+}
+
+static int load(gen *g, int k, const misi_source *src, misi_error *err)
+{
+    unload(g, k);
+    misi_complex_init(&g->cx[k]);
+    int rc = misi_source_load(src, NULL, &g->cx[k], err);
+    if (!rc && !id_is_safe(g->cx[k].id))
+        rc = misi_error_set(err, MISI_E_INVALID,
+                            "complex id '%s' is not usable as a folder name (letters, digits, '_', '-', '.')",
+                            g->cx[k].id);
+    if (!rc)
+        rc = misi_hb_context_create(&g->cx[k], NULL, &g->hb[k], err);
+    if (!rc)
+        rc = misi_hbonds_find(g->hb[k], &g->hbl[k], err);
+    if (rc) {
+        misi_hbond_list_finish(&g->hbl[k]);
+        misi_hb_context_destroy(g->hb[k]);
+        g->hb[k] = NULL;
+        misi_complex_finish(&g->cx[k]);
+        return rc;
+    }
+    char rel[96];
+    snprintf(rel, sizeof rel, "images/%s", g->cx[k].id);
+    char *dir = join(g->out, rel);
+    rc = dir ? mkdir_p(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    free(dir);
+    if (rc) {
+        misi_hbond_list_finish(&g->hbl[k]);
+        misi_hb_context_destroy(g->hb[k]);
+        g->hb[k] = NULL;
+        misi_complex_finish(&g->cx[k]);
+        return rc;
+    }
+    misi_task_complex *tc = &g->tc[k];
+    tc->cx = &g->cx[k];
+    tc->hb = g->hb[k];
+    tc->hbonds = &g->hbl[k];
+    misi_task_frame(tc->cx, &g->geo, &tc->frame, &tc->px_per_A);
+    double c[3] = {0, 0, 0};
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < tc->cx->ligand.top.natoms; i++) {
+        if (tc->cx->ligand.top.atoms[i].element == 1)
+            continue;
+        for (int j = 0; j < 3; j++)
+            c[j] += tc->cx->ligand.xyz[3 * i + j];
+        n++;
+    }
+    for (int j = 0; j < 3; j++)
+        tc->ligand_centre[j] = n ? (float)(c[j] / n) : 0.0f;
+    g->loaded[k] = true;
+    return MISI_OK;
+}
+
+/* ---- image requests ---- */
+
+static float z0(float v)
+{
+    return v + 0.0f; /* -0 and +0 give one key */
+}
+
+static void pose_text(const misi_pose *p, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f;%.6f,%.6f,%.6f", z0(p->rot[0]), z0(p->rot[1]),
+             z0(p->rot[2]), z0(p->rot[3]), z0(p->rot[4]), z0(p->rot[5]), z0(p->rot[6]), z0(p->rot[7]),
+             z0(p->rot[8]), z0(p->trans[0]), z0(p->trans[1]), z0(p->trans[2]));
+}
+
+static const char *show_name(int show)
+{
+    static const char *const N[] = {"complex", "pocket", "ligand", "residue"};
+    return show >= 0 && show < 4 ? N[show] : "?";
+}
+
+static float req_scale(const gen *g, const misi_image_req *r)
+{
+    return r->px_per_A > 0 ? r->px_per_A : g->tc[r->complex].px_per_A;
+}
+
+/* The scene part of a request's key: requests with equal scene keys are
+ * drawn from one scene in one batch. */
+static void scene_key(const gen *g, const misi_image_req *r, char *buf, size_t cap)
+{
+    char lp[256] = "-";
+    if (r->ligand_moved)
+        pose_text(&r->ligand_pose, lp, sizeof lp);
+    /* The ligand pose goes in as a hash: keys stay short and fixed-size. */
+    snprintf(buf, cap, "%s|%s|%u|%016llx|%.6f", g->cx[r->complex].id, show_name(r->show),
+             r->show == MISI_SHOW_RESIDUE ? r->residue : 0u,
+             r->ligand_moved ? (unsigned long long)misi_hash64(lp) : 0ull, req_scale(g, r));
+}
+
+static void request_key(const gen *g, const misi_image_req *r, char *buf, size_t cap)
+{
+    char sk[128], v[256];
+    scene_key(g, r, sk, sizeof sk);
+    pose_text(&r->view, v, sizeof v);
+    snprintf(buf, cap, "%s|%s", sk, v);
+}
+
+/* Find or add a request; returns its entry index. */
+static int add_request(gen *g, const misi_image_req *r, size_t *out, misi_error *err)
+{
+    char key[400];
+    request_key(g, r, key, sizeof key);
+    uint64_t h = misi_hash64(key);
+    for (size_t i = 0; i < g->nreqs; i++) {
+        if (g->reqs[i].hash == h && !strcmp(g->reqs[i].key, key)) {
+            *out = i;
+            return MISI_OK;
+        }
+    }
+    if (g->nreqs == g->capreqs) {
+        size_t cap = g->capreqs ? 2 * g->capreqs : 64;
+        req_entry *e = realloc(g->reqs, cap * sizeof *e);
+        if (!e)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        g->reqs = e;
+        g->capreqs = cap;
+    }
+    req_entry *e = &g->reqs[g->nreqs];
+    e->req = *r;
+    e->hash = h;
+    snprintf(e->key, sizeof e->key, "%s", key);
+    /* The file name is a content address of the request and the render
+     * settings, so one rendering has one name in every run. */
+    char full[600], sha[65];
+    snprintf(full, sizeof full, "%s|%dx%d|style=%d|aa=%d|D=%g|v1", key, g->params.width, g->params.height,
+             (int)g->cfg->style, g->params.aa, g->params.eye_distance);
+    misi_sha256_hex(full, strlen(full), sha);
+    snprintf(e->path, sizeof e->path, "images/%s/%.16s.png", g->cx[r->complex].id, sha);
+    *out = g->nreqs++;
+    return MISI_OK;
+}
+
+/* ---- rendering ---- */
+
+typedef struct render_sink {
+    gen *g;
+    size_t *entries; /* request index of each view */
+    misi_error err;   /* the callback's own error: the renderer reports a stop in its words */
+} render_sink;
+
+static int on_image(void *user, size_t view, const uint8_t *rgb, int width, int height)
+{
+    render_sink *s = user;
+    char *path = join(s->g->out, s->g->reqs[s->entries[view]].path);
+    if (!path)
+        return misi_error_set(&s->err, MISI_E_NOMEM, "out of memory");
+    int rc = misi_writer_pool_submit_rgb(s->g->pool, path, rgb, width, height, (size_t)width * 3, &s->err);
+    free(path);
+    return rc;
+}
+
+/* Build the scene a request draws from. The displaced ligand of T7 is drawn
+ * by moving the ligand's coordinates for the time of the scene's creation
+ * (the scene keeps its own copy). */
+static int make_scene(gen *g, const misi_image_req *r, misi_scene **out, misi_error *err)
+{
+    misi_complex *cx = &g->cx[r->complex];
+    const misi_task_complex *tc = &g->tc[r->complex];
+    misi_scene_desc desc = {.style = g->cfg->style, .frame = &tc->frame};
+    bool *mask = NULL;
+    if (r->show == MISI_SHOW_POCKET)
+        desc.hide = MISI_HIDE_LIGAND;
+    else if (r->show == MISI_SHOW_LIGAND)
+        desc.hide = MISI_HIDE_POCKET;
+    else if (r->show == MISI_SHOW_RESIDUE) {
+        mask = calloc((size_t)cx->pocket.top.natoms + 1, sizeof *mask);
+        if (!mask)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        for (uint32_t i = 0; i < cx->pocket.top.natoms; i++)
+            mask[i] = cx->pocket.top.atoms[i].residue == r->residue;
+        desc.pocket_mask = mask;
+        desc.label_set = MISI_LABEL_SET_RESIDUE_ATOMS;
+    }
+    float *saved = NULL;
+    size_t nl = (size_t)cx->ligand.top.natoms * 3;
+    if (r->ligand_moved) {
+        saved = malloc(nl * sizeof *saved + 1);
+        if (!saved) {
+            free(mask);
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        }
+        memcpy(saved, cx->ligand.xyz, nl * sizeof *saved);
+        for (uint32_t i = 0; i < cx->ligand.top.natoms; i++)
+            misi_pose_point(&r->ligand_pose, tc->ligand_centre, &cx->ligand.xyz[3 * i], &cx->ligand.xyz[3 * i]);
+    }
+    int rc = misi_scene_create(cx, &desc, out, err);
+    if (saved) {
+        memcpy(cx->ligand.xyz, saved, nl * sizeof *saved);
+        free(saved);
+    }
+    free(mask);
+    return rc;
+}
+
+static misi_view to_view(const misi_pose *p)
+{
+    misi_view v;
+    memcpy(v.rot, p->rot, sizeof v.rot);
+    memcpy(v.trans, p->trans, sizeof v.trans);
+    return v;
+}
+
+/* Render requests [from, to) of g->reqs that are not yet rendered, grouped
+ * by scene in first-seen order. */
+static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
+{
+    size_t n = to - from;
+    if (!n)
+        return MISI_OK;
+    bool *done = calloc(n, sizeof *done);
+    size_t *idx = malloc(n * sizeof *idx);
+    misi_view *views = malloc(n * sizeof *views);
+    int rc = (!done || !idx || !views) ? misi_error_set(err, MISI_E_NOMEM, "out of memory") : MISI_OK;
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (done[i])
+            continue;
+        char ki[128], kj[128];
+        scene_key(g, &g->reqs[from + i].req, ki, sizeof ki);
+        size_t m = 0;
+        for (size_t j = i; j < n; j++) {
+            if (done[j])
+                continue;
+            scene_key(g, &g->reqs[from + j].req, kj, sizeof kj);
+            if (strcmp(ki, kj) != 0)
+                continue;
+            done[j] = true;
+            idx[m] = from + j;
+            views[m] = to_view(&g->reqs[from + j].req.view);
+            m++;
+        }
+        misi_scene *scene = NULL;
+        rc = make_scene(g, &g->reqs[from + i].req, &scene, err);
+        if (rc)
+            break;
+        misi_render_params p = g->params;
+        p.px_per_A = req_scale(g, &g->reqs[from + i].req);
+        render_sink sink = {.g = g, .entries = idx};
+        rc = misi_render_views(g->r, scene, &p, views, m, on_image, &sink, err);
+        if (rc && sink.err.code)
+            *err = sink.err;
+        misi_scene_destroy(scene);
+    }
+    free(done);
+    free(idx);
+    free(views);
+    return rc;
+}
+
+/* env->images_equal: render both and compare the pixels. */
+static int images_equal(void *user, const misi_image_req *a, const misi_image_req *b, bool *equal,
+                        misi_error *err)
+{
+    gen *g = user;
+    size_t bytes = (size_t)g->params.width * g->params.height * 3;
+    uint8_t *pa = malloc(bytes), *pb = malloc(bytes);
+    int rc = (!pa || !pb) ? misi_error_set(err, MISI_E_NOMEM, "out of memory") : MISI_OK;
+    const misi_image_req *rq[2] = {a, b};
+    uint8_t *px[2] = {pa, pb};
+    for (int k = 0; !rc && k < 2; k++) {
+        misi_scene *scene = NULL;
+        rc = make_scene(g, rq[k], &scene, err);
+        if (rc)
+            break;
+        misi_render_params p = g->params;
+        p.px_per_A = req_scale(g, rq[k]);
+        misi_view v = to_view(&rq[k]->view);
+        rc = misi_render_view(g->r, scene, &p, &v, px[k], err);
+        misi_scene_destroy(scene);
+    }
+    if (!rc)
+        *equal = memcmp(pa, pb, bytes) == 0;
+    free(pa);
+    free(pb);
+    return rc;
+}
+
+/* ---- records ---- */
+
+static void append_options(const misi_question *q, const char *const *paths, char *text, size_t cap)
+{
+    size_t used = strlen(text);
+    for (int k = 0; k < q->noptions && used < cap; k++) {
+        int n;
+        if (q->option_image[k] >= 0)
+            n = snprintf(text + used, cap - used, "%s%c: image %d", k ? "; " : " Options: ", 'A' + k,
+                         q->option_image[k] + 1);
+        else
+            n = snprintf(text + used, cap - used, "%s%c: %s", k ? "; " : " Options: ", 'A' + k, q->options[k]);
+        if (n < 0)
+            return;
+        used += (size_t)n;
+    }
+    (void)paths;
+    if (q->noptions && used < cap)
+        snprintf(text + used, cap - used, ". Answer with the letter of the right option.");
+}
+
+static int write_records(gen *g, const misi_task *t, misi_split split, int index, misi_question *q,
+                         const size_t *entries, misi_error *err)
+{
+    const char *id = g->cx[0].id;
+    char qid[160], text[MISI_Q_TEXT_MAX + 2048];
+    snprintf(qid, sizeof qid, "%s-%s-%s-%d", id, t->name, misi_split_name(split), index);
+    const char *paths[MISI_Q_MAX_IMAGES];
+    for (int k = 0; k < q->nimages; k++)
+        paths[k] = g->reqs[entries[k]].path;
+    snprintf(text, sizeof text, "%s", q->text);
+    append_options(q, paths, text, sizeof text);
+
+    cJSON *rec = cJSON_CreateObject();
+    cJSON_AddStringToObject(rec, "id", qid);
+    cJSON_AddStringToObject(rec, "task", t->name);
+    cJSON_AddNumberToObject(rec, "task_number", t->number);
+    cJSON_AddStringToObject(rec, "split", misi_split_name(split));
+    cJSON_AddStringToObject(rec, "complex", id);
+    cJSON_AddItemToObject(rec, "images", cJSON_CreateStringArray(paths, q->nimages));
+    cJSON_AddStringToObject(rec, "question", text);
+    cJSON_AddStringToObject(rec, "answer", q->answer);
+    if (q->noptions) {
+        cJSON *opt = cJSON_AddObjectToObject(rec, "options");
+        for (int k = 0; k < q->noptions; k++) {
+            char letter[2] = {(char)('A' + k), 0};
+            cJSON_AddStringToObject(opt, letter, q->option_image[k] >= 0 ? paths[q->option_image[k]] : q->options[k]);
+        }
+    }
+    cJSON_AddItemToObject(rec, "truth", q->truth ? q->truth : cJSON_CreateObject());
+    q->truth = NULL;
+    int rc = out_line(&g->plain[split], rec, err);
+    cJSON_Delete(rec);
+    if (rc)
+        return rc;
+
+    /* The conversation form: one <image> per image, in order, then the question. */
+    size_t cap = (size_t)q->nimages * 24 + strlen(text) + 1;
+    char *human = malloc(cap);
+    if (!human)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    size_t used = 0;
+    for (int k = 0; k < q->nimages; k++)
+        used += (size_t)snprintf(human + used, cap - used, "Image %d: <image>\n", k + 1);
+    snprintf(human + used, cap - used, "%s", text);
+    cJSON *conv = cJSON_CreateObject();
+    cJSON_AddStringToObject(conv, "id", qid);
+    cJSON_AddItemToObject(conv, "images", cJSON_CreateStringArray(paths, q->nimages));
+    cJSON *turns = cJSON_AddArrayToObject(conv, "conversations");
+    cJSON *h = cJSON_CreateObject(), *a = cJSON_CreateObject();
+    cJSON_AddStringToObject(h, "from", "human");
+    cJSON_AddStringToObject(h, "value", human);
+    cJSON_AddStringToObject(a, "from", "gpt");
+    cJSON_AddStringToObject(a, "value", q->answer);
+    cJSON_AddItemToArray(turns, h);
+    cJSON_AddItemToArray(turns, a);
+    free(human);
+    rc = out_line(&g->conv[split], conv, err);
+    cJSON_Delete(conv);
+    return rc;
+}
+
+static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
+{
+    for (size_t i = from; i < to; i++) {
+        const req_entry *e = &g->reqs[i];
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "file_name", e->path);
+        cJSON_AddStringToObject(m, "complex", g->cx[e->req.complex].id);
+        cJSON_AddStringToObject(m, "show", show_name(e->req.show));
+        if (e->req.show == MISI_SHOW_RESIDUE) {
+            const misi_residue *res = &g->cx[e->req.complex].pocket.top.residues[e->req.residue];
+            char label[32];
+            snprintf(label, sizeof label, "%s %d", res->name, res->seq);
+            cJSON_AddStringToObject(m, "residue", label);
+        }
+        double rot[9], tr[3];
+        for (int k = 0; k < 9; k++)
+            rot[k] = round(e->req.view.rot[k] * 1e6) / 1e6 + 0.0;
+        for (int k = 0; k < 3; k++)
+            tr[k] = round(e->req.view.trans[k] * 1e6) / 1e6 + 0.0;
+        cJSON_AddItemToObject(m, "rotation", cJSON_CreateDoubleArray(rot, 9));
+        cJSON_AddItemToObject(m, "translation", cJSON_CreateDoubleArray(tr, 3));
+        cJSON_AddBoolToObject(m, "ligand_moved", e->req.ligand_moved);
+        cJSON_AddNumberToObject(m, "px_per_angstrom", round(req_scale(g, &e->req) * 1e4) / 1e4);
+        int rc = out_line(&g->meta, m, err);
+        cJSON_Delete(m);
+        if (rc)
+            return rc;
+    }
+    return MISI_OK;
+}
+
+/* ---- the run ---- */
+
+static bool split_on(const misi_generate_config *cfg, misi_split s)
+{
+    return cfg->splits == MISI_GEN_SPLITS_BOTH || (cfg->splits == MISI_GEN_SPLITS_TRAIN && s == MISI_SPLIT_TRAIN) ||
+           (cfg->splits == MISI_GEN_SPLITS_TEST && s == MISI_SPLIT_TEST);
+}
+
+static void add_note(cJSON *arr, const char *id, const char *task, const char *reason)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "complex", id);
+    if (task)
+        cJSON_AddStringToObject(o, "task", task);
+    cJSON_AddStringToObject(o, "reason", reason);
+    cJSON_AddItemToArray(arr, o);
+}
+
+static int process_complex(gen *g, misi_error *err)
+{
+    size_t ntasks;
+    const misi_task *const *tasks = misi_tasks(&ntasks);
+    misi_task_env env = {
+        .own = &g->tc[0],
+        .partner = g->loaded[1] ? &g->tc[1] : NULL,
+        .geo = g->geo,
+        .seed = g->cfg->seed,
+        .images_equal = images_equal,
+        .user = g,
+    };
+    g->nreqs = 0;
+    for (int s = 0; s < MISI_SPLIT_COUNT; s++) {
+        if (!split_on(g->cfg, (misi_split)s))
+            continue;
+        for (size_t ti = 0; ti < ntasks; ti++) {
+            const misi_task *t = tasks[ti];
+            if (g->cfg->task_mask && !(g->cfg->task_mask & (1u << (t->number - 1))))
+                continue;
+            int count = t->paper_count(&env, (misi_split)s);
+            if (g->cfg->counts_set && g->cfg->counts[t->number - 1][s] >= 0)
+                count = g->cfg->counts[t->number - 1][s];
+            for (int i = 0; i < count; i++) {
+                char key[256];
+                snprintf(key, sizeof key, "%s/%s/%s/%d", g->cx[0].id, t->name, misi_split_name((misi_split)s), i);
+                misi_rng rng;
+                misi_rng_seed(&rng, g->cfg->seed, key);
+                misi_question q;
+                misi_question_init(&q);
+                misi_error terr = {0};
+                int rc = t->make(&env, &rng, (misi_split)s, i, &q, &terr);
+                if (rc == MISI_E_INVALID) {
+                    add_note(g->unanswerable, g->cx[0].id, t->name, terr.msg);
+                    g->rep->unanswerable++;
+                    misi_question_finish(&q);
+                    break; /* the complex cannot give this task's questions */
+                }
+                if (rc) {
+                    misi_question_finish(&q);
+                    *err = terr;
+                    return rc;
+                }
+                size_t first = g->nreqs;
+                size_t entries[MISI_Q_MAX_IMAGES];
+                for (int k = 0; !rc && k < q.nimages; k++)
+                    rc = add_request(g, &q.images[k], &entries[k], err);
+                if (!rc)
+                    rc = write_metadata(g, first, g->nreqs, err);
+                if (!rc)
+                    rc = render_pending(g, first, g->nreqs, err);
+                if (!rc)
+                    rc = write_records(g, t, (misi_split)s, i, &q, entries, err);
+                misi_question_finish(&q);
+                if (rc)
+                    return rc;
+                g->rep->questions[t->number - 1][s]++;
+            }
+        }
+    }
+    g->rep->images += g->nreqs;
+    return MISI_OK;
+}
+
+static void progress(gen *g, size_t done, bool final)
+{
+    int mode = g->cfg->progress;
+    if (mode < 0 || (mode == 0 && !isatty(STDERR_FILENO)))
+        return;
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    double el = (double)(t.tv_sec - g->t0.tv_sec) + 1e-9 * (double)(t.tv_nsec - g->t0.tv_nsec);
+    double rate = el > 0 ? (double)g->rep->images / el : 0;
+    double eta = done ? el / (double)done * (double)(g->total_sources - done) : 0;
+    fprintf(stderr, "\r[%zu/%zu complexes] %zu images, %.1f images/s, ETA %.0f s   ", done, g->total_sources,
+            g->rep->images, rate, eta);
+    if (final)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static cJSON *config_json(const misi_generate_config *cfg, const misi_render_params *p)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddStringToObject(c, "splits", cfg->splits == MISI_GEN_SPLITS_TRAIN  ? "train"
+                                         : cfg->splits == MISI_GEN_SPLITS_TEST ? "test"
+                                                                               : "both");
+    cJSON_AddStringToObject(c, "preset", cfg->counts_set ? "custom" : "paper");
+    cJSON_AddNumberToObject(c, "width", p->width);
+    cJSON_AddNumberToObject(c, "height", p->height);
+    cJSON_AddStringToObject(c, "style", misi_style_name(cfg->style ? cfg->style : MISI_STYLE_BALL_AND_STICK));
+    cJSON_AddNumberToObject(c, "antialias", p->aa);
+    cJSON_AddNumberToObject(c, "eye_distance", p->eye_distance);
+    cJSON *tasks = cJSON_AddArrayToObject(c, "tasks");
+    size_t ntasks;
+    const misi_task *const *all = misi_tasks(&ntasks);
+    for (size_t i = 0; i < ntasks; i++) {
+        if (cfg->task_mask && !(cfg->task_mask & (1u << (all[i]->number - 1))))
+            continue;
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "name", all[i]->name);
+        if (cfg->counts_set) {
+            cJSON_AddNumberToObject(t, "train", cfg->counts[all[i]->number - 1][0]);
+            cJSON_AddNumberToObject(t, "test", cfg->counts[all[i]->number - 1][1]);
+        }
+        cJSON_AddItemToArray(tasks, t);
+    }
+    /* Thread count and batch size are left out on purpose: they never change
+     * the output, and the manifest must not either. */
+    return c;
+}
+
+static int file_cmp(const void *a, const void *b)
+{
+    return strcmp(((const file_hash *)a)->path, ((const file_hash *)b)->path);
+}
+
+static int write_manifest(gen *g, uint64_t seed, misi_error *err)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "tool", "misi");
+    cJSON_AddStringToObject(m, "version", MISI_VERSION);
+    char seedtxt[32];
+    snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)seed);
+    cJSON_AddStringToObject(m, "seed", seedtxt);
+    cJSON_AddItemToObject(m, "config", config_json(g->cfg, &g->params));
+    cJSON *counts = cJSON_AddObjectToObject(m, "counts");
+    size_t ntasks;
+    const misi_task *const *tasks = misi_tasks(&ntasks);
+    size_t tot[2] = {0, 0};
+    for (size_t i = 0; i < ntasks; i++) {
+        cJSON *t = cJSON_AddObjectToObject(counts, tasks[i]->name);
+        for (int s = 0; s < 2; s++) {
+            cJSON_AddNumberToObject(t, misi_split_name((misi_split)s), (double)g->rep->questions[tasks[i]->number - 1][s]);
+            tot[s] += g->rep->questions[tasks[i]->number - 1][s];
+        }
+    }
+    cJSON *all = cJSON_AddObjectToObject(counts, "all");
+    cJSON_AddNumberToObject(all, "train", (double)tot[0]);
+    cJSON_AddNumberToObject(all, "test", (double)tot[1]);
+    cJSON_AddNumberToObject(m, "complexes", (double)g->rep->complexes);
+    cJSON_AddNumberToObject(m, "images", (double)g->rep->images);
+    cJSON_AddItemToObject(m, "skipped", g->skipped);
+    g->skipped = NULL;
+    cJSON_AddItemToObject(m, "unanswerable", g->unanswerable);
+    g->unanswerable = NULL;
+    qsort(g->files, g->nfiles, sizeof *g->files, file_cmp);
+    cJSON *files = cJSON_AddArrayToObject(m, "files");
+    for (size_t i = 0; i < g->nfiles; i++) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "path", g->files[i].path);
+        cJSON_AddStringToObject(f, "sha256", g->files[i].sha);
+        cJSON_AddNumberToObject(f, "bytes", (double)g->files[i].bytes);
+        cJSON_AddItemToArray(files, f);
+    }
+    char *text = cJSON_Print(m);
+    cJSON_Delete(m);
+    if (!text)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing the manifest");
+    char *path = join(g->out, "manifest.json");
+    size_t n = strlen(text);
+    text[n] = '\n'; /* cJSON leaves room: replace the NUL, write n + 1 */
+    int rc = path ? misi_write_file_atomic(path, text, n + 1, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
+    free(path);
+    cJSON_free(text);
+    return rc;
+}
+
+int misi_generate(const misi_source_list *sources, const misi_generate_config *cfg_in, misi_generate_report *rep,
+                  misi_error *err)
+{
+    misi_generate_config cfg = *cfg_in;
+    memset(rep, 0, sizeof *rep);
+    gen g;
+    memset(&g, 0, sizeof g);
+    g.cfg = &cfg;
+    g.rep = rep;
+    g.total_sources = sources->count;
+    clock_gettime(CLOCK_MONOTONIC, &g.t0);
+    double start = now_s();
+    pthread_mutex_init(&g.mu, NULL);
+    g.out = strdup(cfg.out_dir ? cfg.out_dir : DEFAULT_OUT);
+    g.params = (misi_render_params){.width = cfg.width, .height = cfg.height, .aa = cfg.aa, .batch_max = cfg.batch};
+    misi_render_params_defaults(&g.params);
+    g.geo = (misi_task_geometry){.width = g.params.width, .height = g.params.height,
+                                 .eye_distance = g.params.eye_distance, .edge_margin_px = 2.0f};
+    g.skipped = cJSON_CreateArray();
+    g.unanswerable = cJSON_CreateArray();
+    int rc = g.out && g.skipped && g.unanswerable ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    char *manifest = rc ? NULL : join(g.out, "manifest.json");
+    if (!rc && misi_is_file(manifest) && !cfg.force)
+        rc = misi_error_at(err, MISI_E_USAGE, g.out, 0, "holds a dataset already (manifest.json); use --force to overwrite it");
+    free(manifest);
+    if (!rc)
+        rc = mkdir_p(g.out, err);
+    char *images = rc ? NULL : join(g.out, "images");
+    if (!rc)
+        rc = images ? mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    free(images);
+    for (int s = 0; !rc && s < 2; s++) {
+        if (!split_on(&cfg, (misi_split)s))
+            continue;
+        char rel[64];
+        snprintf(rel, sizeof rel, "%s.jsonl", misi_split_name((misi_split)s));
+        rc = out_open(&g, &g.plain[s], rel, err);
+        snprintf(rel, sizeof rel, "%s.conversations.jsonl", misi_split_name((misi_split)s));
+        if (!rc)
+            rc = out_open(&g, &g.conv[s], rel, err);
+    }
+    if (!rc)
+        rc = out_open(&g, &g.meta, "metadata.jsonl", err);
+    if (!rc) {
+        misi_renderer_desc rd = {.device = cfg.device};
+        rc = misi_renderer_create(&rd, &g.r, err);
+    }
+    if (!rc) {
+        misi_writer_pool_config wc = {.threads = cfg.threads, .sink = {.write = sink_write, .user = &g}};
+        rc = misi_writer_pool_create(&wc, &g.pool, err);
+    }
+    for (size_t i = 0; !rc && i < sources->count; i++) {
+        misi_error lerr = {0};
+        const char *sid = sources->items[i].id ? sources->items[i].id : "?";
+        if (load(&g, 0, &sources->items[i], &lerr)) {
+            add_note(g.skipped, sid, NULL, lerr.msg);
+            rep->skipped++;
+            fprintf(stderr, "misi generate: skipped %s: %s\n", sid, lerr.msg);
+            progress(&g, i + 1, false);
+            continue;
+        }
+        /* T5's partner: the next complex in source order that loads. */
+        unload(&g, 1);
+        for (size_t k = 1; k < sources->count; k++) {
+            misi_error perr = {0};
+            if (!load(&g, 1, &sources->items[(i + k) % sources->count], &perr))
+                break;
+        }
+        rc = process_complex(&g, err);
+        if (!rc)
+            rep->complexes++;
+        progress(&g, i + 1, false);
+    }
+    unload(&g, 0);
+    unload(&g, 1);
+    misi_error perr = {0};
+    int prc = g.pool ? misi_writer_pool_finish(g.pool, &perr) : MISI_OK;
+    if (!rc && prc) {
+        rc = prc;
+        *err = perr;
+    }
+    misi_writer_pool_destroy(g.pool);
+    misi_renderer_destroy(g.r);
+    for (int s = 0; !rc && s < 2; s++) {
+        rc = out_close(&g, &g.plain[s], err);
+        if (!rc)
+            rc = out_close(&g, &g.conv[s], err);
+    }
+    if (!rc)
+        rc = out_close(&g, &g.meta, err);
+    if (!rc)
+        rc = write_manifest(&g, cfg.seed, err);
+    progress(&g, sources->count, true);
+    for (int s = 0; s < 2; s++) {
+        out_discard(&g.plain[s]);
+        out_discard(&g.conv[s]);
+    }
+    out_discard(&g.meta);
+    for (size_t i = 0; i < g.nfiles; i++)
+        free(g.files[i].path);
+    free(g.files);
+    free(g.reqs);
+    cJSON_Delete(g.skipped);
+    cJSON_Delete(g.unanswerable);
+    pthread_mutex_destroy(&g.mu);
+    free(g.out);
+    rep->seconds = now_s() - start;
+    return rc;
+}

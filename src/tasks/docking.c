@@ -1,0 +1,216 @@
+/* T7, ligand docking (cloze): the ligand is taken out of its pocket and the
+ * question asks for the commands that put it back.
+ *
+ * The displacement is the request's ligand_pose, in model space (= screen
+ * space of the front view):
+ *
+ *     p' = R (p - c) + c + T,    T = (dx, 0, 0)
+ *
+ * with c the centroid of the ligand's heavy atoms and R a roll of `a` degrees
+ * about x, y or z. R turns the ligand about its own centre, so the centre of
+ * the displaced ligand is c + T. dx is a whole number of Å: the smallest one
+ * that puts every heavy atom of the *rotated* ligand strictly beyond the
+ * pocket's heavy-atom x extent on the chosen side, plus a gap of 0, 1 or 2 Å.
+ *
+ * The answer is `roll <axis> <-a>, move x <-dx>`, read with the command
+ * language's meaning applied to the displaced ligand: the roll turns it about
+ * its own (displaced) centre c + T, p'' = R^T (p' - c - T) + c + T = p + T,
+ * and the move takes T off again: p''' = p. In pose terms (misi_pose_apply on
+ * ligand_pose) the roll makes rot = R^T R = I and the move makes trans = 0,
+ * so the answer re-applied gives back the original ligand exactly (up to
+ * float rounding of the rotation matrices). Both values are whole numbers,
+ * so the answer text is exact.
+ *
+ * Images: the pocket alone (front, left, top), the displaced ligand alone
+ * (front, left, top) and both together (front), all with the complex's frame
+ * (centre and scale), so positions can be compared between images. */
+#include <math.h>
+#include <stdio.h>
+
+#include "tasks/task_util.h"
+
+#define RANGE 90 /* degrees, [-90, 90] in 15° bins, never 0 */
+#define STEP 15
+#define GAP_MAX 2          /* Å, whole numbers 0..GAP_MAX beyond the pocket */
+#define MIN_CONTACT 3.0f   /* Å, closest allowed ligand–pocket heavy-atom pair */
+
+static int count(const misi_task_env *env, misi_split split)
+{
+    (void)env;
+    return split == MISI_SPLIT_TRAIN ? 6 : 3; /* 2 / 1 per rotation axis */
+}
+
+static bool heavy(const misi_atom *a)
+{
+    return a->element != 1;
+}
+
+/* Where the displaced ligand puts atom p: p' = R (p - c) + c + T. */
+static void ligand_point(const misi_task_complex *tc, const misi_pose *pose, const float p[3], float out[3])
+{
+    misi_pose_point(pose, tc->ligand_centre, p, out);
+    for (int k = 0; k < 3; k++)
+        out[k] += tc->ligand_centre[k];
+}
+
+/* x extent of the pocket's heavy atoms. False when the pocket has none. */
+static bool pocket_x_extent(const misi_complex *cx, float *lo, float *hi)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < cx->pocket.top.natoms; i++) {
+        if (!heavy(&cx->pocket.top.atoms[i]))
+            continue;
+        float x = cx->pocket.xyz[3 * i];
+        if (!any || x < *lo)
+            *lo = x;
+        if (!any || x > *hi)
+            *hi = x;
+        any = true;
+    }
+    return any;
+}
+
+/* x extent of the ligand's heavy atoms under pose (no pose: as loaded). */
+static bool ligand_x_extent(const misi_task_complex *tc, const misi_pose *pose, float *lo, float *hi)
+{
+    const misi_mol *lig = &tc->cx->ligand;
+    bool any = false;
+    for (uint32_t i = 0; i < lig->top.natoms; i++) {
+        if (!heavy(&lig->top.atoms[i]))
+            continue;
+        float p[3];
+        ligand_point(tc, pose, &lig->xyz[3 * i], p);
+        if (!any || p[0] < *lo)
+            *lo = p[0];
+        if (!any || p[0] > *hi)
+            *hi = p[0];
+        any = true;
+    }
+    return any;
+}
+
+/* Closest ligand–pocket heavy-atom distance with the ligand under pose. */
+static float closest_contact(const misi_task_complex *tc, const misi_pose *pose)
+{
+    const misi_mol *lig = &tc->cx->ligand, *poc = &tc->cx->pocket;
+    float best = INFINITY;
+    for (uint32_t i = 0; i < lig->top.natoms; i++) {
+        if (!heavy(&lig->top.atoms[i]))
+            continue;
+        float p[3];
+        ligand_point(tc, pose, &lig->xyz[3 * i], p);
+        for (uint32_t j = 0; j < poc->top.natoms; j++) {
+            if (!heavy(&poc->top.atoms[j]))
+                continue;
+            const float *q = &poc->xyz[3 * j];
+            float dx = p[0] - q[0], dy = p[1] - q[1], dz = p[2] - q[2];
+            float d2 = dx * dx + dy * dy + dz * dz;
+            if (d2 < best)
+                best = d2;
+        }
+    }
+    return sqrtf(best);
+}
+
+static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
+                misi_error *err)
+{
+    (void)split;
+    const misi_task_complex *tc = env->own;
+    int axis = index % 3; /* x, y, z in turn: equal counts per axis */
+    float pmin = 0, pmax = 0;
+    if (!pocket_x_extent(tc->cx, &pmin, &pmax))
+        return misi_error_set(err, MISI_E_INVALID, "the pocket has no heavy atoms to dock against");
+    const char *why = "no try was made";
+    for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
+        int a = STEP * misi_rng_range(rng, 1, RANGE / STEP) * (misi_rng_below(rng, 2) ? 1 : -1);
+        bool right = misi_rng_below(rng, 2) != 0;
+        int gap = misi_rng_range(rng, 0, GAP_MAX);
+
+        misi_op turn = {MISI_OP_ROLL, (uint8_t)axis, (float)a};
+        misi_pose moved;
+        misi_pose_identity(&moved);
+        misi_pose_apply(&moved, &turn, 1);
+        float lmin = 0, lmax = 0;
+        if (!ligand_x_extent(tc, &moved, &lmin, &lmax))
+            return misi_error_set(err, MISI_E_INVALID, "the ligand has no heavy atoms to dock");
+        /* Smallest whole dx that puts the rotated ligand strictly beyond the
+         * pocket, then the gap; never 0 (a move of 0 is no question). */
+        int dx;
+        if (right) {
+            dx = (int)floorf(pmax - lmin) + 1 + gap;
+            if (dx < 1)
+                dx = 1;
+        } else {
+            dx = (int)ceilf(pmin - lmax) - 1 - gap;
+            if (dx > -1)
+                dx = -1;
+        }
+        moved.trans[0] = (float)dx;
+
+        float cmin = 0, cmax = 0;
+        ligand_x_extent(tc, &moved, &cmin, &cmax);
+        if (right ? !(cmin > pmax) : !(cmax < pmin)) {
+            why = "the displaced ligand is not clear of the pocket's x extent";
+            continue;
+        }
+        if (closest_contact(tc, &moved) < MIN_CONTACT) {
+            why = "the displaced ligand touches the pocket";
+            continue;
+        }
+
+        static const char *const views[3] = {"front", "left", "top"};
+        for (int k = 0; k < 3; k++) {
+            q->images[k] = misi_task_canonical(0, MISI_SHOW_POCKET, views[k]);
+            q->images[3 + k] = misi_task_canonical(0, MISI_SHOW_LIGAND, views[k]);
+            q->images[3 + k].ligand_moved = true;
+            q->images[3 + k].ligand_pose = moved;
+        }
+        q->images[6] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
+        q->images[6].ligand_moved = true;
+        q->images[6].ligand_pose = moved;
+        q->nimages = 7;
+        bool framed = true;
+        for (int k = 0; k < q->nimages && framed; k++)
+            framed = misi_task_in_frame(env, &q->images[k]);
+        if (!framed) {
+            why = "the displaced ligand leaves the frame";
+            q->nimages = 0;
+            continue;
+        }
+
+        misi_op answer[2] = {{MISI_OP_ROLL, (uint8_t)axis, (float)-a}, {MISI_OP_MOVE, MISI_AXIS_X, (float)-dx}};
+        task_format_ops(answer, 2, q->answer, sizeof q->answer);
+        misi_question_printf(q, "%s", TASK_PREAMBLE);
+        misi_question_printf(
+            q,
+            "Images 1, 2 and 3 show the binding pocket alone from the front, from the left (rolled +90 "
+            "degrees about y) and from the top (rolled +90 degrees about x). The ligand was taken out of "
+            "the pocket: it was moved along the x axis until it sat clear of the pocket at the left or the "
+            "right of the screen, and it was rolled about its own centre by a multiple of %d degrees between "
+            "-%d and %d about the x, y or z axis. Images 4, 5 and 6 show the displaced ligand alone from the "
+            "same three directions, and image 7 shows the pocket and the displaced ligand together from the "
+            "front; all seven images share one camera and one scale. Which commands put the ligand back into "
+            "the pocket? Give one roll of the ligand about its own centre, then one move along x, such as "
+            "'roll x 75, move x -14'.",
+            STEP, RANGE, RANGE);
+
+        q->truth = cJSON_CreateObject();
+        cJSON *rot = cJSON_AddObjectToObject(q->truth, "rotation");
+        cJSON_AddStringToObject(rot, "axis", axis_name(axis));
+        cJSON_AddNumberToObject(rot, "value", -a);
+        cJSON *tr = cJSON_AddObjectToObject(q->truth, "translation");
+        cJSON_AddStringToObject(tr, "axis", "x");
+        cJSON_AddNumberToObject(tr, "value", -dx);
+        cJSON_AddStringToObject(q->truth, "side", right ? "right" : "left");
+        cJSON_AddNumberToObject(q->truth, "gap", gap);
+        cJSON *range = cJSON_AddObjectToObject(q->truth, "range");
+        int rr[2] = {-RANGE, RANGE};
+        cJSON_AddItemToObject(range, "rotation", cJSON_CreateIntArray(rr, 2));
+        return MISI_OK;
+    }
+    return misi_error_set(err, MISI_E_INVALID, "no docking displacement about %s works after %d tries: %s",
+                          axis_name(axis), TASK_MAX_TRIES, why);
+}
+
+const misi_task misi_task_docking = {"docking", 7, false, count, make};

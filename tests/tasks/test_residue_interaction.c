@@ -1,0 +1,408 @@
+/* T4 (residue_ligand) and T8 (interaction_location) on real complexes: the
+ * preset counts, T4's answers against the H-bond finder, T4's image requests,
+ * T8's right option centring the bond midpoint and its decoys not, distinct
+ * options, the right letter spread over A-D, and determinism per seed. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "harness.h"
+
+static const char *g_assets = "assets/complexes";
+
+static const char *const COMPLEXES[] = {"1hpv", "1v2x", "3v2u", "4cup", "5dt0", "6c83", "1cs4"};
+#define NCOMPLEXES (sizeof COMPLEXES / sizeof COMPLEXES[0])
+
+static bool standard(const char *name)
+{
+    static const char *const AA[20] = {"ALA", "ARG", "ASN", "ASP", "CYS", "GLN", "GLU", "GLY", "HIS", "ILE",
+                                       "LEU", "LYS", "MET", "PHE", "PRO", "SER", "THR", "TRP", "TYR", "VAL"};
+    for (int i = 0; i < 20; i++) {
+        if (!strcmp(name, AA[i]))
+            return true;
+    }
+    return false;
+}
+
+static int residue_bonds(const task_harness *h, uint32_t r)
+{
+    int n = 0;
+    for (size_t k = 0; k < h->hbonds[0].count; k++)
+        n += h->cx[0].pocket.top.atoms[h->hbonds[0].items[k].pocket_atom].residue == r;
+    return n;
+}
+
+/* npos = residues with a bond; ncand = unbonded standard residues. */
+static void residue_census(const task_harness *h, int *npos, int *ncand)
+{
+    *npos = *ncand = 0;
+    const misi_topology *top = &h->cx[0].pocket.top;
+    for (uint32_t r = 0; r < top->nresidues; r++) {
+        if (residue_bonds(h, r))
+            (*npos)++;
+        else if (standard(top->residues[r].name))
+            (*ncand)++;
+    }
+}
+
+static int expected_t4(int npos, int ncand)
+{
+    int nneg = npos > 1 ? npos : 1;
+    return npos + (nneg < ncand ? nneg : ncand);
+}
+
+static void residue_ligand_counts_follow_preset_rule(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("residue_ligand");
+    assert_non_null(t);
+    assert_int_equal(t->number, 4);
+    assert_false(t->mc);
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int npos, ncand;
+        residue_census(&h, &npos, &ncand);
+        assert_true(ncand > 0);
+        assert_int_equal(t->paper_count(&h.env, MISI_SPLIT_TRAIN), expected_t4(npos, ncand));
+        assert_int_equal(t->paper_count(&h.env, MISI_SPLIT_TEST), expected_t4(npos, ncand));
+        if (!strcmp(COMPLEXES[c], "4cup")) /* no H-bonds: one negative */
+            assert_int_equal(t->paper_count(&h.env, MISI_SPLIT_TRAIN), 1);
+        harness_finish(&h);
+    }
+}
+
+/* Every image is one of the six canonical views of the residue, in order, in frame. */
+static void check_residue_images(task_harness *h, const misi_question *q, uint32_t *residue)
+{
+    assert_int_equal(q->nimages, MISI_NUM_CANONICAL_VIEWS);
+    *residue = q->images[0].residue;
+    assert_true(*residue < h->cx[0].pocket.top.nresidues);
+    for (int v = 0; v < q->nimages; v++) {
+        misi_image_req want = misi_task_canonical(0, MISI_SHOW_RESIDUE, MISI_CANONICAL_VIEW_NAMES[v]);
+        want.residue = *residue;
+        assert_memory_equal(&q->images[v], &want, sizeof want);
+        assert_true(misi_task_in_frame(&h->env, &q->images[v]));
+    }
+}
+
+static void check_truth_residue(const task_harness *h, const misi_question *q, uint32_t r)
+{
+    const misi_residue *rs = &h->cx[0].pocket.top.residues[r];
+    cJSON *ro = cJSON_GetObjectItem(q->truth, "residue");
+    assert_non_null(ro);
+    assert_string_equal(cJSON_GetObjectItem(ro, "name")->valuestring, rs->name);
+    assert_int_equal(cJSON_GetObjectItem(ro, "number")->valueint, rs->seq);
+    assert_non_null(cJSON_GetObjectItem(ro, "icode"));
+    assert_non_null(cJSON_GetObjectItem(ro, "chain"));
+}
+
+static void residue_ligand_positives_list_their_bonds_in_finder_order(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("residue_ligand");
+    int positives_seen = 0;
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int npos, ncand;
+        residue_census(&h, &npos, &ncand);
+        uint32_t prev = 0;
+        for (int i = 0; i < npos; i++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            uint32_t r;
+            check_residue_images(&h, &q, &r);
+            if (i)
+                assert_true(r > prev); /* positives in residue order */
+            prev = r;
+            check_truth_residue(&h, &q, r);
+            /* The expected answer, built from the finder's list. */
+            char want[1024] = "";
+            size_t used = 0;
+            int nb = 0;
+            for (size_t k = 0; k < h.hbonds[0].count; k++) {
+                const misi_hbond *hb = &h.hbonds[0].items[k];
+                const misi_atom *pa = &h.cx[0].pocket.top.atoms[hb->pocket_atom];
+                if (pa->residue != r)
+                    continue;
+                used += (size_t)snprintf(want + used, sizeof want - used, "%s%s %s, %s", nb ? "; " : "Yes: ",
+                                         pa->resname, pa->name, h.cx[0].ligand.top.atoms[hb->ligand_atom].name);
+                nb++;
+            }
+            assert_true(nb > 0);
+            assert_string_equal(q.answer, want);
+            cJSON *bonds = cJSON_GetObjectItem(q.truth, "bonds");
+            assert_int_equal(cJSON_GetArraySize(bonds), nb);
+            positives_seen++;
+            misi_question_finish(&q);
+        }
+        harness_finish(&h);
+    }
+    assert_true(positives_seen > 0);
+}
+
+static void residue_ligand_negatives_are_unbonded_standard_residues_answering_no(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("residue_ligand");
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int npos, ncand;
+        residue_census(&h, &npos, &ncand);
+        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
+        assert_true(n > npos);
+        uint32_t *seen = calloc((size_t)n, sizeof *seen);
+        for (int i = npos; i < n; i++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            uint32_t r;
+            check_residue_images(&h, &q, &r);
+            check_truth_residue(&h, &q, r);
+            assert_string_equal(q.answer, "No");
+            assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(q.truth, "bonds")), 0);
+            assert_true(standard(h.cx[0].pocket.top.residues[r].name));
+            assert_int_equal(residue_bonds(&h, r), 0);
+            for (int j = npos; j < i; j++)
+                assert_int_not_equal(seen[j], r); /* sampled without replacement */
+            seen[i] = r;
+            misi_question_finish(&q);
+        }
+        /* The negative set is per complex: remaking one question, alone and
+         * in another order, gives the same residue. */
+        misi_question q;
+        assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, n - 1, &q), MISI_OK);
+        assert_int_equal(q.images[0].residue, seen[n - 1]);
+        misi_question_finish(&q);
+        free(seen);
+        harness_finish(&h);
+    }
+}
+
+static void midpoint(const task_harness *h, const misi_hbond *hb, float out[3])
+{
+    const float *p = &h->cx[0].pocket.xyz[3 * hb->pocket_atom], *l = &h->cx[0].ligand.xyz[3 * hb->ligand_atom];
+    for (int k = 0; k < 3; k++)
+        out[k] = 0.5f * (p[k] + l[k]);
+}
+
+/* Screen position of the midpoint after the option's ops on the front pose;
+ * checks the option is `move x a, move y b` with integers. */
+static void option_screen(const task_harness *h, const char *option, const float mid[3], float s[3])
+{
+    misi_oplist l = {0};
+    misi_error err = {0};
+    if (misi_cmd_parse(option, &l, &err))
+        fail_msg("option '%s': %s", option, err.msg);
+    assert_int_equal(l.count, 2);
+    assert_int_equal(l.ops[0].kind, MISI_OP_MOVE);
+    assert_int_equal(l.ops[0].axis, MISI_AXIS_X);
+    assert_int_equal(l.ops[1].kind, MISI_OP_MOVE);
+    assert_int_equal(l.ops[1].axis, MISI_AXIS_Y);
+    for (int k = 0; k < 2; k++)
+        assert_float_equal(l.ops[k].value, roundf(l.ops[k].value), 0);
+    misi_pose p;
+    misi_pose_identity(&p); /* the front view */
+    misi_pose_apply(&p, l.ops, l.count);
+    misi_pose_point(&p, h->tc[0].frame.centre, mid, s);
+    misi_oplist_finish(&l);
+}
+
+/* The bond a T8 question names, found from its truth. */
+static const misi_hbond *truth_bond(const task_harness *h, const misi_question *q)
+{
+    cJSON *b = cJSON_GetObjectItem(q->truth, "bond");
+    assert_non_null(b);
+    const char *ra = cJSON_GetObjectItem(b, "residue_atom")->valuestring;
+    const char *la = cJSON_GetObjectItem(b, "ligand_atom")->valuestring;
+    int num = cJSON_GetObjectItem(b, "number")->valueint;
+    const char *chain = cJSON_GetObjectItem(b, "chain")->valuestring;
+    const misi_hbond *found = NULL;
+    for (size_t k = 0; k < h->hbonds[0].count; k++) {
+        const misi_hbond *hb = &h->hbonds[0].items[k];
+        const misi_atom *pa = &h->cx[0].pocket.top.atoms[hb->pocket_atom];
+        char ch[2] = {pa->chain == ' ' ? 0 : pa->chain, 0};
+        if (!strcmp(pa->name, ra) && pa->resseq == num && !strcmp(ch, chain) &&
+            !strcmp(h->cx[0].ligand.top.atoms[hb->ligand_atom].name, la)) {
+            assert_null(found); /* the words name one bond */
+            found = hb;
+        }
+    }
+    assert_non_null(found);
+    return found;
+}
+
+static void interaction_location_counts_are_min_of_three_and_hbonds(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("interaction_location");
+    assert_non_null(t);
+    assert_int_equal(t->number, 8);
+    assert_true(t->mc);
+    int nonzero = 0;
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int nb = (int)h.hbonds[0].count, want = nb < 3 ? nb : 3;
+        assert_int_equal(t->paper_count(&h.env, MISI_SPLIT_TRAIN), want);
+        assert_int_equal(t->paper_count(&h.env, MISI_SPLIT_TEST), want);
+        if (!strcmp(COMPLEXES[c], "4cup"))
+            assert_int_equal(want, 0);
+        nonzero += want > 0;
+        harness_finish(&h);
+    }
+    assert_true(nonzero >= 3);
+}
+
+static void interaction_location_right_option_centres_bond_midpoint_and_decoys_do_not(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("interaction_location");
+    int checked = 0;
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
+        const misi_hbond *named[3] = {NULL, NULL, NULL};
+        for (int i = 0; i < n; i++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            assert_int_equal(q.nimages, MISI_NUM_CANONICAL_VIEWS);
+            for (int v = 0; v < q.nimages; v++) {
+                misi_image_req want = misi_task_canonical(0, MISI_SHOW_COMPLEX, MISI_CANONICAL_VIEW_NAMES[v]);
+                assert_memory_equal(&q.images[v], &want, sizeof want);
+            }
+            assert_int_equal(q.noptions, 4);
+            assert_int_equal(strlen(q.answer), 1);
+            int right = q.answer[0] - 'A';
+            assert_true(right >= 0 && right < 4);
+            assert_string_equal(cJSON_GetObjectItem(q.truth, "correct")->valuestring, q.answer);
+            const misi_hbond *hb = truth_bond(&h, &q);
+            for (int j = 0; j < i; j++)
+                assert_ptr_not_equal(named[j], hb); /* one bond per question */
+            named[i] = hb;
+            float mid[3];
+            midpoint(&h, hb, mid);
+            cJSON *opts = cJSON_GetObjectItem(q.truth, "options");
+            for (int k = 0; k < 4; k++) {
+                assert_int_equal(q.option_image[k], -1);
+                assert_true(strstr(q.text, q.options[k]) != NULL);
+                assert_string_equal(cJSON_GetObjectItem(opts, (char[2]){(char)('A' + k), 0})->valuestring,
+                                    q.options[k]);
+                for (int j = 0; j < k; j++)
+                    assert_string_not_equal(q.options[j], q.options[k]);
+                float sc[3];
+                option_screen(&h, q.options[k], mid, sc);
+                bool centred = fabsf(sc[0]) <= 0.5f && fabsf(sc[1]) <= 0.5f;
+                if (k == right) {
+                    assert_true(centred);
+                    cJSON *mv = cJSON_GetObjectItem(q.truth, "move");
+                    char buf[64];
+                    snprintf(buf, sizeof buf, "move x %d, move y %d", cJSON_GetArrayItem(mv, 0)->valueint,
+                             cJSON_GetArrayItem(mv, 1)->valueint);
+                    assert_string_equal(buf, q.options[k]);
+                } else {
+                    assert_false(centred);
+                }
+            }
+            /* The bond is named in words in the question. */
+            const misi_atom *pa = &h.cx[0].pocket.top.atoms[hb->pocket_atom];
+            char words[128];
+            snprintf(words, sizeof words, "Residue %s %d", pa->resname, pa->resseq);
+            assert_non_null(strstr(q.text, words));
+            snprintf(words, sizeof words, "Atom %s; ligand %s", pa->name,
+                     h.cx[0].ligand.top.atoms[hb->ligand_atom].name);
+            assert_non_null(strstr(q.text, words));
+            checked++;
+            misi_question_finish(&q);
+        }
+        harness_finish(&h);
+    }
+    assert_true(checked >= 9);
+}
+
+static void interaction_location_right_letter_is_spread_over_a_to_d(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("interaction_location");
+    int letters[4] = {0, 0, 0, 0}, total = 0;
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
+        for (uint64_t seed = 1; seed <= 40 && n > 0; seed++) {
+            h.env.seed = seed;
+            for (int i = 0; i < n; i++) {
+                misi_question q;
+                assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+                letters[q.answer[0] - 'A']++;
+                total++;
+                misi_question_finish(&q);
+            }
+        }
+        harness_finish(&h);
+    }
+    assert_true(total >= 400);
+    for (int k = 0; k < 4; k++) {
+        /* Expected total/4 each; a uniform draw stays well inside [0.15, 0.35]. */
+        assert_true(letters[k] > total * 15 / 100);
+        assert_true(letters[k] < total * 35 / 100);
+    }
+}
+
+static void same_seed_gives_identical_questions(void **s)
+{
+    (void)s;
+    const char *names[2] = {"residue_ligand", "interaction_location"};
+    for (int ti = 0; ti < 2; ti++) {
+        const misi_task *t = misi_task_find(names[ti]);
+        for (size_t c = 0; c < NCOMPLEXES; c++) {
+            task_harness h;
+            harness_init(&h, g_assets, COMPLEXES[c], NULL);
+            h.env.seed = 7;
+            int n = t->paper_count(&h.env, MISI_SPLIT_TEST);
+            for (int i = 0; i < n; i++) {
+                misi_question a, b;
+                assert_int_equal(harness_make(&h, t, MISI_SPLIT_TEST, i, &a), MISI_OK);
+                assert_int_equal(harness_make(&h, t, MISI_SPLIT_TEST, i, &b), MISI_OK);
+                assert_string_equal(a.text, b.text);
+                assert_string_equal(a.answer, b.answer);
+                assert_int_equal(a.noptions, b.noptions);
+                for (int k = 0; k < a.noptions; k++)
+                    assert_string_equal(a.options[k], b.options[k]);
+                assert_int_equal(a.nimages, b.nimages);
+                assert_memory_equal(a.images, b.images, (size_t)a.nimages * sizeof a.images[0]);
+                char *ja = cJSON_PrintUnformatted(a.truth), *jb = cJSON_PrintUnformatted(b.truth);
+                assert_string_equal(ja, jb);
+                cJSON_free(ja);
+                cJSON_free(jb);
+                misi_question_finish(&a);
+                misi_question_finish(&b);
+            }
+            harness_finish(&h);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        g_assets = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(residue_ligand_counts_follow_preset_rule),
+        cmocka_unit_test(residue_ligand_positives_list_their_bonds_in_finder_order),
+        cmocka_unit_test(residue_ligand_negatives_are_unbonded_standard_residues_answering_no),
+        cmocka_unit_test(interaction_location_counts_are_min_of_three_and_hbonds),
+        cmocka_unit_test(interaction_location_right_option_centres_bond_midpoint_and_decoys_do_not),
+        cmocka_unit_test(interaction_location_right_letter_is_spread_over_a_to_d),
+        cmocka_unit_test(same_seed_gives_identical_questions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
