@@ -30,18 +30,21 @@ targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 
 if [ ! -f "$build/build.ninja" ]; then
+  setup_log=$(mktemp)
   if ! CC=clang meson setup "$build" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-      >"$build.setup.log" 2>&1; then
-    cat "$build.setup.log" >&2
+      >"$setup_log" 2>&1; then
+    cat "$setup_log" >&2
+    rm -f "$setup_log"
     echo "fuzz: meson setup of $build failed (needs clang and libclang-rt-14-dev)"
     echo "0 passed, ${#targets[@]} failed"
     exit 1
   fi
+  rm -f "$setup_log"
 fi
 ninja_targets=()
 for t in "${targets[@]}"; do ninja_targets+=("tests/fuzz/fuzz_$t"); done
-if ! ninja -C "$build" "${ninja_targets[@]}" >"$build.fuzz-build.log" 2>&1; then
-  tail -n 40 "$build.fuzz-build.log" >&2
+if ! ninja -C "$build" "${ninja_targets[@]}" >"$build/fuzz-build.log" 2>&1; then
+  tail -n 40 "$build/fuzz-build.log" >&2
   echo "fuzz: build failed (is $build configured with -Dfuzz=true?)"
   echo "0 passed, ${#targets[@]} failed"
   exit 1

@@ -253,12 +253,19 @@ int misi_render_batch_size(const misi_renderer *r, const misi_render_params *p)
     return batch_size(r, &q);
 }
 
-static int ensure_framebuffers(misi_renderer *r, const misi_render_params *p, int cols, int rows,
-                               misi_error *err)
+/* Framebuffers for at least `count` tiles. Kept between calls and reused
+ * while they hold enough tiles of the same size, so alternating small and
+ * large view sets does not reallocate; a batch uses only the rows it needs. */
+static int ensure_framebuffers(misi_renderer *r, const misi_render_params *p, int count, misi_error *err)
 {
-    if (r->fb_cols == cols && r->fb_rows == rows && r->fb_w == p->width && r->fb_h == p->height &&
-        r->fb_k == p->aa && r->fb_msaa == p->msaa)
+    if (r->fb_w == p->width && r->fb_h == p->height && r->fb_k == p->aa && r->fb_msaa == p->msaa &&
+        r->fb_cols * r->fb_rows >= count)
         return 0;
+    int cols = (int)ceil(sqrt((double)count));
+    int maxcols = max_dim(r) / (p->width * p->aa);
+    if (cols > maxcols)
+        cols = maxcols;
+    int rows = (count + cols - 1) / cols;
     free_framebuffers(r);
     int k = p->aa;
     GLsizei sw = cols * p->width * k, sh = rows * p->height * k;
@@ -407,14 +414,15 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
     int k = p->aa;
     GLsizei tw = p->width * k, th = p->height * k;
     GLuint target = p->msaa > 1 ? r->ms_fbo : r->ss_fbo;
+    int rows_used = (int)((count + (size_t)r->fb_cols - 1) / (size_t)r->fb_cols);
     glBindFramebuffer(GL_FRAMEBUFFER, target);
-    glDisable(GL_SCISSOR_TEST);
-    glViewport(0, 0, r->fb_cols * tw, r->fb_rows * th);
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(0, 0, r->fb_cols * tw, rows_used * th);
+    glViewport(0, 0, r->fb_cols * tw, rows_used * th);
     glClearColor(0, 0, 0, 1);
     glClearDepthf(1.0f);
     glDepthMask(GL_TRUE);
     glClear(GL_COLOR_BUFFER_BIT | GL_DEPTH_BUFFER_BIT);
-    glEnable(GL_SCISSOR_TEST);
     if (p->msaa > 1 && r->info.sample_shading) {
         glEnable(GL_SAMPLE_SHADING);
         glMinSampleShading(1.0f);
@@ -474,7 +482,7 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
         glDisable(GL_SAMPLE_SHADING);
     glBindVertexArray(0);
 
-    GLsizei sw = r->fb_cols * tw, sh = r->fb_rows * th;
+    GLsizei sw = r->fb_cols * tw, sh = rows_used * th;
     if (p->msaa > 1) {
         glBindFramebuffer(GL_READ_FRAMEBUFFER, r->ms_fbo);
         glBindFramebuffer(GL_DRAW_FRAMEBUFFER, r->ss_fbo);
@@ -482,7 +490,7 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
     }
     /* Resolve: k x k box filter into the output framebuffer. */
     glBindFramebuffer(GL_FRAMEBUFFER, r->out_fbo);
-    glViewport(0, 0, r->fb_cols * p->width, r->fb_rows * p->height);
+    glViewport(0, 0, r->fb_cols * p->width, rows_used * p->height);
     glDisable(GL_DEPTH_TEST);
     glUseProgram(r->prog_resolve);
     glActiveTexture(GL_TEXTURE0);
@@ -507,7 +515,8 @@ static int start_readback(misi_renderer *r, int slot, pending *pd, misi_error *e
     glReadBuffer(GL_COLOR_ATTACHMENT0);
     glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[slot]);
     glPixelStorei(GL_PACK_ALIGNMENT, 4);
-    glReadPixels(0, 0, r->fb_cols * r->fb_w, r->fb_rows * r->fb_h, GL_RGBA, GL_UNSIGNED_BYTE, 0);
+    int rows_used = (int)((pd->count + (size_t)r->fb_cols - 1) / (size_t)r->fb_cols);
+    glReadPixels(0, 0, r->fb_cols * r->fb_w, rows_used * r->fb_h, GL_RGBA, GL_UNSIGNED_BYTE, 0);
     glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
     pd->fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
     pd->slot = slot;
@@ -531,7 +540,9 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
     glDeleteSync(pd->fence);
     pd->fence = 0;
     glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[pd->slot]);
-    const uint8_t *px = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, (GLsizeiptr)r->pbo_size, GL_MAP_READ_BIT);
+    size_t rows_used = (pd->count + (size_t)r->fb_cols - 1) / (size_t)r->fb_cols;
+    size_t used = rows_used * (size_t)r->fb_h * (size_t)r->fb_cols * (size_t)r->fb_w * 4;
+    const uint8_t *px = glMapBufferRange(GL_PIXEL_PACK_BUFFER, 0, (GLsizeiptr)used, GL_MAP_READ_BIT);
     if (!px) {
         glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
         return misi_error_set(err, MISI_E_GL, "glMapBufferRange of the readback buffer failed");
@@ -590,15 +601,9 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     }
     if ((size_t)B > n)
         B = (int)n;
-    int md = max_dim(r);
-    int cols = (int)ceil(sqrt((double)B));
-    int maxcols = md / (p.width * p.aa);
-    if (cols > maxcols)
-        cols = maxcols;
-    int rows = (B + cols - 1) / cols;
 
     eglMakeCurrent(r->gc.dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->gc.ctx);
-    rc = ensure_framebuffers(r, &p, cols, rows, err);
+    rc = ensure_framebuffers(r, &p, B, err);
     if (rc)
         return rc;
     upload_scene(r, scene, err, &rc);

@@ -29,6 +29,8 @@
 typedef struct req_entry {
     misi_image_req req;
     uint64_t hash;
+    uint64_t id;    /* first 64 bits of the content address */
+    bool old;       /* written earlier in the run */
     char key[400];
     char path[160]; /* relative to the output folder */
 } req_entry;
@@ -62,6 +64,11 @@ typedef struct gen {
     bool loaded[2];
     req_entry *reqs;
     size_t nreqs, capreqs;
+    /* Every image written in this run (first 64 bits of its content
+     * address): a partner's views drawn for T5 are not drawn again when the
+     * partner's own turn comes. Open addressing, 0 = empty. */
+    uint64_t *seen;
+    size_t seen_cap, seen_n;
     /* sha256 of every written file, filled by the sink from worker threads */
     pthread_mutex_t mu;
     file_hash *files;
@@ -349,6 +356,41 @@ static void request_key(const gen *g, const misi_image_req *r, char *buf, size_t
     snprintf(buf, cap, "%s|%s", sk, v);
 }
 
+/* Insert id; returns true when it was there already. */
+static int seen_insert(gen *g, uint64_t id, bool *was, misi_error *err)
+{
+    if (2 * (g->seen_n + 1) > g->seen_cap) {
+        size_t cap = g->seen_cap ? 2 * g->seen_cap : 4096;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        for (size_t i = 0; i < g->seen_cap; i++) {
+            uint64_t v = g->seen[i];
+            if (!v)
+                continue;
+            size_t j = v & (cap - 1);
+            while (t[j])
+                j = (j + 1) & (cap - 1);
+            t[j] = v;
+        }
+        free(g->seen);
+        g->seen = t;
+        g->seen_cap = cap;
+    }
+    size_t j = id & (g->seen_cap - 1);
+    while (g->seen[j]) {
+        if (g->seen[j] == id) {
+            *was = true;
+            return MISI_OK;
+        }
+        j = (j + 1) & (g->seen_cap - 1);
+    }
+    g->seen[j] = id;
+    g->seen_n++;
+    *was = false;
+    return MISI_OK;
+}
+
 /* Find or add a request; returns its entry index. */
 static int add_request(gen *g, const misi_image_req *r, size_t *out, misi_error *err)
 {
@@ -380,6 +422,14 @@ static int add_request(gen *g, const misi_image_req *r, size_t *out, misi_error 
              (int)g->cfg->style, g->params.aa, g->params.eye_distance);
     misi_sha256_hex(full, strlen(full), sha);
     snprintf(e->path, sizeof e->path, "images/%s/%.16s.png", g->cx[r->complex].id, sha);
+    e->id = strtoull((char[17]){sha[0], sha[1], sha[2], sha[3], sha[4], sha[5], sha[6], sha[7], sha[8], sha[9],
+                                sha[10], sha[11], sha[12], sha[13], sha[14], sha[15], 0},
+                     NULL, 16);
+    if (!e->id)
+        e->id = 1;
+    int rc = seen_insert(g, e->id, &e->old, err);
+    if (rc)
+        return rc;
     *out = g->nreqs++;
     return MISI_OK;
 }
@@ -461,10 +511,12 @@ static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
     size_t n = to - from;
     if (!n)
         return MISI_OK;
-    bool *done = calloc(n, sizeof *done);
+    bool *done = malloc(n * sizeof *done);
     size_t *idx = malloc(n * sizeof *idx);
     misi_view *views = malloc(n * sizeof *views);
     int rc = (!done || !idx || !views) ? misi_error_set(err, MISI_E_NOMEM, "out of memory") : MISI_OK;
+    for (size_t i = 0; i < n; i++)
+        done[i] = g->reqs[from + i].old;
     for (size_t i = 0; !rc && i < n; i++) {
         if (done[i])
             continue;
@@ -614,6 +666,8 @@ static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
 {
     for (size_t i = from; i < to; i++) {
         const req_entry *e = &g->reqs[i];
+        if (e->old)
+            continue;
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "file_name", e->path);
         cJSON_AddStringToObject(m, "complex", g->cx[e->req.complex].id);
@@ -719,7 +773,8 @@ static int process_complex(gen *g, misi_error *err)
             }
         }
     }
-    g->rep->images += g->nreqs;
+    for (size_t i = 0; i < g->nreqs; i++)
+        g->rep->images += !g->reqs[i].old;
     return MISI_OK;
 }
 
@@ -929,6 +984,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         free(g.files[i].path);
     free(g.files);
     free(g.reqs);
+    free(g.seen);
     cJSON_Delete(g.skipped);
     cJSON_Delete(g.unanswerable);
     pthread_mutex_destroy(&g.mu);

@@ -573,9 +573,10 @@ static int parse_bonds(int task, const char *text, misi_answer *out)
             consumed = c + 2;
         }
     }
-    /* No comma-anchored bond at all: segments between breaks, commas and the
-     * word "and" whose last k+1 words read as a bond ("VAL O N1"). */
-    if (rc == MISI_OK && out->nbonds == 0) {
+    /* No comma-anchored bond at all, and no final "no": segments between
+     * breaks, commas and the word "and" whose last k+1 words read as a bond
+     * ("VAL O N1"). */
+    if (rc == MISI_OK && out->nbonds == 0 && verdict >= 0) {
         size_t seg = start;
         for (size_t i = start; i <= nt && rc == MISI_OK; i++) {
             if (i < nt && tk[i].kind == TOK_WORD && !tok_is(text, &tk[i], "and"))

@@ -23,7 +23,9 @@
  *
  * Images: the pocket alone (front, left, top), the displaced ligand alone
  * (front, left, top) and both together (front), all with the complex's frame
- * (centre and scale), so positions can be compared between images. */
+ * centre and one scale, misi_task_docking_scale (the complex's scale shrunk
+ * to leave room for the displaced ligand), so positions can be compared
+ * between images. */
 #include <math.h>
 #include <stdio.h>
 
@@ -121,6 +123,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     float pmin = 0, pmax = 0;
     if (!pocket_x_extent(tc->cx, &pmin, &pmax))
         return misi_error_set(err, MISI_E_INVALID, "the pocket has no heavy atoms to dock against");
+    /* One scale for the seven images, with room for the displaced ligand. */
+    float scale = misi_task_docking_scale(env);
     const char *why = "no try was made";
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
         int a = STEP * misi_rng_range(rng, 1, RANGE / STEP) * (misi_rng_below(rng, 2) ? 1 : -1);
@@ -170,6 +174,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         q->images[6].ligand_moved = true;
         q->images[6].ligand_pose = moved;
         q->nimages = 7;
+        for (int k = 0; k < q->nimages; k++)
+            q->images[k].px_per_A = scale;
         bool framed = true;
         for (int k = 0; k < q->nimages && framed; k++)
             framed = misi_task_in_frame(env, &q->images[k]);

@@ -194,7 +194,8 @@ void tb_assert_pass_(const misi_hb_eval *ev, const char *file, int line)
 
 void tb_assert_fail_(const misi_hb_eval *ev, const char *name, const char *file, int line)
 {
-    if (ev->passed || ev->failed < 0 || ev->failed >= ev->ntests || strcmp(ev->tests[ev->failed].name, name)) {
+    if (ev->passed || ev->failed < 0 || ev->failed >= ev->ntests ||
+        strcmp(ev->tests[ev->failed].name, name)) {
         print_message("  expected failure at '%s'\n", name);
         tb_print_eval(ev);
         _fail(file, line);
@@ -276,9 +277,11 @@ uint32_t tb_backbone_nh(misi_mol *m, int resseq, tb_vec n, tb_vec hdir, tb_vec p
     tb_vec c = tb_along(n, d_c, 1.33f);
     tb_vec ca = tb_along(n, d_ca, 1.46f);
     /* previous residue: CA and O of C(i-1) in the peptide plane */
-    uint32_t pca = tb_atom(m, "CA", "ALA", resseq - 1, "C", "", tb_along(c, inplane(tb_sub(n, c), pn, 120.0f), 1.52f));
+    uint32_t pca =
+        tb_atom(m, "CA", "ALA", resseq - 1, "C", "", tb_along(c, inplane(tb_sub(n, c), pn, 120.0f), 1.52f));
     uint32_t pc = tb_atom(m, "C", "ALA", resseq - 1, "C", "", c);
-    uint32_t po = tb_atom(m, "O", "ALA", resseq - 1, "O", "", tb_along(c, inplane(tb_sub(n, c), pn, -120.0f), 1.23f));
+    uint32_t po =
+        tb_atom(m, "O", "ALA", resseq - 1, "O", "", tb_along(c, inplane(tb_sub(n, c), pn, -120.0f), 1.23f));
     uint32_t nn = tb_atom(m, "N", "ALA", resseq, "N", "", n);
     uint32_t nca = tb_atom(m, "CA", "ALA", resseq, "C", "", ca);
     tb_bond(m, pca, pc, 1);
@@ -324,7 +327,8 @@ uint32_t tb_arg_nh1(misi_mol *m, int resseq, tb_vec nh1, tb_vec hdir, tb_vec pn)
     tb_vec cz = tb_along(nh1, inplane(hdir, pn, 120.0f), 1.33f);
     tb_vec back = tb_sub(nh1, cz);
     tb_vec ne = tb_along(cz, inplane(back, pn, 120.0f), 1.33f);
-    uint32_t d = tb_atom(m, "CD", "ARG", resseq, "C", "", tb_along(ne, inplane(tb_sub(cz, ne), pn, -120.0f), 1.46f));
+    uint32_t d =
+        tb_atom(m, "CD", "ARG", resseq, "C", "", tb_along(ne, inplane(tb_sub(cz, ne), pn, -120.0f), 1.46f));
     uint32_t e = tb_atom(m, "NE", "ARG", resseq, "N", "", ne);
     uint32_t z = tb_atom(m, "CZ", "ARG", resseq, "C", "", cz);
     uint32_t h1 = tb_atom(m, "NH1", "ARG", resseq, "N", "", nh1);
@@ -464,7 +468,8 @@ uint32_t tb_acceptor(misi_mol *m, misi_acc_class kind)
     case MISI_ACC_SULFONYL: {
         bool phos = kind == MISI_ACC_PHOSPHATE;
         a = lig(m, "O1", "O", phos ? "O.co2" : "O.2", o);
-        c = lig(m, phos ? "P1" : "S1", phos ? "P" : "S", phos ? "P.3" : "S.O2", tb_v(phos ? 1.52f : 1.45f, 0, 0));
+        c = lig(m, phos ? "P1" : "S1", phos ? "P" : "S", phos ? "P.3" : "S.O2",
+                tb_v(phos ? 1.52f : 1.45f, 0, 0));
         tb_bond(m, a, c, phos ? 1 : 2);
         tb_vec cp = tb_pos(m, c);
         uint32_t s0 = lig(m, "O2", "O", phos ? "O.co2" : "O.2", tb_along(cp, tetra(x, 0), 1.50f));

@@ -9,7 +9,8 @@
 
 /* Thiol donor at r * tb_xy(alpha) from a ligand acceptor of class kind at the
  * origin; judge SG -> acceptor. */
-static bool acc_case(misi_acc_class kind, float r, float alpha, const misi_hbond_config *cfg, misi_hb_eval *ev)
+static bool acc_case(misi_acc_class kind, float r, float alpha, const misi_hbond_config *cfg,
+                     misi_hb_eval *ev)
 {
     tb_complex t;
     tb_init(&t);
@@ -20,7 +21,8 @@ static bool acc_case(misi_acc_class kind, float r, float alpha, const misi_hbond
     uint32_t sg = tb_cys(&t.cx.pocket, 10, d, tb_xy(alpha));
     bool ok = tb_eval(&t, false, sg, a, ev);
     if (ev->acc != kind || ev->don != MISI_DON_THIOL) {
-        print_message("typed acceptor %s, donor %s\n", misi_acc_class_name(ev->acc), misi_don_class_name(ev->don));
+        print_message("typed acceptor %s, donor %s\n", misi_acc_class_name(ev->acc),
+                      misi_don_class_name(ev->don));
         fail_msg("acceptor fragment %d typed as %d", (int)kind, (int)ev->acc);
     }
     tb_free(&t);
@@ -54,23 +56,91 @@ static void check_acc_min(misi_acc_class kind, float bound, const char *name, fl
 
 /* ---- distance cutoffs ---- */
 
-static void hbond_carboxylate_cutoff_3_57(void **s) { (void)s; check_acc_cutoff(MISI_ACC_CARBOXYLATE, 3.57f, 180); }
-static void hbond_amide_carbonyl_cutoff_3_70(void **s) { (void)s; check_acc_cutoff(MISI_ACC_CARBONYL, 3.70f, 180); }
-static void hbond_ester_carbonyl_cutoff_3_57(void **s) { (void)s; check_acc_cutoff(MISI_ACC_ESTER_CARBONYL, 3.57f, 180); }
-static void hbond_hydroxyl_acceptor_cutoff_3_43(void **s) { (void)s; check_acc_cutoff(MISI_ACC_HYDROXYL, 3.43f, 180); }
-static void hbond_phenol_acceptor_cutoff_3_57(void **s) { (void)s; check_acc_cutoff(MISI_ACC_PHENOL, 3.57f, 120); }
-static void hbond_water_acceptor_cutoff_3_43(void **s) { (void)s; check_acc_cutoff(MISI_ACC_WATER, 3.43f, 180); }
-static void hbond_ether_cutoff_3_82(void **s) { (void)s; check_acc_cutoff(MISI_ACC_ETHER, 3.82f, 180); }
-static void hbond_ring5_o_cutoff_3_82(void **s) { (void)s; check_acc_cutoff(MISI_ACC_RING5_O, 3.82f, 180); }
-static void hbond_two_bond_o3_cutoff_3_82(void **s) { (void)s; check_acc_cutoff(MISI_ACC_O3_TWO_BOND, 3.82f, 180); }
-static void hbond_phosphate_cutoff_3_43(void **s) { (void)s; check_acc_cutoff(MISI_ACC_PHOSPHATE, 3.43f, 180); }
-static void hbond_sulfonyl_cutoff_3_93(void **s) { (void)s; check_acc_cutoff(MISI_ACC_SULFONYL, 3.93f, 180); }
-static void hbond_ring6_n_sym_cutoff_3_57(void **s) { (void)s; check_acc_cutoff(MISI_ACC_RING6_N_SYM, 3.57f, 180); }
-static void hbond_ring6_n_asym_cutoff_3_70(void **s) { (void)s; check_acc_cutoff(MISI_ACC_RING6_N_ASYM, 3.70f, 180); }
-static void hbond_ring5_n_sym_cutoff_3_70(void **s) { (void)s; check_acc_cutoff(MISI_ACC_RING5_N_SYM, 3.70f, 180); }
-static void hbond_ring5_n_asym_cutoff_3_70(void **s) { (void)s; check_acc_cutoff(MISI_ACC_RING5_N_ASYM, 3.70f, 180); }
-static void hbond_imine_cutoff_3_82(void **s) { (void)s; check_acc_cutoff(MISI_ACC_IMINE, 3.82f, 180); }
-static void hbond_nitrile_cutoff_3_70(void **s) { (void)s; check_acc_cutoff(MISI_ACC_NITRILE, 3.70f, 180); }
+static void hbond_carboxylate_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_CARBOXYLATE, 3.57f, 180);
+}
+static void hbond_amide_carbonyl_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_CARBONYL, 3.70f, 180);
+}
+static void hbond_ester_carbonyl_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_ESTER_CARBONYL, 3.57f, 180);
+}
+static void hbond_hydroxyl_acceptor_cutoff_3_43(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_HYDROXYL, 3.43f, 180);
+}
+static void hbond_phenol_acceptor_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_PHENOL, 3.57f, 120);
+}
+static void hbond_water_acceptor_cutoff_3_43(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_WATER, 3.43f, 180);
+}
+static void hbond_ether_cutoff_3_82(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_ETHER, 3.82f, 180);
+}
+static void hbond_ring5_o_cutoff_3_82(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_RING5_O, 3.82f, 180);
+}
+static void hbond_two_bond_o3_cutoff_3_82(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_O3_TWO_BOND, 3.82f, 180);
+}
+static void hbond_phosphate_cutoff_3_43(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_PHOSPHATE, 3.43f, 180);
+}
+static void hbond_sulfonyl_cutoff_3_93(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_SULFONYL, 3.93f, 180);
+}
+static void hbond_ring6_n_sym_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_RING6_N_SYM, 3.57f, 180);
+}
+static void hbond_ring6_n_asym_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_RING6_N_ASYM, 3.70f, 180);
+}
+static void hbond_ring5_n_sym_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_RING5_N_SYM, 3.70f, 180);
+}
+static void hbond_ring5_n_asym_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_RING5_N_ASYM, 3.70f, 180);
+}
+static void hbond_imine_cutoff_3_82(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_IMINE, 3.82f, 180);
+}
+static void hbond_nitrile_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_acc_cutoff(MISI_ACC_NITRILE, 3.70f, 180);
+}
 
 /* Thiocarbonyl allows 4.13 but the thiol donor's 4.05 decides first. */
 static void hbond_thiocarbonyl_thiol_donor_4_05_decides(void **s)
@@ -102,22 +172,86 @@ static void hbond_thiocarbonyl_acceptor_cutoff_4_13(void **s)
 
 /* ---- angles ---- */
 
-static void hbond_amide_carbonyl_needs_phi_90(void **s) { (void)s; check_acc_min(MISI_ACC_CARBONYL, 90, "phi", 1); }
-static void hbond_ester_carbonyl_needs_phi_90(void **s) { (void)s; check_acc_min(MISI_ACC_ESTER_CARBONYL, 90, "phi", -1); }
-static void hbond_ether_needs_phi_120(void **s) { (void)s; check_acc_min(MISI_ACC_ETHER, 120, "phi", 1); }
-static void hbond_ring5_o_needs_phi_130(void **s) { (void)s; check_acc_min(MISI_ACC_RING5_O, 130, "phi", 1); }
-static void hbond_two_bond_o3_needs_phi_100(void **s) { (void)s; check_acc_min(MISI_ACC_O3_TWO_BOND, 100, "phi", 1); }
-static void hbond_ring6_n_sym_needs_phi_130(void **s) { (void)s; check_acc_min(MISI_ACC_RING6_N_SYM, 130, "phi", 1); }
-static void hbond_ring6_n_asym_needs_phi_120(void **s) { (void)s; check_acc_min(MISI_ACC_RING6_N_ASYM, 120, "phi", 1); }
-static void hbond_ring5_n_sym_needs_phi_120(void **s) { (void)s; check_acc_min(MISI_ACC_RING5_N_SYM, 120, "phi", 1); }
-static void hbond_ring5_n_asym_needs_phi_130(void **s) { (void)s; check_acc_min(MISI_ACC_RING5_N_ASYM, 130, "phi", 1); }
-static void hbond_imine_needs_phi_120(void **s) { (void)s; check_acc_min(MISI_ACC_IMINE, 120, "phi", 1); }
-static void hbond_thiocarbonyl_needs_phi_70(void **s) { (void)s; check_acc_min(MISI_ACC_THIOCARBONYL, 70, "phi", 1); }
-static void hbond_carboxylate_syn_needs_phi_70(void **s) { (void)s; check_acc_min(MISI_ACC_CARBOXYLATE, 70, "phi(syn)", 1); }
-static void hbond_carboxylate_anti_needs_phi_90(void **s) { (void)s; check_acc_min(MISI_ACC_CARBOXYLATE, 90, "phi", -1); }
-static void hbond_hydroxyl_acceptor_needs_c_o_d_80(void **s) { (void)s; check_acc_min(MISI_ACC_HYDROXYL, 80, "X-A..D", 1); }
-static void hbond_nitrile_needs_c_n_d_133(void **s) { (void)s; check_acc_min(MISI_ACC_NITRILE, 133, "X-A..D", 1); }
-static void hbond_phenol_acceptor_upsilon_a_low_80(void **s) { (void)s; check_acc_min(MISI_ACC_PHENOL, 80, "upsilon_A", 1); }
+static void hbond_amide_carbonyl_needs_phi_90(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_CARBONYL, 90, "phi", 1);
+}
+static void hbond_ester_carbonyl_needs_phi_90(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_ESTER_CARBONYL, 90, "phi", -1);
+}
+static void hbond_ether_needs_phi_120(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_ETHER, 120, "phi", 1);
+}
+static void hbond_ring5_o_needs_phi_130(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_RING5_O, 130, "phi", 1);
+}
+static void hbond_two_bond_o3_needs_phi_100(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_O3_TWO_BOND, 100, "phi", 1);
+}
+static void hbond_ring6_n_sym_needs_phi_130(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_RING6_N_SYM, 130, "phi", 1);
+}
+static void hbond_ring6_n_asym_needs_phi_120(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_RING6_N_ASYM, 120, "phi", 1);
+}
+static void hbond_ring5_n_sym_needs_phi_120(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_RING5_N_SYM, 120, "phi", 1);
+}
+static void hbond_ring5_n_asym_needs_phi_130(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_RING5_N_ASYM, 130, "phi", 1);
+}
+static void hbond_imine_needs_phi_120(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_IMINE, 120, "phi", 1);
+}
+static void hbond_thiocarbonyl_needs_phi_70(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_THIOCARBONYL, 70, "phi", 1);
+}
+static void hbond_carboxylate_syn_needs_phi_70(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_CARBOXYLATE, 70, "phi(syn)", 1);
+}
+static void hbond_carboxylate_anti_needs_phi_90(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_CARBOXYLATE, 90, "phi", -1);
+}
+static void hbond_hydroxyl_acceptor_needs_c_o_d_80(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_HYDROXYL, 80, "X-A..D", 1);
+}
+static void hbond_nitrile_needs_c_n_d_133(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_NITRILE, 133, "X-A..D", 1);
+}
+static void hbond_phenol_acceptor_upsilon_a_low_80(void **s)
+{
+    (void)s;
+    check_acc_min(MISI_ACC_PHENOL, 80, "upsilon_A", 1);
+}
 
 /* The anti side does not get the syn side's 70: phi 75 passes syn, fails anti. */
 static void hbond_carboxylate_anti_rejects_phi_75_that_syn_accepts(void **s)
@@ -193,22 +327,86 @@ static void check_acc_theta(misi_acc_class kind, float bound)
     assert_float_equal(tb_find_test(&ev, "theta(acceptor)")->lo, bound, 1e-4);
 }
 
-static void hbond_carboxylate_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_CARBOXYLATE, 125); }
-static void hbond_ester_carbonyl_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_ESTER_CARBONYL, 115); }
-static void hbond_hydroxyl_acceptor_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_HYDROXYL, 125); }
-static void hbond_phenol_acceptor_theta_130(void **s) { (void)s; check_acc_theta(MISI_ACC_PHENOL, 130); }
-static void hbond_water_acceptor_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_WATER, 125); }
-static void hbond_ether_theta_120(void **s) { (void)s; check_acc_theta(MISI_ACC_ETHER, 120); }
-static void hbond_ring5_o_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_RING5_O, 115); }
-static void hbond_two_bond_o3_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_O3_TWO_BOND, 115); }
-static void hbond_phosphate_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_PHOSPHATE, 115); }
-static void hbond_ring6_n_sym_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_RING6_N_SYM, 125); }
-static void hbond_ring6_n_asym_theta_120(void **s) { (void)s; check_acc_theta(MISI_ACC_RING6_N_ASYM, 120); }
-static void hbond_ring5_n_sym_theta_135(void **s) { (void)s; check_acc_theta(MISI_ACC_RING5_N_SYM, 135); }
-static void hbond_ring5_n_asym_theta_115(void **s) { (void)s; check_acc_theta(MISI_ACC_RING5_N_ASYM, 115); }
-static void hbond_imine_theta_120(void **s) { (void)s; check_acc_theta(MISI_ACC_IMINE, 120); }
-static void hbond_nitrile_theta_130(void **s) { (void)s; check_acc_theta(MISI_ACC_NITRILE, 130); }
-static void hbond_thiocarbonyl_theta_125(void **s) { (void)s; check_acc_theta(MISI_ACC_THIOCARBONYL, 125); }
+static void hbond_carboxylate_theta_125(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_CARBOXYLATE, 125);
+}
+static void hbond_ester_carbonyl_theta_115(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_ESTER_CARBONYL, 115);
+}
+static void hbond_hydroxyl_acceptor_theta_125(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_HYDROXYL, 125);
+}
+static void hbond_phenol_acceptor_theta_130(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_PHENOL, 130);
+}
+static void hbond_water_acceptor_theta_125(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_WATER, 125);
+}
+static void hbond_ether_theta_120(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_ETHER, 120);
+}
+static void hbond_ring5_o_theta_115(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_RING5_O, 115);
+}
+static void hbond_two_bond_o3_theta_115(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_O3_TWO_BOND, 115);
+}
+static void hbond_phosphate_theta_115(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_PHOSPHATE, 115);
+}
+static void hbond_ring6_n_sym_theta_125(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_RING6_N_SYM, 125);
+}
+static void hbond_ring6_n_asym_theta_120(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_RING6_N_ASYM, 120);
+}
+static void hbond_ring5_n_sym_theta_135(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_RING5_N_SYM, 135);
+}
+static void hbond_ring5_n_asym_theta_115(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_RING5_N_ASYM, 115);
+}
+static void hbond_imine_theta_120(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_IMINE, 120);
+}
+static void hbond_nitrile_theta_130(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_NITRILE, 130);
+}
+static void hbond_thiocarbonyl_theta_125(void **s)
+{
+    (void)s;
+    check_acc_theta(MISI_ACC_THIOCARBONYL, 125);
+}
 
 /* Amide C=O's 110 equals Arg NE's own 110: both record it, the donor's
  * (listed first) decides. Sulfonyl has no theta at all. */

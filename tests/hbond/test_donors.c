@@ -82,12 +82,36 @@ static void check_planar_ha_cutoff(planar_donor_fn fn, misi_don_class don, misi_
 
 /* ---- D...A cutoffs, rotatable donors ---- */
 
-static void hbond_ser_donor_sp2o_cutoff_3_57(void **s) { (void)s; check_rot_cutoff(tb_ser, MISI_DON_HYDROXYL, MISI_ACC_SULFONYL, 3.57f); }
-static void hbond_ser_donor_sp3o_cutoff_3_43(void **s) { (void)s; check_rot_cutoff(tb_ser, MISI_DON_HYDROXYL, MISI_ACC_ETHER, 3.43f); }
-static void hbond_tyr_donor_sp2o_cutoff_3_43(void **s) { (void)s; check_rot_cutoff(tb_tyr, MISI_DON_PHENOL, MISI_ACC_SULFONYL, 3.43f); }
-static void hbond_tyr_donor_sp3o_cutoff_3_43(void **s) { (void)s; check_rot_cutoff(tb_tyr, MISI_DON_PHENOL, MISI_ACC_ETHER, 3.43f); }
-static void hbond_lys_donor_sp2o_cutoff_3_57(void **s) { (void)s; check_rot_cutoff(tb_lys, MISI_DON_NH3, MISI_ACC_SULFONYL, 3.57f); }
-static void hbond_lys_donor_sp3o_cutoff_3_57(void **s) { (void)s; check_rot_cutoff(tb_lys, MISI_DON_NH3, MISI_ACC_ETHER, 3.57f); }
+static void hbond_ser_donor_sp2o_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_rot_cutoff(tb_ser, MISI_DON_HYDROXYL, MISI_ACC_SULFONYL, 3.57f);
+}
+static void hbond_ser_donor_sp3o_cutoff_3_43(void **s)
+{
+    (void)s;
+    check_rot_cutoff(tb_ser, MISI_DON_HYDROXYL, MISI_ACC_ETHER, 3.43f);
+}
+static void hbond_tyr_donor_sp2o_cutoff_3_43(void **s)
+{
+    (void)s;
+    check_rot_cutoff(tb_tyr, MISI_DON_PHENOL, MISI_ACC_SULFONYL, 3.43f);
+}
+static void hbond_tyr_donor_sp3o_cutoff_3_43(void **s)
+{
+    (void)s;
+    check_rot_cutoff(tb_tyr, MISI_DON_PHENOL, MISI_ACC_ETHER, 3.43f);
+}
+static void hbond_lys_donor_sp2o_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_rot_cutoff(tb_lys, MISI_DON_NH3, MISI_ACC_SULFONYL, 3.57f);
+}
+static void hbond_lys_donor_sp3o_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_rot_cutoff(tb_lys, MISI_DON_NH3, MISI_ACC_ETHER, 3.57f);
+}
 
 /* Cys SG: 4.05 needs an acceptor that allows more: only thiocarbonyl (4.13). */
 static void hbond_cys_donor_cutoff_4_05(void **s)
@@ -98,16 +122,56 @@ static void hbond_cys_donor_cutoff_4_05(void **s)
 
 /* ---- planar donors with placed H ---- */
 
-static void hbond_asn_nd2_donor_sp2o_cutoff_3_70(void **s) { (void)s; check_planar_da_cutoff(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_SULFONYL, 3.70f); }
-static void hbond_asn_nd2_donor_sp3o_cutoff_3_70(void **s) { (void)s; check_planar_da_cutoff(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_ETHER, 3.70f); }
-static void hbond_arg_nh1_donor_sp2o_cutoff_3_57(void **s) { (void)s; check_planar_da_cutoff(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_SULFONYL, 3.57f); }
-static void hbond_arg_nh1_donor_sp3o_cutoff_3_57(void **s) { (void)s; check_planar_da_cutoff(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_ETHER, 3.57f); }
-static void hbond_backbone_nh_sp2o_h_a_2_63(void **s) { (void)s; check_planar_ha_cutoff(tb_backbone_nh, MISI_DON_NH, MISI_ACC_SULFONYL, 2.63f); }
-static void hbond_backbone_nh_sp3o_h_a_2_63(void **s) { (void)s; check_planar_ha_cutoff(tb_backbone_nh, MISI_DON_NH, MISI_ACC_ETHER, 2.63f); }
-static void hbond_trp_ne1_sp2o_h_a_2_49(void **s) { (void)s; check_planar_ha_cutoff(tb_trp, MISI_DON_RING5_NH, MISI_ACC_SULFONYL, 2.49f); }
-static void hbond_trp_ne1_sp3o_h_a_2_49(void **s) { (void)s; check_planar_ha_cutoff(tb_trp, MISI_DON_RING5_NH, MISI_ACC_ETHER, 2.49f); }
-static void hbond_arg_ne_sp2o_h_a_2_76(void **s) { (void)s; check_planar_ha_cutoff(tb_arg_ne, MISI_DON_ARG_NE, MISI_ACC_SULFONYL, 2.76f); }
-static void hbond_arg_ne_sp3o_h_a_2_88(void **s) { (void)s; check_planar_ha_cutoff(tb_arg_ne, MISI_DON_ARG_NE, MISI_ACC_ETHER, 2.88f); }
+static void hbond_asn_nd2_donor_sp2o_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_planar_da_cutoff(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_SULFONYL, 3.70f);
+}
+static void hbond_asn_nd2_donor_sp3o_cutoff_3_70(void **s)
+{
+    (void)s;
+    check_planar_da_cutoff(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_ETHER, 3.70f);
+}
+static void hbond_arg_nh1_donor_sp2o_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_planar_da_cutoff(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_SULFONYL, 3.57f);
+}
+static void hbond_arg_nh1_donor_sp3o_cutoff_3_57(void **s)
+{
+    (void)s;
+    check_planar_da_cutoff(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_ETHER, 3.57f);
+}
+static void hbond_backbone_nh_sp2o_h_a_2_63(void **s)
+{
+    (void)s;
+    check_planar_ha_cutoff(tb_backbone_nh, MISI_DON_NH, MISI_ACC_SULFONYL, 2.63f);
+}
+static void hbond_backbone_nh_sp3o_h_a_2_63(void **s)
+{
+    (void)s;
+    check_planar_ha_cutoff(tb_backbone_nh, MISI_DON_NH, MISI_ACC_ETHER, 2.63f);
+}
+static void hbond_trp_ne1_sp2o_h_a_2_49(void **s)
+{
+    (void)s;
+    check_planar_ha_cutoff(tb_trp, MISI_DON_RING5_NH, MISI_ACC_SULFONYL, 2.49f);
+}
+static void hbond_trp_ne1_sp3o_h_a_2_49(void **s)
+{
+    (void)s;
+    check_planar_ha_cutoff(tb_trp, MISI_DON_RING5_NH, MISI_ACC_ETHER, 2.49f);
+}
+static void hbond_arg_ne_sp2o_h_a_2_76(void **s)
+{
+    (void)s;
+    check_planar_ha_cutoff(tb_arg_ne, MISI_DON_ARG_NE, MISI_ACC_SULFONYL, 2.76f);
+}
+static void hbond_arg_ne_sp3o_h_a_2_88(void **s)
+{
+    (void)s;
+    check_planar_ha_cutoff(tb_arg_ne, MISI_DON_ARG_NE, MISI_ACC_ETHER, 2.88f);
+}
 
 /* ---- ligand charged amines donating to pocket acceptors ---- */
 
@@ -141,10 +205,26 @@ static void check_amine(amine_fn fn, misi_don_class don, bool his, float cutoff)
     assert_float_equal(tb_find_test(&ev, "H..A")->hi, cutoff, 1e-4);
 }
 
-static void hbond_r3nh_to_carbonyl_h_a_2_32(void **s) { (void)s; check_amine(tb_r3nh, MISI_DON_R3NH, false, 2.32f); }
-static void hbond_r3nh_to_his_n_h_a_2_49(void **s) { (void)s; check_amine(tb_r3nh, MISI_DON_R3NH, true, 2.49f); }
-static void hbond_r2nh2_to_carbonyl_h_a_2_49(void **s) { (void)s; check_amine(tb_r2nh2, MISI_DON_R2NH2, false, 2.49f); }
-static void hbond_r2nh2_to_his_n_h_a_2_49(void **s) { (void)s; check_amine(tb_r2nh2, MISI_DON_R2NH2, true, 2.49f); }
+static void hbond_r3nh_to_carbonyl_h_a_2_32(void **s)
+{
+    (void)s;
+    check_amine(tb_r3nh, MISI_DON_R3NH, false, 2.32f);
+}
+static void hbond_r3nh_to_his_n_h_a_2_49(void **s)
+{
+    (void)s;
+    check_amine(tb_r3nh, MISI_DON_R3NH, true, 2.49f);
+}
+static void hbond_r2nh2_to_carbonyl_h_a_2_49(void **s)
+{
+    (void)s;
+    check_amine(tb_r2nh2, MISI_DON_R2NH2, false, 2.49f);
+}
+static void hbond_r2nh2_to_his_n_h_a_2_49(void **s)
+{
+    (void)s;
+    check_amine(tb_r2nh2, MISI_DON_R2NH2, true, 2.49f);
+}
 
 /* ---- donor angles ---- */
 
@@ -163,11 +243,31 @@ static void check_ups(rot_donor_fn fn, misi_acc_class acc, float lo, float hi)
     assert_float_equal(tb_find_test(&ev, "upsilon_D")->hi, hi, 1e-4);
 }
 
-static void hbond_ser_upsilon_d_70_161_sp2o(void **s) { (void)s; check_ups(tb_ser, MISI_ACC_SULFONYL, 70, 161); }
-static void hbond_ser_upsilon_d_70_161_sp3o(void **s) { (void)s; check_ups(tb_ser, MISI_ACC_ETHER, 70, 161); }
-static void hbond_tyr_upsilon_d_83_156(void **s) { (void)s; check_ups(tb_tyr, MISI_ACC_SULFONYL, 83, 156); }
-static void hbond_lys_upsilon_d_70_156_sp2o(void **s) { (void)s; check_ups(tb_lys, MISI_ACC_SULFONYL, 70, 156); }
-static void hbond_lys_upsilon_d_70_152_sp3o(void **s) { (void)s; check_ups(tb_lys, MISI_ACC_ETHER, 70, 152); }
+static void hbond_ser_upsilon_d_70_161_sp2o(void **s)
+{
+    (void)s;
+    check_ups(tb_ser, MISI_ACC_SULFONYL, 70, 161);
+}
+static void hbond_ser_upsilon_d_70_161_sp3o(void **s)
+{
+    (void)s;
+    check_ups(tb_ser, MISI_ACC_ETHER, 70, 161);
+}
+static void hbond_tyr_upsilon_d_83_156(void **s)
+{
+    (void)s;
+    check_ups(tb_tyr, MISI_ACC_SULFONYL, 83, 156);
+}
+static void hbond_lys_upsilon_d_70_156_sp2o(void **s)
+{
+    (void)s;
+    check_ups(tb_lys, MISI_ACC_SULFONYL, 70, 156);
+}
+static void hbond_lys_upsilon_d_70_152_sp3o(void **s)
+{
+    (void)s;
+    check_ups(tb_lys, MISI_ACC_ETHER, 70, 152);
+}
 
 /* Backbone NH theta at the placed H: H 2.0 A from A, D-H...A = theta. */
 static bool nh_theta_case(misi_acc_class acc, float theta, misi_hb_eval *ev)
@@ -271,7 +371,8 @@ static bool lig_to_his_phi_case(bool r2nh2, float phi, misi_hb_eval *ev)
         static const char *const els[] = {"N", "C", "C", "C", "C", "C"};
         static const char *const syb[] = {"N.ar", "C.ar", "C.ar", "C.ar", "C.ar", "C.ar"};
         uint32_t idx[6];
-        tb_ring(&t.cx.ligand, 6, names, els, syb, "LIG", 1, d, d, tb_v(0, 0, 1), 1.39f, MISI_BOND_AROMATIC, idx);
+        tb_ring(&t.cx.ligand, 6, names, els, syb, "LIG", 1, d, d, tb_v(0, 0, 1), 1.39f, MISI_BOND_AROMATIC,
+                idx);
         n = idx[0];
         uint32_t h = tb_atom(&t.cx.ligand, "H1", "LIG", 1, "H", "H", tb_along(d, tb_scale(d, -1.0f), 0.91f));
         tb_bond(&t.cx.ligand, n, h, 1);

@@ -281,8 +281,8 @@ static void hbond_typing_n_ar_with_h_donates_without_h_accepts(void **s)
         tb_complex t;
         tb_init(&t);
         uint32_t idx[5];
-        tb_ring(&t.cx.ligand, 5, names, els, syb, "LIG", 1, tb_v(0, 0, 0), tb_v(1, 0, 0), tb_v(0, 0, 1), 1.38f,
-                MISI_BOND_AROMATIC, idx);
+        tb_ring(&t.cx.ligand, 5, names, els, syb, "LIG", 1, tb_v(0, 0, 0), tb_v(1, 0, 0), tb_v(0, 0, 1),
+                1.38f, MISI_BOND_AROMATIC, idx);
         if (withh) {
             uint32_t h = lig(&t.cx.ligand, "H1", "H", "H", tb_v(-1.0f, 0, 0));
             tb_bond(&t.cx.ligand, idx[0], h, 1);
@@ -675,6 +675,58 @@ static void hbond_his_nd1_hydroxyl_reported_once_both_donate(void **s)
     tb_free(&t);
 }
 
+/* Pocket Asp OD1 (template carboxylate) and a ligand hydroxyl donor at
+ * phi = alpha from CG in the carboxylate plane, C-O...OD1 = 120: syn side
+ * (towards OD2, y > 0) needs 70, anti 90; the finder reports the ligand as
+ * donor. */
+static size_t asp_case(float alpha, misi_hb_eval *ev)
+{
+    tb_complex t;
+    tb_init(&t);
+    misi_mol *p = &t.cx.pocket;
+    tb_vec cg = tb_v(1.25f, 0, 0);
+    uint32_t cb = tb_atom(p, "CB", "ASP", 25, "C", "", tb_along(cg, tb_xy(-60), 1.52f));
+    uint32_t g = tb_atom(p, "CG", "ASP", 25, "C", "", cg);
+    uint32_t od1 = tb_atom(p, "OD1", "ASP", 25, "O", "", tb_v(0, 0, 0));
+    uint32_t od2 = tb_atom(p, "OD2", "ASP", 25, "O", "", tb_along(cg, tb_xy(60), 1.25f));
+    tb_bond(p, cb, g, 1);
+    tb_bond(p, g, od1, 2);
+    tb_bond(p, g, od2, 1);
+    tb_vec o = tb_scale(tb_xy(alpha), 2.8f);
+    uint32_t oh = lig(&t.cx.ligand, "O1", "O", "O.3", o);
+    uint32_t c = lig(&t.cx.ligand, "C1", "C", "C.3",
+                     tb_along(o, tb_tilt(tb_scale(o, -1.0f), tb_v(0, 0, 1), 120), 1.43f));
+    tb_bond(&t.cx.ligand, oh, c, 1);
+    tb_eval(&t, true, oh, od1, ev);
+    assert_int_equal(ev->acc, MISI_ACC_CARBOXYLATE);
+    misi_hbond_list list;
+    misi_error err;
+    assert_int_equal(misi_hbonds_find(t.ctx, &list, &err), 0);
+    size_t n = list.count;
+    for (size_t k = 0; k < n; k++) {
+        assert_int_equal(list.items[k].donates, MISI_HB_LIGAND_DONATES);
+        assert_int_equal(list.items[k].eval.don, MISI_DON_HYDROXYL);
+    }
+    misi_hbond_list_finish(&list);
+    tb_free(&t);
+    return n;
+}
+
+static void hbond_asp_template_carboxylate_syn_70_anti_90(void **s)
+{
+    (void)s;
+    misi_hb_eval ev;
+    asp_case(71, &ev);
+    assert_hb_pass(&ev);
+    asp_case(69, &ev);
+    assert_hb_fail(&ev, "phi(syn)");
+    asp_case(-91, &ev);
+    assert_hb_pass(&ev);
+    asp_case(-89, &ev);
+    assert_hb_fail(&ev, "phi");
+    assert_int_equal(asp_case(150, &ev), 1);
+}
+
 /* Two Cys (residue 20 first in the file, then 10) and two ligand carbonyl
  * O, every pair within reach: ordered by pocket residue in file order, then
  * ligand atom. */
@@ -744,6 +796,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(hbond_angle_slop_minus_20_tightens),
         cmocka_unit_test(hbond_angle_slop_upper_bound_capped_at_180),
         cmocka_unit_test(hbond_his_nd1_hydroxyl_reported_once_both_donate),
+        cmocka_unit_test(hbond_asp_template_carboxylate_syn_70_anti_90),
         cmocka_unit_test(hbond_find_orders_by_pocket_residue_then_ligand_atom),
     };
     RUN_TESTS(tests, argc, argv);

@@ -1,0 +1,352 @@
+/* misi generate end to end on real complexes (llvmpipe in CI): the manifest
+ * hashes every file, records follow docs/dataset.md, counts follow the paper
+ * preset, the dataset is byte-identical across thread counts and batch sizes,
+ * and re-applying a cloze answer through the renderer reproduces its target
+ * image byte for byte. */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "misi/fs.h"
+#include "misi/generate.h"
+#include "misi/png.h"
+#include "misi/sha256.h"
+#include "misi/tasks.h"
+
+#define SIZE 96
+#define SEED 7
+
+static const char *g_assets = "assets/complexes";
+static char g_dir[2][256];
+
+static int run(const char *out, int threads, int batch, bool force, misi_error *err)
+{
+    misi_source_list src = {0};
+    char path[512];
+    int rc = MISI_OK;
+    const char *ids[] = {"1hpv", "4cup"};
+    for (int i = 0; !rc && i < 2; i++) {
+        snprintf(path, sizeof path, "%s/%s", g_assets, ids[i]);
+        rc = misi_sources_add_path(&src, path, err);
+    }
+    misi_generate_config cfg = {.out_dir = out, .seed = SEED, .width = SIZE, .height = SIZE, .threads = threads,
+                                .batch = batch, .force = force, .progress = -1};
+    misi_generate_report rep;
+    if (!rc)
+        rc = misi_generate(&src, &cfg, &rep, err);
+    misi_sources_finish(&src);
+    return rc;
+}
+
+static char *slurp(const char *dir, const char *rel, size_t *len)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
+    char *buf = NULL;
+    misi_error err = {0};
+    if (misi_read_file(path, 0, &buf, len, &err))
+        fail_msg("%s", err.msg);
+    return buf;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        snprintf(g_dir[k], sizeof g_dir[k], "/tmp/misi-gen-test-XXXXXX");
+        if (!mkdtemp(g_dir[k]))
+            return -1;
+    }
+    misi_error err = {0};
+    int rc = run(g_dir[0], 1, 1, false, &err);
+    if (rc == MISI_E_GL && !getenv("MISI_REQUIRE_GL")) {
+        fprintf(stderr, "SKIP: no OpenGL ES context: %s\n", err.msg);
+        exit(77);
+    }
+    if (rc) {
+        fprintf(stderr, "generate: %s\n", err.msg);
+        return -1;
+    }
+    if (run(g_dir[1], 3, 0, false, &err)) {
+        fprintf(stderr, "generate: %s\n", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (int k = 0; k < 2; k++) {
+        char cmd[400];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir[k]);
+        if (system(cmd) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void dataset_is_identical_across_threads_and_batch_sizes(void **s)
+{
+    (void)s;
+    size_t a, b;
+    char *ma = slurp(g_dir[0], "manifest.json", &a), *mb = slurp(g_dir[1], "manifest.json", &b);
+    assert_int_equal(a, b);
+    assert_memory_equal(ma, mb, a);
+    free(ma);
+    free(mb);
+}
+
+static int count_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        n += misi_is_dir(p) ? count_files(p) : 1;
+    }
+    closedir(d);
+    return n;
+}
+
+static void manifest_hashes_every_file(void **s)
+{
+    (void)s;
+    size_t n;
+    char *text = slurp(g_dir[0], "manifest.json", &n);
+    cJSON *m = cJSON_Parse(text);
+    assert_non_null(m);
+    cJSON *files = cJSON_GetObjectItem(m, "files");
+    int nfiles = cJSON_GetArraySize(files);
+    /* every file but the manifest itself is listed */
+    assert_int_equal(nfiles + 1, count_files(g_dir[0]));
+    cJSON *f;
+    cJSON_ArrayForEach(f, files)
+    {
+        const char *rel = cJSON_GetObjectItem(f, "path")->valuestring;
+        size_t len;
+        char *data = slurp(g_dir[0], rel, &len);
+        char hex[65];
+        misi_sha256_hex(data, len, hex);
+        assert_string_equal(hex, cJSON_GetObjectItem(f, "sha256")->valuestring);
+        assert_int_equal((double)len, cJSON_GetObjectItem(f, "bytes")->valuedouble);
+        free(data);
+    }
+    assert_string_equal(cJSON_GetObjectItem(m, "seed")->valuestring, "7");
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(m, "skipped")), 0);
+    cJSON_Delete(m);
+    free(text);
+}
+
+typedef void (*record_fn)(cJSON *rec, const char *split, void *user);
+
+static void each_record(const char *dir, const char *file, record_fn fn, void *user)
+{
+    size_t n;
+    char *text = slurp(dir, file, &n);
+    char *line = text;
+    int lineno = 0;
+    while (line && *line) {
+        char *nl = strchr(line, '\n');
+        assert_non_null(nl);
+        *nl = '\0';
+        lineno++;
+        cJSON *rec = cJSON_Parse(line);
+        if (!rec)
+            fail_msg("%s:%d: not JSON", file, lineno);
+        fn(rec, file, user);
+        cJSON_Delete(rec);
+        line = nl + 1;
+    }
+    free(text);
+}
+
+static const char *str(cJSON *o, const char *k)
+{
+    cJSON *v = cJSON_GetObjectItem(o, k);
+    if (!cJSON_IsString(v))
+        fail_msg("field '%s' missing or not a string", k);
+    return v->valuestring;
+}
+
+/* docs/dataset.md, the plain record. */
+static void check_plain(cJSON *rec, const char *file, void *user)
+{
+    int *counts = user; /* [task][split] flattened, per complex 1hpv only */
+    const char *task = str(rec, "task");
+    const misi_task *t = misi_task_find(task);
+    if (!t)
+        fail_msg("%s: unknown task %s", file, task);
+    assert_int_equal(cJSON_GetObjectItem(rec, "task_number")->valueint, t->number);
+    const char *split = str(rec, "split");
+    assert_true(!strcmp(split, "train") || !strcmp(split, "test"));
+    assert_non_null(strstr(file, split));
+    const char *cid = str(rec, "complex");
+    char want[128];
+    snprintf(want, sizeof want, "%s-%s-%s-", cid, task, split);
+    assert_int_equal(strncmp(str(rec, "id"), want, strlen(want)), 0);
+    cJSON *images = cJSON_GetObjectItem(rec, "images"), *img;
+    assert_true(cJSON_GetArraySize(images) >= 1);
+    cJSON_ArrayForEach(img, images)
+    {
+        char p[1024];
+        snprintf(p, sizeof p, "%s/%s", g_dir[0], img->valuestring);
+        assert_true(misi_is_file(p));
+    }
+    assert_true(strlen(str(rec, "question")) > 50);
+    assert_true(strlen(str(rec, "answer")) > 0);
+    assert_true(cJSON_IsObject(cJSON_GetObjectItem(rec, "truth")));
+    cJSON *opt = cJSON_GetObjectItem(rec, "options");
+    if (t->mc) {
+        assert_int_equal(cJSON_GetArraySize(opt), 4);
+        const char *ans = str(rec, "answer");
+        assert_true(strlen(ans) == 1 && ans[0] >= 'A' && ans[0] <= 'D');
+    } else {
+        assert_null(opt);
+    }
+    if (!strcmp(cid, "1hpv"))
+        counts[(t->number - 1) * 2 + (!strcmp(split, "test"))]++;
+}
+
+static void records_follow_the_schema_and_the_paper_counts(void **s)
+{
+    (void)s;
+    int counts[18] = {0};
+    each_record(g_dir[0], "train.jsonl", check_plain, counts);
+    each_record(g_dir[0], "test.jsonl", check_plain, counts);
+    /* T1-T3 and T9 have fixed paper counts per complex (1hpv has H-bonds). */
+    int expect[4][3] = {{1, 4, 2}, {2, 6, 3}, {3, 4, 2}, {9, 1, 1}};
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(counts[(expect[i][0] - 1) * 2], expect[i][1]);
+        assert_int_equal(counts[(expect[i][0] - 1) * 2 + 1], expect[i][2]);
+    }
+}
+
+static void check_conv(cJSON *rec, const char *file, void *user)
+{
+    (void)file;
+    (void)user;
+    int nimg = cJSON_GetArraySize(cJSON_GetObjectItem(rec, "images"));
+    cJSON *turns = cJSON_GetObjectItem(rec, "conversations");
+    assert_int_equal(cJSON_GetArraySize(turns), 2);
+    cJSON *h = cJSON_GetArrayItem(turns, 0), *a = cJSON_GetArrayItem(turns, 1);
+    assert_string_equal(str(h, "from"), "human");
+    assert_string_equal(str(a, "from"), "gpt");
+    int tags = 0;
+    for (const char *p = str(h, "value"); (p = strstr(p, "<image>")); p++)
+        tags++;
+    assert_int_equal(tags, nimg);
+}
+
+static void conversations_hold_one_image_tag_per_image(void **s)
+{
+    (void)s;
+    each_record(g_dir[0], "train.conversations.jsonl", check_conv, NULL);
+    each_record(g_dir[0], "test.conversations.jsonl", check_conv, NULL);
+}
+
+/* Re-apply a cloze answer (T1-T3) to the front view and render it exactly as
+ * the generator does; it must equal the question's fourth image. */
+typedef struct reapply {
+    misi_renderer *r;
+    misi_complex cx;
+    misi_frame frame;
+    float scale;
+    int checked;
+} reapply;
+
+static void check_reapply(cJSON *rec, const char *file, void *user)
+{
+    (void)file;
+    reapply *ra = user;
+    const char *task = str(rec, "task");
+    if (strcmp(str(rec, "complex"), "1hpv") != 0 ||
+        (strcmp(task, "translation") && strcmp(task, "rotation") && strcmp(task, "zooming")))
+        return;
+    misi_pose pose;
+    misi_error err = {0};
+    assert_int_equal(misi_pose_from_text(str(rec, "answer"), &pose, &err), MISI_OK);
+    misi_scene_desc desc = {.frame = &ra->frame};
+    misi_scene *scene = NULL;
+    assert_int_equal(misi_scene_create(&ra->cx, &desc, &scene, &err), MISI_OK);
+    misi_render_params p = {.width = SIZE, .height = SIZE, .px_per_A = ra->scale};
+    misi_view v;
+    memcpy(v.rot, pose.rot, sizeof v.rot);
+    memcpy(v.trans, pose.trans, sizeof v.trans);
+    uint8_t *rgb = malloc(SIZE * SIZE * 3);
+    assert_int_equal(misi_render_view(ra->r, scene, &p, &v, rgb, &err), MISI_OK);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", g_dir[0], cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 3)->valuestring);
+    uint8_t *png;
+    int w, h;
+    assert_int_equal(misi_png_read_file(path, &png, &w, &h, &err), MISI_OK);
+    assert_int_equal(w, SIZE);
+    assert_memory_equal(png, rgb, SIZE * SIZE * 3);
+    /* and the answer is not a no-op: image 1 differs */
+    uint8_t *first;
+    snprintf(path, sizeof path, "%s/%s", g_dir[0], cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 0)->valuestring);
+    assert_int_equal(misi_png_read_file(path, &first, &w, &h, &err), MISI_OK);
+    assert_memory_not_equal(first, rgb, SIZE * SIZE * 3);
+    free(first);
+    free(png);
+    free(rgb);
+    misi_scene_destroy(scene);
+    ra->checked++;
+}
+
+static void cloze_answers_reapplied_reproduce_the_target_image(void **s)
+{
+    (void)s;
+    reapply ra = {0};
+    misi_error err = {0};
+    assert_int_equal(misi_renderer_create(NULL, &ra.r, &err), MISI_OK);
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s/1hpv", g_assets);
+    misi_complex_init(&ra.cx);
+    assert_int_equal(misi_complex_load_dir(dir, NULL, &ra.cx, &err), MISI_OK);
+    misi_task_geometry geo = {.width = SIZE, .height = SIZE, .eye_distance = 100, .edge_margin_px = 2};
+    misi_task_frame(&ra.cx, &geo, &ra.frame, &ra.scale);
+    each_record(g_dir[0], "train.jsonl", check_reapply, &ra);
+    each_record(g_dir[0], "test.jsonl", check_reapply, &ra);
+    assert_int_equal(ra.checked, 4 + 2 + 6 + 3 + 4 + 2);
+    misi_complex_finish(&ra.cx);
+    misi_renderer_destroy(ra.r);
+}
+
+static void existing_dataset_needs_force(void **s)
+{
+    (void)s;
+    misi_error err = {0};
+    assert_int_equal(run(g_dir[1], 1, 0, false, &err), MISI_E_USAGE);
+    assert_non_null(strstr(err.msg, "--force"));
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1)
+        g_assets = argv[1];
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(dataset_is_identical_across_threads_and_batch_sizes),
+        cmocka_unit_test(manifest_hashes_every_file),
+        cmocka_unit_test(records_follow_the_schema_and_the_paper_counts),
+        cmocka_unit_test(conversations_hold_one_image_tag_per_image),
+        cmocka_unit_test(cloze_answers_reapplied_reproduce_the_target_image),
+        cmocka_unit_test(existing_dataset_needs_force),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,70 @@
+#!/bin/sh
+# CLI checks of `misi score`: cli_score.sh <misi> <fixtures dir> <case>
+set -u
+misi=$1
+fx=$2
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+fail() { echo "FAIL: $*"; echo "--- stdout"; cat "$out"; echo "--- stderr"; cat "$err"; exit 1; }
+expect() { grep -q -- "$1" "$out" || fail "expected '$1' on stdout"; }
+expect_err() { grep -q -- "$1" "$err" || fail "expected '$1' on stderr"; }
+
+case $3 in
+gold_against_itself)
+    "$misi" score --gold "$fx/gold.jsonl" --pred "$fx/gold.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status"
+    for t in "T1 translation" "T2 rotation" "T3 zooming" "T4 residue_ligand" "T5 translation_rotation" \
+             "T6 rotation_rotation" "T7 docking" "T8 interaction_location" "T9 pocket_ligand"; do
+        grep -q "^$t .* 100.00  100.00\$" "$out" || fail "$t not at 100"
+    done
+    expect "^headline (all but T5, T6) *7 *tasks  100.00  100.00\$"
+    grep -q "missing\|malformed\|not in the gold" "$out" && fail "problems reported"
+    [ -s "$err" ] && fail "stderr not empty"
+    ;;
+json)
+    "$misi" score --json --gold "$fx/gold.jsonl" --pred "$fx/gold.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status"
+    expect '"headline":'
+    expect '"score":	100'
+    expect '"task":	"pocket_ligand"'
+    ;;
+rules)
+    "$misi" score --gold "$fx/gold.jsonl" --pred "$fx/pred_rules.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status (missing predictions must still exit 0)"
+    expect "^headline (all but T5, T6) *7 *tasks   39.29   22.62\$"
+    expect "^missing predictions: 1 (scored 0)"
+    expect "^  1abc-pocket_ligand-test-1"
+    expect "^  nope-1"
+    expect "the last answer counts"
+    expect_err "pred_rules.jsonl:7: not JSON; line skipped"
+    expect_err "pred_rules.jsonl:12: no \"answer\""
+    ;;
+split)
+    "$misi" score --split test --gold "$fx/gold.jsonl" --pred "$fx/pred_rules.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status"
+    expect "(17 questions, split test)"
+    expect "^T1 translation *2 *2 *25.00 *0.00\$"
+    expect "outside split test: 1"
+    ;;
+malformed_gold)
+    "$misi" score --gold "$fx/gold_bad_answer.jsonl" --pred "$fx/gold.jsonl" >"$out" 2>"$err"
+    [ $? -eq 1 ] || fail "exit status should be 1"
+    expect_err "gold_bad_answer.jsonl:3:"
+    "$misi" score --gold "$fx/no-such-file.jsonl" --pred "$fx/gold.jsonl" >"$out" 2>"$err"
+    [ $? -eq 1 ] || fail "exit status for a missing gold file should be 1"
+    ;;
+usage)
+    "$misi" score --gold "$fx/gold.jsonl" >"$out" 2>"$err"
+    [ $? -eq 2 ] || fail "no --pred: exit status should be 2"
+    "$misi" score --gold "$fx/gold.jsonl" --pred "$fx/gold.jsonl" --split dev >"$out" 2>"$err"
+    [ $? -eq 2 ] || fail "bad --split: exit status should be 2"
+    "$misi" score --frobnicate >"$out" 2>"$err"
+    [ $? -eq 2 ] || fail "unknown option: exit status should be 2"
+    "$misi" score --help >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "--help should exit 0"
+    expect "usage: misi score"
+    ;;
+*)
+    echo "unknown case $3"; exit 2 ;;
+esac
+exit 0
