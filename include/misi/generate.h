@@ -11,6 +11,13 @@
 #include "misi/mol.h"
 #include "misi/render.h"
 
+/* misi_generate_config.format */
+typedef enum misi_output_format {
+    MISI_FORMAT_DEFAULT = 0, /* loose PNG files under images/ */
+    MISI_FORMAT_FILES,
+    MISI_FORMAT_TAR,         /* images in WebDataset-style shards/images-NNNNNN.tar */
+} misi_output_format;
+
 /* misi_generate_config.splits */
 enum { MISI_GEN_SPLITS_BOTH = 0, MISI_GEN_SPLITS_TRAIN = 1, MISI_GEN_SPLITS_TEST = 2 };
 
@@ -35,6 +42,8 @@ typedef struct misi_generate_config {
     int device;              /* EGL device (misi info); 0 = automatic */
     bool force;              /* overwrite an existing dataset in out_dir */
     int progress;            /* 0 = when stderr is a terminal, 1 = always, -1 = never */
+    misi_output_format format;
+    int shard_images;        /* images per tar shard; 0 = 10000 */
 } misi_generate_config;
 
 typedef struct misi_generate_report {

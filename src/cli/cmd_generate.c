@@ -35,6 +35,9 @@ static void usage(FILE *f)
             "  --threads N          PNG encoder threads (default: all cores); never changes output\n"
             "  --batch N            most views per render batch (default: automatic); never changes output\n"
             "  --device N           EGL device as `misi info` lists it (default: automatic)\n"
+            "  --format F           files (default: PNGs under images/) or tar (images in\n"
+            "                       WebDataset-style shards/images-NNNNNN.tar; records keep the same paths)\n"
+            "  --shard-images N     images per tar shard (default 10000)\n"
             "  --force              overwrite a dataset already in --out\n"
             "  --progress, --no-progress   progress bar (default: when stderr is a terminal)\n"
             "  -h, --help           this text\n");
@@ -183,6 +186,19 @@ int cmd_generate(int argc, char **argv)
             if (parse_int(v, 0, 64, &n))
                 goto bad_value;
             cfg.device = (int)n;
+        } else if (!strcmp(a, "--format")) {
+            NEED_ARG();
+            if (!strcmp(v, "tar"))
+                cfg.format = MISI_FORMAT_TAR;
+            else if (!strcmp(v, "files"))
+                cfg.format = MISI_FORMAT_FILES;
+            else
+                goto bad_value;
+        } else if (!strcmp(a, "--shard-images")) {
+            NEED_ARG();
+            if (parse_int(v, 1, 10000000, &n))
+                goto bad_value;
+            cfg.shard_images = (int)n;
         } else if (!strcmp(a, "--force")) {
             cfg.force = true;
         } else if (!strcmp(a, "--progress")) {

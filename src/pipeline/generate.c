@@ -49,8 +49,20 @@ typedef struct out_file {
     uint64_t bytes;
 } out_file;
 
+/* The tar shard being written (--format tar). Members arrive one at a time
+ * in submission order (the pool's ordered sink), so shard bytes are the same
+ * whatever the thread count. */
+typedef struct tar_state {
+    FILE *f;
+    char *tmp, *final, rel[64];
+    misi_sha256 sha;
+    uint64_t bytes;
+    int members, index;
+} tar_state;
+
 typedef struct gen {
     const misi_generate_config *cfg;
+    tar_state tar;
     char *out;
     misi_render_params params;
     misi_task_geometry geo;
@@ -150,16 +162,119 @@ static int record_hash(gen *g, const char *rel, const char *sha, uint64_t bytes)
     return rc;
 }
 
+static void octal(char *dst, size_t width, uint64_t v)
+{
+    /* width - 1 digits and a NUL, as ustar wants */
+    for (size_t i = width - 1; i-- > 0; v >>= 3)
+        dst[i] = (char)('0' + (v & 7));
+    dst[width - 1] = '\0';
+}
+
+static int tar_write(tar_state *t, const void *data, size_t n, misi_error *err)
+{
+    if (fwrite(data, 1, n, t->f) != n)
+        return misi_error_at(err, MISI_E_IO, t->tmp, 0, "write failed: %s", strerror(errno));
+    misi_sha256_update(&t->sha, data, n);
+    t->bytes += n;
+    return MISI_OK;
+}
+
+static int tar_close(gen *g, misi_error *err)
+{
+    tar_state *t = &g->tar;
+    if (!t->f)
+        return MISI_OK;
+    static const uint8_t zero[1024];
+    int rc = tar_write(t, zero, sizeof zero, err); /* end of archive: two zero blocks */
+    if (fclose(t->f) != 0 && !rc)
+        rc = misi_error_at(err, MISI_E_IO, t->tmp, 0, "write failed: %s", strerror(errno));
+    t->f = NULL;
+    if (!rc && rename(t->tmp, t->final) != 0)
+        rc = misi_error_at(err, MISI_E_IO, t->final, 0, "cannot rename into place: %s", strerror(errno));
+    if (!rc) {
+        uint8_t d[32];
+        char hex[65];
+        misi_sha256_final(&t->sha, d);
+        for (int i = 0; i < 32; i++)
+            snprintf(hex + 2 * i, 3, "%02x", d[i]);
+        if (record_hash(g, t->rel, hex, t->bytes))
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    }
+    if (rc)
+        unlink(t->tmp);
+    free(t->tmp);
+    free(t->final);
+    t->tmp = t->final = NULL;
+    t->index++;
+    t->members = 0;
+    return rc;
+}
+
+/* Append one member (a ustar header, the data, padding to 512 bytes). */
+static int tar_append(gen *g, const char *rel, const uint8_t *data, size_t len, misi_error *err)
+{
+    tar_state *t = &g->tar;
+    int per = g->cfg->shard_images > 0 ? g->cfg->shard_images : 10000;
+    if (t->f && t->members >= per) {
+        int rc = tar_close(g, err);
+        if (rc)
+            return rc;
+    }
+    if (!t->f) {
+        snprintf(t->rel, sizeof t->rel, "shards/images-%06d.tar", t->index);
+        t->final = join(g->out, t->rel);
+        size_t n = t->final ? strlen(t->final) + 16 : 0;
+        t->tmp = n ? malloc(n) : NULL;
+        if (!t->tmp)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        snprintf(t->tmp, n, "%s.partial", t->final);
+        t->f = fopen(t->tmp, "wb");
+        if (!t->f)
+            return misi_error_at(err, MISI_E_IO, t->tmp, 0, "cannot create: %s", strerror(errno));
+        misi_sha256_init(&t->sha);
+        t->bytes = 0;
+    }
+    if (strlen(rel) >= 100)
+        return misi_error_set(err, MISI_E_LIMIT, "tar member name '%s' is longer than 99 bytes", rel);
+    char h[512];
+    memset(h, 0, sizeof h);
+    memcpy(h, rel, strlen(rel));
+    octal(h + 100, 8, 0644);
+    octal(h + 108, 8, 0);
+    octal(h + 116, 8, 0);
+    octal(h + 124, 12, len);
+    octal(h + 136, 12, 0); /* mtime 0: shards are reproducible */
+    memset(h + 148, ' ', 8);
+    h[156] = '0';
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (unsigned char)h[i];
+    octal(h + 148, 7, sum);
+    h[155] = ' ';
+    int rc = tar_write(t, h, sizeof h, err);
+    if (!rc)
+        rc = tar_write(t, data, len, err);
+    static const uint8_t pad[512];
+    if (!rc && len % 512)
+        rc = tar_write(t, pad, 512 - len % 512, err);
+    t->members++;
+    return rc;
+}
+
 /* The pool's sink: hash, then write atomically. */
 static int sink_write(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
 {
     gen *g = user;
+    const char *rel = path + strlen(g->out) + 1;
+    if (g->cfg->format == MISI_FORMAT_TAR)
+        return tar_append(g, rel, data, len, err);
     char sha[65];
     misi_sha256_hex(data, len, sha);
     int rc = misi_writer_write_atomic(path, data, len, err);
     if (rc)
         return rc;
-    const char *rel = path + strlen(g->out) + 1;
     if (record_hash(g, rel, sha, len))
         return misi_error_set(err, MISI_E_NOMEM, "out of memory recording %s", path);
     return MISI_OK;
@@ -279,7 +394,7 @@ static int load(gen *g, int k, const misi_source *src, misi_error *err)
         return rc;
     }
     char rel[96];
-    snprintf(rel, sizeof rel, "images/%s", g->cx[k].id);
+    snprintf(rel, sizeof rel, g->cfg->format == MISI_FORMAT_TAR ? "shards" : "images/%s", g->cx[k].id);
     char *dir = join(g->out, rel);
     rc = dir ? mkdir_p(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     free(dir);
@@ -802,6 +917,9 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
                                          : cfg->splits == MISI_GEN_SPLITS_TEST ? "test"
                                                                                : "both");
     cJSON_AddStringToObject(c, "preset", cfg->counts_set ? "custom" : "paper");
+    cJSON_AddStringToObject(c, "format", cfg->format == MISI_FORMAT_TAR ? "tar" : "files");
+    if (cfg->format == MISI_FORMAT_TAR)
+        cJSON_AddNumberToObject(c, "shard_images", cfg->shard_images > 0 ? cfg->shard_images : 10000);
     cJSON_AddNumberToObject(c, "width", p->width);
     cJSON_AddNumberToObject(c, "height", p->height);
     cJSON_AddStringToObject(c, "style", misi_style_name(cfg->style ? cfg->style : MISI_STYLE_BALL_AND_STICK));
@@ -909,7 +1027,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     free(manifest);
     if (!rc)
         rc = mkdir_p(g.out, err);
-    char *images = rc ? NULL : join(g.out, "images");
+    char *images = rc ? NULL : join(g.out, cfg.format == MISI_FORMAT_TAR ? "shards" : "images");
     if (!rc)
         rc = images ? mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     free(images);
@@ -930,7 +1048,10 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         rc = misi_renderer_create(&rd, &g.r, err);
     }
     if (!rc) {
-        misi_writer_pool_config wc = {.threads = cfg.threads, .sink = {.write = sink_write, .user = &g}};
+        misi_writer_pool_config wc = {
+            .threads = cfg.threads,
+            .sink = {.write = sink_write, .user = &g, .ordered = cfg.format == MISI_FORMAT_TAR},
+        };
         rc = misi_writer_pool_create(&wc, &g.pool, err);
     }
     for (size_t i = 0; !rc && i < sources->count; i++) {
@@ -965,6 +1086,14 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     }
     misi_writer_pool_destroy(g.pool);
     misi_renderer_destroy(g.r);
+    if (!rc)
+        rc = tar_close(&g, err);
+    if (g.tar.f) {
+        fclose(g.tar.f);
+        unlink(g.tar.tmp);
+    }
+    free(g.tar.tmp);
+    free(g.tar.final);
     for (int s = 0; !rc && s < 2; s++) {
         rc = out_close(&g, &g.plain[s], err);
         if (!rc)

@@ -125,10 +125,15 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         return misi_error_set(err, MISI_E_INVALID, "the pocket has no heavy atoms to dock against");
     /* One scale for the seven images, with room for the displaced ligand. */
     float scale = misi_task_docking_scale(env);
-    const char *why = "no try was made";
+    int not_clear = 0, touching = 0, unframed = 0; /* why tries were refused */
+    /* The side is drawn once and kept while resampling, so a side that is
+     * refused more often (a bulge of the pocket, the frame) is not asked
+     * less; only when half the tries fail is the other side tried. */
+    bool right = misi_rng_below(rng, 2) != 0;
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
+        if (tries == TASK_MAX_TRIES / 2)
+            right = !right;
         int a = STEP * misi_rng_range(rng, 1, RANGE / STEP) * (misi_rng_below(rng, 2) ? 1 : -1);
-        bool right = misi_rng_below(rng, 2) != 0;
         int gap = misi_rng_range(rng, 0, GAP_MAX);
 
         misi_op turn = {MISI_OP_ROLL, (uint8_t)axis, (float)a};
@@ -155,11 +160,11 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         float cmin = 0, cmax = 0;
         ligand_x_extent(tc, &moved, &cmin, &cmax);
         if (right ? !(cmin > pmax) : !(cmax < pmin)) {
-            why = "the displaced ligand is not clear of the pocket's x extent";
+            not_clear++; /* float rounding at the edge */
             continue;
         }
         if (closest_contact(tc, &moved) < MIN_CONTACT) {
-            why = "the displaced ligand touches the pocket";
+            touching++;
             continue;
         }
 
@@ -180,7 +185,7 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         for (int k = 0; k < q->nimages && framed; k++)
             framed = misi_task_in_frame(env, &q->images[k]);
         if (!framed) {
-            why = "the displaced ligand leaves the frame";
+            unframed++;
             q->nimages = 0;
             continue;
         }
@@ -215,8 +220,10 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         cJSON_AddItemToObject(range, "rotation", cJSON_CreateIntArray(rr, 2));
         return MISI_OK;
     }
-    return misi_error_set(err, MISI_E_INVALID, "no docking displacement about %s works after %d tries: %s",
-                          axis_name(axis), TASK_MAX_TRIES, why);
+    return misi_error_set(err, MISI_E_INVALID,
+                          "no docking displacement about %s works after %d tries: %d left the ligand within "
+                          "the pocket's x extent, %d closer than %.0f A to the pocket, %d out of the frame",
+                          axis_name(axis), TASK_MAX_TRIES, not_clear, touching, MIN_CONTACT, unframed);
 }
 
 const misi_task misi_task_docking = {"docking", 7, false, count, make};

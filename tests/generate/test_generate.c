@@ -26,9 +26,16 @@
 #define SEED 7
 
 static const char *g_assets = "assets/complexes";
-static char g_dir[2][256];
+static char g_dir[3][256];
+
+static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err);
 
 static int run(const char *out, int threads, int batch, bool force, misi_error *err)
+{
+    return run_fmt(out, threads, batch, force, MISI_FORMAT_DEFAULT, err);
+}
+
+static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err)
 {
     misi_source_list src = {0};
     char path[512];
@@ -39,7 +46,8 @@ static int run(const char *out, int threads, int batch, bool force, misi_error *
         rc = misi_sources_add_path(&src, path, err);
     }
     misi_generate_config cfg = {.out_dir = out, .seed = SEED, .width = SIZE, .height = SIZE, .threads = threads,
-                                .batch = batch, .force = force, .progress = -1};
+                                .batch = batch, .force = force, .progress = -1, .format = fmt,
+                                .shard_images = 40};
     misi_generate_report rep;
     if (!rc)
         rc = misi_generate(&src, &cfg, &rep, err);
@@ -61,7 +69,7 @@ static char *slurp(const char *dir, const char *rel, size_t *len)
 static int setup(void **state)
 {
     (void)state;
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         snprintf(g_dir[k], sizeof g_dir[k], "/tmp/misi-gen-test-XXXXXX");
         if (!mkdtemp(g_dir[k]))
             return -1;
@@ -86,8 +94,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    for (int k = 0; k < 2; k++) {
-        char cmd[400];
+    for (int k = 0; k < 3; k++) {
+        char cmd[1024];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir[k]);
         if (system(cmd) != 0)
             return -1;
@@ -336,6 +344,59 @@ static void existing_dataset_needs_force(void **s)
     assert_non_null(strstr(err.msg, "--force"));
 }
 
+static unsigned long long parse_octal(const char *p, size_t n)
+{
+    unsigned long long v = 0;
+    for (size_t i = 0; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+        v = v * 8 + (unsigned)(p[i] - '0');
+    return v;
+}
+
+static void tar_shards_hold_the_same_images_as_loose_files(void **s)
+{
+    (void)s;
+    misi_error err = {0};
+    assert_int_equal(run_fmt(g_dir[2], 2, 5, false, MISI_FORMAT_TAR, &err), MISI_OK);
+    size_t n;
+    char *text = slurp(g_dir[2], "manifest.json", &n);
+    cJSON *m = cJSON_Parse(text);
+    int members = 0, shards = 0;
+    cJSON *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(m, "files"))
+    {
+        const char *rel = cJSON_GetObjectItem(f, "path")->valuestring;
+        if (strncmp(rel, "shards/", 7) != 0)
+            continue;
+        shards++;
+        size_t len;
+        char *tar = slurp(g_dir[2], rel, &len);
+        size_t off = 0;
+        while (off + 512 <= len && tar[off]) {
+            char name[101] = {0};
+            memcpy(name, tar + off, 100);
+            unsigned long long size = parse_octal(tar + off + 124, 12);
+            size_t flen;
+            char *loose = slurp(g_dir[0], name, &flen);
+            assert_int_equal(flen, size);
+            assert_memory_equal(loose, tar + off + 512, flen);
+            free(loose);
+            members++;
+            off += 512 + (size + 511) / 512 * 512;
+        }
+        free(tar);
+    }
+    cJSON_Delete(m);
+    free(text);
+    /* every image of the loose run is in a shard, and 40 per shard */
+    text = slurp(g_dir[0], "manifest.json", &n);
+    m = cJSON_Parse(text);
+    int images = cJSON_GetObjectItem(m, "images")->valueint;
+    assert_int_equal(members, images);
+    assert_int_equal(shards, (images + 39) / 40);
+    cJSON_Delete(m);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -347,6 +408,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(conversations_hold_one_image_tag_per_image),
         cmocka_unit_test(cloze_answers_reapplied_reproduce_the_target_image),
         cmocka_unit_test(existing_dataset_needs_force),
+        cmocka_unit_test(tar_shards_hold_the_same_images_as_loose_files),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

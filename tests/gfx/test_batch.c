@@ -81,6 +81,16 @@ int main(void)
                 }
                 free(c.imgs);
             }
+            /* Lone renders again, now inside the larger framebuffers the
+             * batches left behind: still the same bytes. */
+            uint8_t *again = malloc((size_t)W * H * 3);
+            for (int v = 0; v < NV; v++) {
+                CHECK(misi_render_view(r, s, &p, &views[v], again, &err) == 0, "%s", err.msg);
+                CHECK(memcmp(again, alone + (size_t)v * W * H * 3, (size_t)W * H * 3) == 0,
+                      "aa %d msaa %d labels %d view %d: lone render in a reused framebuffer differs", aa, msaa,
+                      labels, v);
+            }
+            free(again);
             free(alone);
         }
     }

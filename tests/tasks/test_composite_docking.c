@@ -576,6 +576,29 @@ static void moved_ligand_pose_turns_about_the_ligand_centre(void **s)
     harness_finish(&h);
 }
 
+/* The side is drawn evenly even on a complex where one side is refused more
+ * often (1v2x: a bulge of its pocket). */
+static void docking_sides_are_drawn_evenly(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("docking");
+    task_harness h;
+    harness_init(&h, g_assets, "1v2x", NULL);
+    int right = 0, n = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        h.env.seed = seed;
+        for (int i = 0; i < 6; i++, n++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            right += !strcmp(truth_str(q.truth, "side"), "right");
+            misi_question_finish(&q);
+        }
+    }
+    /* 240 draws: 120 expected; 90 is about 4 sigma away. */
+    assert_true(right >= 90 && n - right >= 90);
+    harness_finish(&h);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -590,6 +613,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(mc_options_that_render_alike_are_resampled_or_refused),
         cmocka_unit_test(moved_ligand_pose_turns_about_the_ligand_centre),
         cmocka_unit_test(docking_answer_puts_the_displaced_ligand_back),
+        cmocka_unit_test(docking_sides_are_drawn_evenly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
