@@ -828,6 +828,18 @@ static void add_note(cJSON *arr, const char *id, const char *task, const char *r
     cJSON_AddItemToArray(arr, o);
 }
 
+/* One question made and waiting for its images. */
+typedef struct made {
+    const misi_task *task;
+    misi_split split;
+    int index;
+    misi_question q;
+    size_t entries[MISI_Q_MAX_IMAGES];
+} made;
+
+/* Three phases per complex: make every question (collecting image
+ * requests), render every new image in as few batches as the scenes allow,
+ * then write the records in the fixed order. */
 static int process_complex(gen *g, misi_error *err)
 {
     size_t ntasks;
@@ -841,53 +853,76 @@ static int process_complex(gen *g, misi_error *err)
         .user = g,
     };
     g->nreqs = 0;
-    for (int s = 0; s < MISI_SPLIT_COUNT; s++) {
+    made *qs = NULL;
+    size_t nq = 0, capq = 0;
+    int rc = MISI_OK;
+    for (int s = 0; !rc && s < MISI_SPLIT_COUNT; s++) {
         if (!split_on(g->cfg, (misi_split)s))
             continue;
-        for (size_t ti = 0; ti < ntasks; ti++) {
+        for (size_t ti = 0; !rc && ti < ntasks; ti++) {
             const misi_task *t = tasks[ti];
             if (g->cfg->task_mask && !(g->cfg->task_mask & (1u << (t->number - 1))))
                 continue;
             int count = t->paper_count(&env, (misi_split)s);
             if (g->cfg->counts_set && g->cfg->counts[t->number - 1][s] >= 0)
                 count = g->cfg->counts[t->number - 1][s];
-            for (int i = 0; i < count; i++) {
+            for (int i = 0; !rc && i < count; i++) {
+                if (nq == capq) {
+                    size_t cap = capq ? 2 * capq : 64;
+                    made *m = realloc(qs, cap * sizeof *m);
+                    if (!m) {
+                        rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+                        break;
+                    }
+                    qs = m;
+                    capq = cap;
+                }
+                made *m = &qs[nq];
+                m->task = t;
+                m->split = (misi_split)s;
+                m->index = i;
                 char key[256];
                 snprintf(key, sizeof key, "%s/%s/%s/%d", g->cx[0].id, t->name, misi_split_name((misi_split)s), i);
                 misi_rng rng;
                 misi_rng_seed(&rng, g->cfg->seed, key);
-                misi_question q;
-                misi_question_init(&q);
+                misi_question_init(&m->q);
                 misi_error terr = {0};
-                int rc = t->make(&env, &rng, (misi_split)s, i, &q, &terr);
+                rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
                 if (rc == MISI_E_INVALID) {
+                    /* The complex cannot give this task's questions. */
                     add_note(g->unanswerable, g->cx[0].id, t->name, terr.msg);
                     g->rep->unanswerable++;
-                    misi_question_finish(&q);
-                    break; /* the complex cannot give this task's questions */
+                    misi_question_finish(&m->q);
+                    rc = MISI_OK;
+                    break;
                 }
                 if (rc) {
-                    misi_question_finish(&q);
                     *err = terr;
-                    return rc;
+                    misi_question_finish(&m->q);
+                    break;
                 }
-                size_t first = g->nreqs;
-                size_t entries[MISI_Q_MAX_IMAGES];
-                for (int k = 0; !rc && k < q.nimages; k++)
-                    rc = add_request(g, &q.images[k], &entries[k], err);
-                if (!rc)
-                    rc = write_metadata(g, first, g->nreqs, err);
-                if (!rc)
-                    rc = render_pending(g, first, g->nreqs, err);
-                if (!rc)
-                    rc = write_records(g, t, (misi_split)s, i, &q, entries, err);
-                misi_question_finish(&q);
-                if (rc)
-                    return rc;
-                g->rep->questions[t->number - 1][s]++;
+                nq++;
+                for (int k = 0; !rc && k < m->q.nimages; k++)
+                    rc = add_request(g, &m->q.images[k], &m->entries[k], err);
             }
         }
     }
+    if (!rc)
+        rc = write_metadata(g, 0, g->nreqs, err);
+    if (!rc)
+        rc = render_pending(g, 0, g->nreqs, err);
+    for (size_t k = 0; k < nq; k++) {
+        made *m = &qs[k];
+        if (!rc) {
+            rc = write_records(g, m->task, m->split, m->index, &m->q, m->entries, err);
+            if (!rc)
+                g->rep->questions[m->task->number - 1][m->split]++;
+        }
+        misi_question_finish(&m->q);
+    }
+    free(qs);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < g->nreqs; i++)
         g->rep->images += !g->reqs[i].old;
     return MISI_OK;

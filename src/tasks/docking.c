@@ -33,8 +33,8 @@
 
 #define RANGE 90 /* degrees, [-90, 90] in 15° bins, never 0 */
 #define STEP 15
-#define GAP_MAX 2          /* Å, whole numbers 0..GAP_MAX beyond the pocket */
-#define MIN_CONTACT 3.0f   /* Å, closest allowed ligand–pocket heavy-atom pair */
+#define GAP_MAX 2        /* Å, whole numbers 0..GAP_MAX beyond the pocket */
+#define MIN_CONTACT 3.0f /* Å, closest allowed ligand–pocket heavy-atom pair */
 
 static int count(const misi_task_env *env, misi_split split)
 {
@@ -190,7 +190,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             continue;
         }
 
-        misi_op answer[2] = {{MISI_OP_ROLL, (uint8_t)axis, (float)-a}, {MISI_OP_MOVE, MISI_AXIS_X, (float)-dx}};
+        misi_op answer[2] = {{MISI_OP_ROLL, (uint8_t)axis, (float)-a},
+                             {MISI_OP_MOVE, MISI_AXIS_X, (float)-dx}};
         task_format_ops(answer, 2, q->answer, sizeof q->answer);
         misi_question_printf(q, "%s", TASK_PREAMBLE);
         misi_question_printf(

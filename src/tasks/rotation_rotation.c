@@ -143,8 +143,10 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             STEP, RANGE, RANGE);
         return MISI_OK;
     }
-    return misi_error_set(err, MISI_E_INVALID, "no rolls about %s then %s give an answerable question after %d "
-                          "tries: %s", axis_name(ax1), axis_name(ax2), TASK_MAX_TRIES, why);
+    return misi_error_set(err, MISI_E_INVALID,
+                          "no rolls about %s then %s give an answerable question after %d "
+                          "tries: %s",
+                          axis_name(ax1), axis_name(ax2), TASK_MAX_TRIES, why);
 }
 
 const misi_task misi_task_rotation_rotation = {"rotation_rotation", 6, true, count, make};

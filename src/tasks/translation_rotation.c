@@ -21,7 +21,7 @@
 
 #include "tasks/task_util.h"
 
-#define MOVE_RANGE 4 /* Å, [-4, 4] in 1 Å bins, never 0 */
+#define MOVE_RANGE 4  /* Å, [-4, 4] in 1 Å bins, never 0 */
 #define ROLL_RANGE 90 /* degrees, [-90, 90] in 15° bins, never 0 */
 #define ROLL_STEP 15
 #define NREF 4  /* reference complex: front, left, top, after */
@@ -83,8 +83,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         ops[3][0] = (misi_op){MISI_OP_MOVE, (uint8_t)(1 - t_axis), (float)d};
         ops[0][1] = (misi_op){MISI_OP_ROLL, (uint8_t)r_axis, (float)a};
         for (int k = 1; k < 4; k++)
-            ops[k][1] =
-                (misi_op){MISI_OP_ROLL, (uint8_t)r_axis, (float)other_magnitude(rng, a, ROLL_STEP, ROLL_RANGE / ROLL_STEP)};
+            ops[k][1] = (misi_op){MISI_OP_ROLL, (uint8_t)r_axis,
+                                  (float)other_magnitude(rng, a, ROLL_STEP, ROLL_RANGE / ROLL_STEP)};
         /* Which option letter each of ops[] goes to. */
         int correct = (int)misi_rng_below(rng, 4);
         int decoys[3] = {1, 2, 3};
@@ -165,8 +165,10 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             MOVE_RANGE, MOVE_RANGE, ROLL_STEP, ROLL_RANGE, ROLL_RANGE);
         return MISI_OK;
     }
-    return misi_error_set(err, MISI_E_INVALID, "no translation along %s and roll about %s gives an answerable "
-                          "question after %d tries: %s", axis_name(t_axis), axis_name(r_axis), TASK_MAX_TRIES, why);
+    return misi_error_set(err, MISI_E_INVALID,
+                          "no translation along %s and roll about %s gives an answerable "
+                          "question after %d tries: %s",
+                          axis_name(t_axis), axis_name(r_axis), TASK_MAX_TRIES, why);
 }
 
 const misi_task misi_task_translation_rotation = {"translation_rotation", 5, true, count, make};

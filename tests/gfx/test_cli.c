@@ -1,0 +1,101 @@
+/* `misi render` and `misi info` end to end: the PNG files the command writes
+ * decode to exactly the pixels the API renders for the same view; a broken
+ * complex in a folder is reported and skipped (exit 1) while the others are
+ * written; `misi info --json` names the GL renderer. argv[1] = misi. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "gfx_test.h"
+#include "misi/fs.h"
+#include "misi/png.h"
+
+static int run(const char *cmd)
+{
+    int st = system(cmd);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: test_cli path/to/misi\n");
+        return 1;
+    }
+    misi_renderer *r = gt_renderer();
+    const char *root = getenv("MISI_SOURCE_ROOT");
+    char tmp[] = "/tmp/misi-cli-XXXXXX", cmd[8192], path[4096];
+    if (!root || !mkdtemp(tmp))
+        return 1;
+    misi_complex cx;
+    char id[64];
+    if (!gt_load_asset_complex(&cx, id, sizeof id)) {
+        fprintf(stderr, "SKIP: no asset complex\n");
+        return GT_SKIP;
+    }
+
+    /* a folder with the asset complex and a broken one */
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s/in/%s %s/in/0bad && cp %s/assets/complexes/%s/* %s/in/%s/ && "
+             "printf 'ATOM      1  N   ALA A   1      11.104   6.134\\n' > %s/in/0bad/0bad_pocket.pdb && "
+             "cp %s/assets/complexes/%s/%s_ligand.mol2 %s/in/0bad/0bad_ligand.mol2",
+             tmp, id, tmp, root, id, tmp, id, tmp, root, id, id, tmp);
+    CHECK(run(cmd) == 0, "setting up %s", tmp);
+    snprintf(cmd, sizeof cmd,
+             "'%s' render %s/in --size 128 --labels off --view front --view 'tilt=roll x 30, move z 20' "
+             "--out %s/out -q 2> %s/stderr.txt",
+             argv[1], tmp, tmp, tmp);
+    CHECK(run(cmd) == 1, "render with a broken complex should exit 1");
+    snprintf(path, sizeof path, "%s/stderr.txt", tmp);
+    char *text = NULL;
+    size_t len = 0;
+    misi_error err = {0};
+    CHECK(misi_read_file(path, 0, &text, &len, &err) == 0 && strstr(text, "skipped 0bad"),
+          "the broken complex is not reported: %s", text ? text : err.msg);
+    free(text);
+
+    /* the written images equal the API's */
+    misi_scene *s = NULL;
+    CHECK(misi_scene_create(&cx, NULL, &s, &err) == 0, "%s", err.msg);
+    misi_render_params p = {.width = 128, .height = 128, .labels = MISI_LABELS_OFF};
+    misi_view views[2];
+    views[0] = misi_view_identity();
+    CHECK(misi_pose_from_text("roll x 30, move z 20", &views[1], &err) == 0, "%s", err.msg);
+    static const char *names[] = {"front", "tilt"};
+    uint8_t api[128 * 128 * 3];
+    for (int v = 0; v < 2; v++) {
+        CHECK(misi_render_view(r, s, &p, &views[v], api, &err) == 0, "%s", err.msg);
+        snprintf(path, sizeof path, "%s/out/%s/%s.png", tmp, id, names[v]);
+        uint8_t *png = NULL;
+        int w = 0, h = 0;
+        CHECK(misi_png_read_file(path, &png, &w, &h, &err) == 0, "%s", err.msg);
+        CHECK(w == 128 && h == 128 && png && memcmp(png, api, sizeof api) == 0, "%s differs from the API render",
+              path);
+        free(png);
+    }
+    misi_scene_destroy(s);
+
+    /* misi info --json */
+    snprintf(cmd, sizeof cmd, "'%s' info --json > %s/info.json", argv[1], tmp);
+    CHECK(run(cmd) == 0, "misi info failed");
+    snprintf(path, sizeof path, "%s/info.json", tmp);
+    text = NULL;
+    CHECK(misi_read_file(path, 0, &text, &len, &err) == 0, "%s", err.msg);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    const cJSON *gl = cJSON_GetObjectItemCaseSensitive(j, "gl");
+    const cJSON *ren = cJSON_GetObjectItemCaseSensitive(gl, "renderer");
+    CHECK(cJSON_IsString(ren) && strlen(ren->valuestring) > 0, "no gl.renderer in misi info --json");
+    CHECK(cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(j, "devices")), "no devices array");
+    cJSON_Delete(j);
+    free(text);
+
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    run(cmd);
+    misi_complex_finish(&cx);
+    misi_renderer_destroy(r);
+    return CHECK_DONE();
+}
