@@ -201,7 +201,7 @@ typedef struct misi_gfx_info {
     int max_texture_size, max_renderbuffer_size, max_samples;
     int max_viewport[2];
     int max_color_attachments, max_vertex_attribs, max_texture_units;
-    bool sample_shading;   /* OpenGL ES 3.2 / OES_sample_shading */
+    bool sample_shading;   /* OpenGL ES 3.2 per-sample shading (used with msaa) */
 } misi_gfx_info;
 
 /* misi_renderer_desc: zero means default. */

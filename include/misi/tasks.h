@@ -119,6 +119,10 @@ misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *
  * (docs/dataset.md "Framing"). */
 void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi_frame *frame,
                      float *px_per_A);
+/* Where a displaced ligand atom is drawn: R (p - c_ligand) + c_ligand + T
+ * for a ligand_pose (identity = not moved). in and out may alias. */
+void misi_task_moved_ligand_point(const misi_pose *pose, const misi_task_complex *tc, const float in[3],
+                                  float out[3]);
 /* The scale (px per Å) of T7's images: the complex's scale shrunk so the
  * ligand displaced clear of the pocket (by up to the gap plus one Å of
  * rounding) fits every canonical view. Set it as px_per_A on every request of

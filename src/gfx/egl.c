@@ -231,15 +231,9 @@ void gfx_query_limits(misi_gfx_info *info)
     GLint maj = 0, min = 0;
     glGetIntegerv(GL_MAJOR_VERSION, &maj);
     glGetIntegerv(GL_MINOR_VERSION, &min);
-    bool oes = false;
-    GLint next = 0;
-    glGetIntegerv(GL_NUM_EXTENSIONS, &next);
-    for (GLint i = 0; i < next; i++) {
-        const GLubyte *e = glGetStringi(GL_EXTENSIONS, (GLuint)i);
-        if (e && !strcmp((const char *)e, "GL_OES_sample_shading"))
-            oes = true;
-    }
-    info->sample_shading = (maj > 3 || (maj == 3 && min >= 2)) || oes;
+    /* glMinSampleShading is core in ES 3.2 (the OES extension names it
+     * differently, so only 3.2 counts). */
+    info->sample_shading = maj > 3 || (maj == 3 && min >= 2);
     while (glGetError() != GL_NO_ERROR) {
     }
 }

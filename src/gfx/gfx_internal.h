@@ -58,6 +58,22 @@ typedef struct gfx_view_uniforms {
     float k; /* render pixels per output pixel */
 } gfx_view_uniforms;
 
+/* ---- impostor.c: the molecule pass ---- */
+typedef struct gfx_impostors gfx_impostors;
+int gfx_impostors_create(gfx_impostors **out, misi_error *err);
+/* Upload the scene's atoms and bonds as instance data. */
+int gfx_impostors_upload(gfx_impostors *im, const misi_scene *s, misi_error *err);
+/* Draw the uploaded scene into the current tile (sets depth state). */
+void gfx_impostors_draw(gfx_impostors *im, const gfx_view_uniforms *u);
+void gfx_impostors_destroy(gfx_impostors *im);
+
+/* ---- resolve.c: the supersampling resolve ---- */
+typedef struct gfx_resolve gfx_resolve;
+int gfx_resolve_create(gfx_resolve **out, misi_error *err);
+/* Box-filter k x k texels of src_tex into each pixel of the current viewport. */
+void gfx_resolve_draw(gfx_resolve *rs, GLuint src_tex, int k);
+void gfx_resolve_destroy(gfx_resolve *rs);
+
 /* ---- label.c: the label pass ---- */
 typedef struct gfx_labels gfx_labels;
 int gfx_labels_create(gfx_labels **out, misi_error *err);

@@ -1,5 +1,6 @@
-/* The renderer: programs, batch framebuffers, the impostor pass per tile,
- * the supersampling resolve and asynchronous readback.
+/* The renderer: the context, batch framebuffers, one batch's passes per
+ * tile (impostor.c, label.c), the resolve (resolve.c) and asynchronous
+ * readback.
  *
  * One batch = up to B views drawn into the tiles of one framebuffer
  * (glViewport + glScissor per tile, every shader works in tile-relative
@@ -15,29 +16,12 @@
 
 #include "gfx/gfx_internal.h"
 
-typedef struct cam_loc {
-    GLint rot, centre, trans, tile_origin, tile_size, scale, persp, eye, zrange, bond_radius, k;
-} cam_loc;
-
-typedef struct gpu_atom {
-    float x, y, z, r;
-    uint8_t rgba[4];
-} gpu_atom;
-
-typedef struct gpu_bond {
-    float pa[3], pb[3];
-    uint8_t ca[4], cb[4];
-} gpu_bond;
-
 struct misi_renderer {
     gfx_context gc;
     misi_gfx_info info;
-    GLuint prog_sphere, prog_cyl, prog_resolve;
-    cam_loc loc_sphere, loc_cyl;
-    GLint loc_resolve_src, loc_resolve_k;
-    GLuint vao_sphere, vao_cyl, vao_empty;
-    GLuint vbo_quad, vbo_cube, vbo_atoms, vbo_bonds;
+    gfx_impostors *impostors;
     gfx_labels *labels;
+    gfx_resolve *resolve;
     /* batch framebuffers for the current geometry */
     int fb_cols, fb_rows, fb_w, fb_h, fb_k, fb_msaa;
     GLuint ss_tex, ss_depth, ss_fbo;
@@ -47,75 +31,6 @@ struct misi_renderer {
     size_t pbo_size;
     uint8_t *tile_rgb;
 };
-
-static const float QUAD[] = {-1, -1, 1, -1, -1, 1, 1, 1};
-static const float CUBE_STRIP[] = {
-    -1, 1,  1,  1, 1,  1,  -1, -1, 1,  1, -1, 1,  1,  -1, -1, 1,  1,  1,  1,  1,  -1,
-    -1, 1,  1,  -1, 1, -1, -1, -1, 1,  -1, -1, -1, 1, -1, -1, -1, 1,  -1, 1,  1,  -1,
-};
-
-static void get_cam_loc(GLuint prog, cam_loc *l)
-{
-    l->rot = glGetUniformLocation(prog, "u_rot");
-    l->centre = glGetUniformLocation(prog, "u_centre");
-    l->trans = glGetUniformLocation(prog, "u_trans");
-    l->tile_origin = glGetUniformLocation(prog, "u_tile_origin");
-    l->tile_size = glGetUniformLocation(prog, "u_tile_size");
-    l->scale = glGetUniformLocation(prog, "u_scale");
-    l->persp = glGetUniformLocation(prog, "u_persp");
-    l->eye = glGetUniformLocation(prog, "u_eye");
-    l->zrange = glGetUniformLocation(prog, "u_zrange");
-    l->bond_radius = glGetUniformLocation(prog, "u_bond_radius");
-    l->k = glGetUniformLocation(prog, "u_k");
-}
-
-static void setup_vaos(misi_renderer *r)
-{
-    glGenBuffers(1, &r->vbo_quad);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_quad);
-    glBufferData(GL_ARRAY_BUFFER, sizeof QUAD, QUAD, GL_STATIC_DRAW);
-    glGenBuffers(1, &r->vbo_cube);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_cube);
-    glBufferData(GL_ARRAY_BUFFER, sizeof CUBE_STRIP, CUBE_STRIP, GL_STATIC_DRAW);
-    glGenBuffers(1, &r->vbo_atoms);
-    glGenBuffers(1, &r->vbo_bonds);
-
-    glGenVertexArrays(1, &r->vao_sphere);
-    glBindVertexArray(r->vao_sphere);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_quad);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_atoms);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 4, GL_FLOAT, GL_FALSE, sizeof(gpu_atom), (void *)0);
-    glVertexAttribDivisor(1, 1);
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_atom),
-                          (void *)offsetof(gpu_atom, rgba));
-    glVertexAttribDivisor(2, 1);
-
-    glGenVertexArrays(1, &r->vao_cyl);
-    glBindVertexArray(r->vao_cyl);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_cube);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_bonds);
-    glEnableVertexAttribArray(1);
-    glVertexAttribPointer(1, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, pa));
-    glVertexAttribDivisor(1, 1);
-    glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, pb));
-    glVertexAttribDivisor(2, 1);
-    glEnableVertexAttribArray(3);
-    glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, ca));
-    glVertexAttribDivisor(3, 1);
-    glEnableVertexAttribArray(4);
-    glVertexAttribPointer(4, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), (void *)offsetof(gpu_bond, cb));
-    glVertexAttribDivisor(4, 1);
-
-    glGenVertexArrays(1, &r->vao_empty);
-    glBindVertexArray(0);
-}
 
 int misi_gfx_enumerate(misi_gfx_info *info, misi_error *err)
 {
@@ -134,21 +49,13 @@ int misi_renderer_create(const misi_renderer_desc *desc, misi_renderer **out, mi
     rc = gfx_context_create(d.device, &r->gc, &r->info, err);
     if (rc)
         goto fail_alloc;
-    rc = gfx_program("sphere.vert", "sphere.frag", &r->prog_sphere, err);
+    rc = gfx_impostors_create(&r->impostors, err);
     if (rc)
         goto fail_programs;
-    rc = gfx_program("cylinder.vert", "cylinder.frag", &r->prog_cyl, err);
-    if (rc)
-        goto fail_programs;
-    rc = gfx_program("resolve.vert", "resolve.frag", &r->prog_resolve, err);
-    if (rc)
-        goto fail_programs;
-    get_cam_loc(r->prog_sphere, &r->loc_sphere);
-    get_cam_loc(r->prog_cyl, &r->loc_cyl);
-    r->loc_resolve_src = glGetUniformLocation(r->prog_resolve, "u_src");
-    r->loc_resolve_k = glGetUniformLocation(r->prog_resolve, "u_k");
-    setup_vaos(r);
     rc = gfx_labels_create(&r->labels, err);
+    if (rc)
+        goto fail_programs;
+    rc = gfx_resolve_create(&r->resolve, err);
     if (rc)
         goto fail_programs;
     rc = gfx_check("renderer setup", err);
@@ -158,8 +65,9 @@ int misi_renderer_create(const misi_renderer_desc *desc, misi_renderer **out, mi
     return 0;
 
 fail_programs:
-    /* Deleting the context frees every GL object it owns. */
+    gfx_resolve_destroy(r->resolve);
     gfx_labels_destroy(r->labels);
+    gfx_impostors_destroy(r->impostors);
     gfx_context_destroy(&r->gc);
 fail_alloc:
     free(r);
@@ -188,14 +96,9 @@ void misi_renderer_destroy(misi_renderer *r)
         return;
     eglMakeCurrent(r->gc.dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->gc.ctx);
     free_framebuffers(r);
+    gfx_resolve_destroy(r->resolve);
     gfx_labels_destroy(r->labels);
-    glDeleteProgram(r->prog_sphere);
-    glDeleteProgram(r->prog_cyl);
-    glDeleteProgram(r->prog_resolve);
-    GLuint vaos[] = {r->vao_sphere, r->vao_cyl, r->vao_empty};
-    glDeleteVertexArrays(3, vaos);
-    GLuint bufs[] = {r->vbo_quad, r->vbo_cube, r->vbo_atoms, r->vbo_bonds};
-    glDeleteBuffers(4, bufs);
+    gfx_impostors_destroy(r->impostors);
     gfx_context_destroy(&r->gc);
     free(r);
 }
@@ -344,53 +247,6 @@ incomplete:
                           cols, rows, p->width, p->height, k);
 }
 
-static void upload_scene(misi_renderer *r, const misi_scene *s, misi_error *err, int *rc)
-{
-    gpu_atom *atoms = malloc(sizeof *atoms * (s->natoms ? s->natoms : 1));
-    gpu_bond *bonds = malloc(sizeof *bonds * (s->nbonds ? s->nbonds : 1));
-    if (!atoms || !bonds) {
-        free(atoms);
-        free(bonds);
-        *rc = misi_error_set(err, MISI_E_NOMEM, "out of memory uploading a scene");
-        return;
-    }
-    for (uint32_t i = 0; i < s->natoms; i++) {
-        const misi_scene_atom *a = &s->atoms[i];
-        atoms[i] = (gpu_atom){a->pos[0], a->pos[1], a->pos[2], a->radius, {a->rgb[0], a->rgb[1], a->rgb[2], 255}};
-    }
-    for (uint32_t i = 0; i < s->nbonds; i++) {
-        const misi_scene_atom *a = &s->atoms[s->bonds[i].a], *b = &s->atoms[s->bonds[i].b];
-        gpu_bond *g = &bonds[i];
-        memcpy(g->pa, a->pos, sizeof g->pa);
-        memcpy(g->pb, b->pos, sizeof g->pb);
-        memcpy(g->ca, a->rgb, 3);
-        memcpy(g->cb, b->rgb, 3);
-        g->ca[3] = g->cb[3] = 255;
-    }
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_atoms);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *atoms * s->natoms), atoms, GL_STATIC_DRAW);
-    glBindBuffer(GL_ARRAY_BUFFER, r->vbo_bonds);
-    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *bonds * s->nbonds), bonds, GL_STATIC_DRAW);
-    free(atoms);
-    free(bonds);
-}
-
-/* Everything a tile's shaders need about its camera. */
-static void cam_uniforms(const cam_loc *l, const gfx_view_uniforms *u)
-{
-    glUniformMatrix3fv(l->rot, 1, GL_TRUE, u->rot);
-    glUniform3fv(l->centre, 1, u->centre);
-    glUniform3fv(l->trans, 1, u->trans);
-    glUniform2f(l->tile_origin, u->tile_origin[0], u->tile_origin[1]);
-    glUniform2f(l->tile_size, u->tile_size[0], u->tile_size[1]);
-    glUniform1f(l->scale, u->scale);
-    glUniform1i(l->persp, u->persp);
-    glUniform1f(l->eye, u->eye);
-    glUniform2f(l->zrange, u->zrange[0], u->zrange[1]);
-    glUniform1f(l->bond_radius, u->bond_radius);
-    glUniform1f(l->k, u->k);
-}
-
 static float scene_extent(const misi_scene *s)
 {
     float e = 0.0f;
@@ -451,24 +307,7 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
         glViewport(ox, oy, tw, th);
         glScissor(ox, oy, tw, th);
 
-        glEnable(GL_DEPTH_TEST);
-        glDepthFunc(GL_LESS);
-        glDisable(GL_BLEND);
-        glUseProgram(r->prog_sphere);
-        cam_uniforms(&r->loc_sphere, &u);
-        glBindVertexArray(r->vao_sphere);
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, (GLsizei)s->natoms);
-        if (s->nbonds && s->bond_radius > 0) {
-            glUseProgram(r->prog_cyl);
-            cam_uniforms(&r->loc_cyl, &u);
-            glBindVertexArray(r->vao_cyl);
-            /* Only the box faces toward the viewer: they cover its whole
-             * projection, at half the fragments. */
-            glEnable(GL_CULL_FACE);
-            glCullFace(GL_BACK);
-            glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 14, (GLsizei)s->nbonds);
-            glDisable(GL_CULL_FACE);
-        }
+        gfx_impostors_draw(r->impostors, &u);
         if (p->labels == MISI_LABELS_ON && s->nlabels) {
             glDisable(GL_DEPTH_TEST);
             glEnable(GL_BLEND);
@@ -480,7 +319,6 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
     glDisable(GL_SCISSOR_TEST);
     if (p->msaa > 1 && r->info.sample_shading)
         glDisable(GL_SAMPLE_SHADING);
-    glBindVertexArray(0);
 
     GLsizei sw = r->fb_cols * tw, sh = rows_used * th;
     if (p->msaa > 1) {
@@ -491,15 +329,7 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
     /* Resolve: k x k box filter into the output framebuffer. */
     glBindFramebuffer(GL_FRAMEBUFFER, r->out_fbo);
     glViewport(0, 0, r->fb_cols * p->width, rows_used * p->height);
-    glDisable(GL_DEPTH_TEST);
-    glUseProgram(r->prog_resolve);
-    glActiveTexture(GL_TEXTURE0);
-    glBindTexture(GL_TEXTURE_2D, r->ss_tex);
-    glUniform1i(r->loc_resolve_src, 0);
-    glUniform1i(r->loc_resolve_k, k);
-    glBindVertexArray(r->vao_empty);
-    glDrawArrays(GL_TRIANGLES, 0, 3);
-    glBindVertexArray(0);
+    gfx_resolve_draw(r->resolve, r->ss_tex, k);
     return gfx_check("drawing a batch", err);
 }
 
@@ -606,7 +436,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     rc = ensure_framebuffers(r, &p, B, err);
     if (rc)
         return rc;
-    upload_scene(r, scene, err, &rc);
+    rc = gfx_impostors_upload(r->impostors, scene, err);
     if (rc)
         return rc;
     if (p.labels == MISI_LABELS_ON && scene->nlabels) {

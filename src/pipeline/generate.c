@@ -600,7 +600,7 @@ static int make_scene(gen *g, const misi_image_req *r, misi_scene **out, misi_er
         }
         memcpy(saved, cx->ligand.xyz, nl * sizeof *saved);
         for (uint32_t i = 0; i < cx->ligand.top.natoms; i++)
-            misi_pose_point(&r->ligand_pose, tc->ligand_centre, &cx->ligand.xyz[3 * i], &cx->ligand.xyz[3 * i]);
+            misi_task_moved_ligand_point(&r->ligand_pose, tc, &cx->ligand.xyz[3 * i], &cx->ligand.xyz[3 * i]);
     }
     int rc = misi_scene_create(cx, &desc, out, err);
     if (saved) {
@@ -697,36 +697,17 @@ static int images_equal(void *user, const misi_image_req *a, const misi_image_re
 
 /* ---- records ---- */
 
-static void append_options(const misi_question *q, const char *const *paths, char *text, size_t cap)
-{
-    size_t used = strlen(text);
-    for (int k = 0; k < q->noptions && used < cap; k++) {
-        int n;
-        if (q->option_image[k] >= 0)
-            n = snprintf(text + used, cap - used, "%s%c: image %d", k ? "; " : " Options: ", 'A' + k,
-                         q->option_image[k] + 1);
-        else
-            n = snprintf(text + used, cap - used, "%s%c: %s", k ? "; " : " Options: ", 'A' + k, q->options[k]);
-        if (n < 0)
-            return;
-        used += (size_t)n;
-    }
-    (void)paths;
-    if (q->noptions && used < cap)
-        snprintf(text + used, cap - used, ". Answer with the letter of the right option.");
-}
-
 static int write_records(gen *g, const misi_task *t, misi_split split, int index, misi_question *q,
                          const size_t *entries, misi_error *err)
 {
     const char *id = g->cx[0].id;
-    char qid[160], text[MISI_Q_TEXT_MAX + 2048];
+    char qid[160];
     snprintf(qid, sizeof qid, "%s-%s-%s-%d", id, t->name, misi_split_name(split), index);
     const char *paths[MISI_Q_MAX_IMAGES];
     for (int k = 0; k < q->nimages; k++)
         paths[k] = g->reqs[entries[k]].path;
-    snprintf(text, sizeof text, "%s", q->text);
-    append_options(q, paths, text, sizeof text);
+    /* Tasks write the whole question, options included. */
+    const char *text = q->text;
 
     cJSON *rec = cJSON_CreateObject();
     cJSON_AddStringToObject(rec, "id", qid);

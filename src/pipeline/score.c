@@ -193,6 +193,40 @@ static int gold_push(misi_gold *g, misi_gold_item **out)
     return MISI_OK;
 }
 
+/* The answer of a bond task must list exactly truth.bonds: a check that the
+ * generator's syntax and this parser agree (atom names the parser cannot
+ * read would otherwise be scored silently wrong). */
+static int check_bonds(const misi_gold_item *it, const cJSON *bonds, const char *origin, long line,
+                       misi_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(bonds);
+    size_t have = it->truth.kind == MISI_ANSWER_BONDS ? it->truth.nbonds : 0;
+    if (n != have)
+        return misi_error_at(err, MISI_E_PARSE, origin, line,
+                             "record '%s': the answer lists %zu bonds but truth.bonds has %zu", it->id, have, n);
+    size_t k = 0;
+    const cJSON *b;
+    cJSON_ArrayForEach(b, bonds)
+    {
+        k++;
+        const cJSON *num = cJSON_GetObjectItemCaseSensitive(b, "number");
+        misi_answer_bond want;
+        bool found = false;
+        if (misi_answer_bond_set(&want, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "residue")),
+                                 cJSON_IsNumber(num) ? num->valueint : 0,
+                                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "icode")),
+                                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "chain")),
+                                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "residue_atom")),
+                                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "ligand_atom"))) == MISI_OK)
+            for (size_t i = 0; i < have && !found; i++)
+                found = misi_answer_bond_equal(it->task, &want, &it->truth.bonds[i]);
+        if (!found)
+            return misi_error_at(err, MISI_E_PARSE, origin, line,
+                                 "record '%s': truth.bonds[%zu] is not in the answer as read", it->id, k - 1);
+    }
+    return MISI_OK;
+}
+
 /* One gold record into a new item. */
 static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long line, misi_error *err)
 {
@@ -248,6 +282,12 @@ static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long li
     if (!gold_answer_ok(t, &it->truth))
         return misi_error_at(err, MISI_E_PARSE, origin, line, "record '%s': %s answer '%s' is not %s", it->id,
                              task->valuestring, answer->valuestring, gold_answer_shape(t));
+    if ((t == MISI_TASK_RESIDUE_LIGAND || t == MISI_TASK_POCKET_LIGAND) &&
+        cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(truth, "bonds"))) {
+        int rc = check_bonds(it, cJSON_GetObjectItemCaseSensitive(truth, "bonds"), origin, line, err);
+        if (rc)
+            return rc;
+    }
     /* The full range of partial credit. */
     it->range = 0;
     const cJSON *range = cJSON_GetObjectItemCaseSensitive(truth, "range");

@@ -166,6 +166,14 @@ float misi_task_docking_scale(const misi_task_env *env)
     return s < tc->px_per_A ? s : tc->px_per_A;
 }
 
+void misi_task_moved_ligand_point(const misi_pose *pose, const misi_task_complex *tc, const float in[3],
+                                  float out[3])
+{
+    misi_pose_point(pose, tc->ligand_centre, in, out);
+    for (int k = 0; k < 3; k++)
+        out[k] += tc->ligand_centre[k];
+}
+
 bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
 {
     const misi_task_complex *tc = req->complex ? env->partner : env->own;
@@ -196,12 +204,8 @@ bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
                 continue;
             float p[3], s[3];
             memcpy(p, &mol->xyz[3 * i], sizeof p);
-            if (side == 1 && req->ligand_moved) {
-                /* p' = R (p - c_ligand) + c_ligand + T (misi_image_req) */
-                misi_pose_point(&req->ligand_pose, tc->ligand_centre, p, p);
-                for (int k = 0; k < 3; k++)
-                    p[k] += tc->ligand_centre[k];
-            }
+            if (side == 1 && req->ligand_moved)
+                misi_task_moved_ligand_point(&req->ligand_pose, tc, p, p);
             misi_pose_point(&req->view, tc->frame.centre, p, s);
             float px = 0.5f * w + scale * m * s[0], py = 0.5f * h - scale * m * s[1];
             if (px < rad || px > w - rad || py < rad || py > h - rad)

@@ -47,14 +47,6 @@ static bool heavy(const misi_atom *a)
     return a->element != 1;
 }
 
-/* Where the displaced ligand puts atom p: p' = R (p - c) + c + T. */
-static void ligand_point(const misi_task_complex *tc, const misi_pose *pose, const float p[3], float out[3])
-{
-    misi_pose_point(pose, tc->ligand_centre, p, out);
-    for (int k = 0; k < 3; k++)
-        out[k] += tc->ligand_centre[k];
-}
-
 /* x extent of the pocket's heavy atoms. False when the pocket has none. */
 static bool pocket_x_extent(const misi_complex *cx, float *lo, float *hi)
 {
@@ -81,7 +73,7 @@ static bool ligand_x_extent(const misi_task_complex *tc, const misi_pose *pose, 
         if (!heavy(&lig->top.atoms[i]))
             continue;
         float p[3];
-        ligand_point(tc, pose, &lig->xyz[3 * i], p);
+        misi_task_moved_ligand_point(pose, tc, &lig->xyz[3 * i], p);
         if (!any || p[0] < *lo)
             *lo = p[0];
         if (!any || p[0] > *hi)
@@ -100,7 +92,7 @@ static float closest_contact(const misi_task_complex *tc, const misi_pose *pose)
         if (!heavy(&lig->top.atoms[i]))
             continue;
         float p[3];
-        ligand_point(tc, pose, &lig->xyz[3 * i], p);
+        misi_task_moved_ligand_point(pose, tc, &lig->xyz[3 * i], p);
         for (uint32_t j = 0; j < poc->top.natoms; j++) {
             if (!heavy(&poc->top.atoms[j]))
                 continue;

@@ -8,10 +8,42 @@
 
 #include "misi/rng.h"
 
-static const int MC_TASKS[3] = {MISI_TASK_TRANSLATION_ROTATION, MISI_TASK_ROTATION_ROTATION,
-                                MISI_TASK_INTERACTION_LOCATION};
+static const int TASKS[7] = {MISI_TASK_TRANSLATION_ROTATION, MISI_TASK_ROTATION_ROTATION,
+                             MISI_TASK_INTERACTION_LOCATION, MISI_TASK_TRANSLATION,
+                             MISI_TASK_ROTATION, MISI_TASK_ZOOMING, MISI_TASK_DOCKING};
 
-int random_synth_gold(const char *path, size_t n, uint64_t seed)
+static int random_value(misi_rng *rng, double lo, double hi, int step);
+
+/* A cloze answer and its truth.range, drawn like the generator's. */
+static void synth_cloze(misi_rng *rng, int task, char *answer, size_t cap, cJSON *truth)
+{
+    const char *axes = "xyz";
+    int lo = 0, hi = 0;
+    switch (task) {
+    case MISI_TASK_TRANSLATION:
+        snprintf(answer, cap, "move %c %d", axes[misi_rng_below(rng, 2)], random_value(rng, -4, 4, 1));
+        lo = -4, hi = 4;
+        break;
+    case MISI_TASK_ROTATION:
+        snprintf(answer, cap, "roll %c %d", axes[misi_rng_below(rng, 3)], random_value(rng, -90, 90, 15));
+        lo = -90, hi = 90;
+        break;
+    case MISI_TASK_ZOOMING:
+        snprintf(answer, cap, "move z %d", misi_rng_range(rng, 40, 60));
+        lo = 40, hi = 60;
+        break;
+    default: {
+        int d = misi_rng_range(rng, 8, 20) * (misi_rng_below(rng, 2) ? 1 : -1);
+        snprintf(answer, cap, "roll %c %d, move x %d", axes[misi_rng_below(rng, 3)], random_value(rng, -90, 90, 15), d);
+        cJSON *r = cJSON_AddObjectToObject(truth, "range");
+        cJSON_AddItemToObject(r, "rotation", cJSON_CreateIntArray((const int[2]){-90, 90}, 2));
+        return;
+    }
+    }
+    cJSON_AddItemToObject(truth, "range", cJSON_CreateIntArray((const int[2]){lo, hi}, 2));
+}
+
+int random_synth_gold(const char *path, size_t n, uint64_t seed, bool cloze)
 {
     FILE *f = fopen(path, "w");
     if (!f)
@@ -19,8 +51,8 @@ int random_synth_gold(const char *path, size_t n, uint64_t seed)
     misi_rng rng;
     misi_rng_seed(&rng, seed, "synth-gold");
     for (size_t i = 0; i < n; i++) {
-        int task = MC_TASKS[i % 3];
-        char id[64], letter[2] = {(char)('A' + misi_rng_below(&rng, 4)), 0};
+        int task = TASKS[i % (cloze ? 7 : 3)];
+        char id[64], letter[2] = {(char)('A' + misi_rng_below(&rng, 4)), 0}, answer[128];
         snprintf(id, sizeof id, "synth-%s-test-%zu", misi_answer_task_name(task), i);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "id", id);
@@ -30,6 +62,13 @@ int random_synth_gold(const char *path, size_t n, uint64_t seed)
         cJSON_AddStringToObject(o, "complex", "synth");
         cJSON_AddArrayToObject(o, "images");
         cJSON_AddStringToObject(o, "question", "Which option?");
+        cJSON *truth = cJSON_CreateObject();
+        if (!misi_answer_task_is_mc(task)) {
+            synth_cloze(&rng, task, answer, sizeof answer, truth);
+            cJSON_AddStringToObject(o, "answer", answer);
+            cJSON_AddItemToObject(o, "truth", truth);
+            goto write;
+        }
         cJSON_AddStringToObject(o, "answer", letter);
         cJSON *opts = cJSON_AddObjectToObject(o, "options");
         for (int k = 0; k < 4; k++) {
@@ -40,8 +79,9 @@ int random_synth_gold(const char *path, size_t n, uint64_t seed)
                 snprintf(val, sizeof val, "images/synth/%zu-%c.png", i, 'A' + k);
             cJSON_AddStringToObject(opts, key, val);
         }
-        cJSON *truth = cJSON_AddObjectToObject(o, "truth");
+        cJSON_AddItemToObject(o, "truth", truth);
         cJSON_AddStringToObject(truth, "correct", letter);
+    write:;
         char *s = cJSON_PrintUnformatted(o);
         cJSON_Delete(o);
         if (!s) {
@@ -87,8 +127,8 @@ int random_answers(const misi_gold *g, const char *path, uint64_t seed)
             snprintf(ans, sizeof ans, "move z %d", misi_rng_range(&rng, 40, 60));
             break;
         case MISI_TASK_DOCKING:
-            snprintf(ans, sizeof ans, "roll %c %d, move x %d", axes[misi_rng_below(&rng, 3)],
-                     random_value(&rng, -90, 90, 15), random_value(&rng, -20, 20, 1));
+            snprintf(ans, sizeof ans, "roll %c %d, move %c %d", axes[misi_rng_below(&rng, 3)],
+                     random_value(&rng, -90, 90, 15), axes[misi_rng_below(&rng, 2)], random_value(&rng, -20, 20, 1));
             break;
         case MISI_TASK_RESIDUE_LIGAND:
         case MISI_TASK_POCKET_LIGAND:

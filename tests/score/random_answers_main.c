@@ -1,5 +1,6 @@
 /* score_random_answers: the random-answer baseline as a tool.
- *   score_random_answers synth-gold <n> <seed> <gold.jsonl>
+ *   score_random_answers synth-gold <n> <seed> <gold.jsonl>      (T5, T6, T8)
+ *   score_random_answers synth-gold-all <n> <seed> <gold.jsonl>  (and T1, T2, T3, T7)
  *   score_random_answers answer <gold.jsonl> <seed> <answers.jsonl>
  * then `misi score --gold gold.jsonl --pred answers.jsonl`. */
 #include <stdio.h>
@@ -10,8 +11,9 @@
 
 int main(int argc, char **argv)
 {
-    if (argc == 5 && !strcmp(argv[1], "synth-gold")) {
-        int rc = random_synth_gold(argv[4], strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
+    if (argc == 5 && (!strcmp(argv[1], "synth-gold") || !strcmp(argv[1], "synth-gold-all"))) {
+        int rc = random_synth_gold(argv[4], strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10),
+                                   !strcmp(argv[1], "synth-gold-all"));
         if (rc)
             fprintf(stderr, "score_random_answers: cannot write %s: %s\n", argv[4], misi_strerror(rc));
         return rc ? 1 : 0;
@@ -30,7 +32,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "score_random_answers: cannot write %s: %s\n", argv[4], misi_strerror(rc));
         return rc ? 1 : 0;
     }
-    fprintf(stderr, "usage: score_random_answers synth-gold <n> <seed> <gold.jsonl>\n"
+    fprintf(stderr, "usage: score_random_answers synth-gold|synth-gold-all <n> <seed> <gold.jsonl>\n"
                     "       score_random_answers answer <gold.jsonl> <seed> <answers.jsonl>\n");
     return 2;
 }

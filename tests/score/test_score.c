@@ -380,7 +380,7 @@ static void score_random_baseline_near_chance(void **state)
     assert_true(fd1 >= 0 && fd2 >= 0);
     close(fd1);
     close(fd2);
-    assert_int_equal(random_synth_gold(gold_path, 2001, 1), MISI_OK);
+    assert_int_equal(random_synth_gold(gold_path, 2001, 1, false), MISI_OK);
     misi_gold g = {0};
     misi_error err;
     misi_error_clear(&err);

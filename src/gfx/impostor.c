@@ -1,0 +1,204 @@
+/* The molecule pass: spheres and cylinders as ray-cast impostors, one
+ * instance per atom and one per bond (shaders/sphere.*, shaders/cylinder.*).
+ * Instance buffers hold (centre, radius, colour) per atom and (end a, end b,
+ * colour a, colour b) per bond; no per-atom geometry is built. Fragments
+ * write gl_FragDepth from the exact hit, so spheres and cylinders
+ * intersect and occlude exactly. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "gfx/gfx_internal.h"
+
+typedef struct cam_loc {
+    GLint rot, centre, trans, tile_origin, tile_size, scale, persp, eye, zrange, bond_radius;
+} cam_loc;
+
+typedef struct gpu_atom {
+    float x, y, z, r;
+    uint8_t rgba[4];
+} gpu_atom;
+
+typedef struct gpu_bond {
+    float pa[3], pb[3];
+    uint8_t ca[4], cb[4];
+} gpu_bond;
+
+struct gfx_impostors {
+    GLuint prog_sphere, prog_cyl;
+    cam_loc loc_sphere, loc_cyl;
+    GLuint vao_sphere, vao_cyl;
+    GLuint vbo_quad, vbo_cube, vbo_atoms, vbo_bonds;
+    GLsizei natoms, nbonds;
+    float bond_radius;
+};
+
+static const float QUAD[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+/* The 14-vertex triangle strip over the cube [-1, 1]^3. */
+static const float CUBE_STRIP[] = {
+    -1, 1,  1,  1, 1,  1,  -1, -1, 1,  1, -1, 1,  1,  -1, -1, 1,  1,  1,  1,  1,  -1,
+    -1, 1,  1,  -1, 1, -1, -1, -1, 1,  -1, -1, -1, 1, -1, -1, -1, 1,  -1, 1,  1,  -1,
+};
+
+static void get_cam_loc(GLuint prog, cam_loc *l)
+{
+    l->rot = glGetUniformLocation(prog, "u_rot");
+    l->centre = glGetUniformLocation(prog, "u_centre");
+    l->trans = glGetUniformLocation(prog, "u_trans");
+    l->tile_origin = glGetUniformLocation(prog, "u_tile_origin");
+    l->tile_size = glGetUniformLocation(prog, "u_tile_size");
+    l->scale = glGetUniformLocation(prog, "u_scale");
+    l->persp = glGetUniformLocation(prog, "u_persp");
+    l->eye = glGetUniformLocation(prog, "u_eye");
+    l->zrange = glGetUniformLocation(prog, "u_zrange");
+    l->bond_radius = glGetUniformLocation(prog, "u_bond_radius");
+}
+
+static void set_cam(const cam_loc *l, const gfx_view_uniforms *u)
+{
+    glUniformMatrix3fv(l->rot, 1, GL_TRUE, u->rot);
+    glUniform3fv(l->centre, 1, u->centre);
+    glUniform3fv(l->trans, 1, u->trans);
+    glUniform2f(l->tile_origin, u->tile_origin[0], u->tile_origin[1]);
+    glUniform2f(l->tile_size, u->tile_size[0], u->tile_size[1]);
+    glUniform1f(l->scale, u->scale);
+    glUniform1i(l->persp, u->persp);
+    glUniform1f(l->eye, u->eye);
+    glUniform2f(l->zrange, u->zrange[0], u->zrange[1]);
+    glUniform1f(l->bond_radius, u->bond_radius);
+}
+
+static void instanced(GLuint loc, GLint n, GLenum type, GLboolean norm, GLsizei stride, size_t off)
+{
+    glEnableVertexAttribArray(loc);
+    glVertexAttribPointer(loc, n, type, norm, stride, (const void *)off);
+    glVertexAttribDivisor(loc, 1);
+}
+
+static void setup_vaos(gfx_impostors *im)
+{
+    glGenBuffers(1, &im->vbo_quad);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_quad);
+    glBufferData(GL_ARRAY_BUFFER, sizeof QUAD, QUAD, GL_STATIC_DRAW);
+    glGenBuffers(1, &im->vbo_cube);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_cube);
+    glBufferData(GL_ARRAY_BUFFER, sizeof CUBE_STRIP, CUBE_STRIP, GL_STATIC_DRAW);
+    glGenBuffers(1, &im->vbo_atoms);
+    glGenBuffers(1, &im->vbo_bonds);
+
+    glGenVertexArrays(1, &im->vao_sphere);
+    glBindVertexArray(im->vao_sphere);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_quad);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, 0);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_atoms);
+    instanced(1, 4, GL_FLOAT, GL_FALSE, sizeof(gpu_atom), 0);
+    instanced(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_atom), offsetof(gpu_atom, rgba));
+
+    glGenVertexArrays(1, &im->vao_cyl);
+    glBindVertexArray(im->vao_cyl);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_cube);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_bonds);
+    instanced(1, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), offsetof(gpu_bond, pa));
+    instanced(2, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), offsetof(gpu_bond, pb));
+    instanced(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), offsetof(gpu_bond, ca));
+    instanced(4, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), offsetof(gpu_bond, cb));
+    glBindVertexArray(0);
+}
+
+int gfx_impostors_create(gfx_impostors **out, misi_error *err)
+{
+    gfx_impostors *im = calloc(1, sizeof *im);
+    int rc;
+    *out = NULL;
+    if (!im)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    rc = gfx_program("sphere.vert", "sphere.frag", &im->prog_sphere, err);
+    if (rc)
+        goto fail;
+    rc = gfx_program("cylinder.vert", "cylinder.frag", &im->prog_cyl, err);
+    if (rc)
+        goto fail_sphere;
+    get_cam_loc(im->prog_sphere, &im->loc_sphere);
+    get_cam_loc(im->prog_cyl, &im->loc_cyl);
+    setup_vaos(im);
+    *out = im;
+    return 0;
+
+fail_sphere:
+    glDeleteProgram(im->prog_sphere);
+fail:
+    free(im);
+    return rc;
+}
+
+void gfx_impostors_destroy(gfx_impostors *im)
+{
+    if (!im)
+        return;
+    glDeleteProgram(im->prog_sphere);
+    glDeleteProgram(im->prog_cyl);
+    GLuint vaos[] = {im->vao_sphere, im->vao_cyl};
+    glDeleteVertexArrays(2, vaos);
+    GLuint bufs[] = {im->vbo_quad, im->vbo_cube, im->vbo_atoms, im->vbo_bonds};
+    glDeleteBuffers(4, bufs);
+    free(im);
+}
+
+int gfx_impostors_upload(gfx_impostors *im, const misi_scene *s, misi_error *err)
+{
+    gpu_atom *atoms = malloc(sizeof *atoms * (s->natoms ? s->natoms : 1));
+    gpu_bond *bonds = malloc(sizeof *bonds * (s->nbonds ? s->nbonds : 1));
+    if (!atoms || !bonds) {
+        free(atoms);
+        free(bonds);
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory uploading a scene of %u atoms", s->natoms);
+    }
+    for (uint32_t i = 0; i < s->natoms; i++) {
+        const misi_scene_atom *a = &s->atoms[i];
+        atoms[i] = (gpu_atom){a->pos[0], a->pos[1], a->pos[2], a->radius, {a->rgb[0], a->rgb[1], a->rgb[2], 255}};
+    }
+    for (uint32_t i = 0; i < s->nbonds; i++) {
+        const misi_scene_atom *a = &s->atoms[s->bonds[i].a], *b = &s->atoms[s->bonds[i].b];
+        gpu_bond *g = &bonds[i];
+        memcpy(g->pa, a->pos, sizeof g->pa);
+        memcpy(g->pb, b->pos, sizeof g->pb);
+        memcpy(g->ca, a->rgb, 3);
+        memcpy(g->cb, b->rgb, 3);
+        g->ca[3] = g->cb[3] = 255;
+    }
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_atoms);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *atoms * s->natoms), atoms, GL_STATIC_DRAW);
+    glBindBuffer(GL_ARRAY_BUFFER, im->vbo_bonds);
+    glBufferData(GL_ARRAY_BUFFER, (GLsizeiptr)(sizeof *bonds * s->nbonds), bonds, GL_STATIC_DRAW);
+    free(atoms);
+    free(bonds);
+    im->natoms = (GLsizei)s->natoms;
+    im->nbonds = s->bond_radius > 0 ? (GLsizei)s->nbonds : 0;
+    im->bond_radius = s->bond_radius;
+    return gfx_check("uploading a scene", err);
+}
+
+void gfx_impostors_draw(gfx_impostors *im, const gfx_view_uniforms *u)
+{
+    glEnable(GL_DEPTH_TEST);
+    glDepthFunc(GL_LESS);
+    glDisable(GL_BLEND);
+    glUseProgram(im->prog_sphere);
+    set_cam(&im->loc_sphere, u);
+    glBindVertexArray(im->vao_sphere);
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, im->natoms);
+    if (im->nbonds) {
+        glUseProgram(im->prog_cyl);
+        set_cam(&im->loc_cyl, u);
+        glBindVertexArray(im->vao_cyl);
+        /* Only the box faces toward the viewer (or only those away: either
+         * set covers the box's projection), at half the fragments. */
+        glEnable(GL_CULL_FACE);
+        glCullFace(GL_BACK);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 14, im->nbonds);
+        glDisable(GL_CULL_FACE);
+    }
+    glBindVertexArray(0);
+}
