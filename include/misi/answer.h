@@ -69,11 +69,11 @@ typedef struct misi_answer_bond {
 #define MISI_ANSWER_MAX_OPS 8
 
 typedef struct misi_answer {
-    int kind;                           /* misi_answer_kind */
-    misi_op ops[MISI_ANSWER_MAX_OPS];   /* MISI_ANSWER_OPS, in text order */
+    int kind;                         /* misi_answer_kind */
+    misi_op ops[MISI_ANSWER_MAX_OPS]; /* MISI_ANSWER_OPS, in text order */
     size_t nops;
-    char letter;                        /* 'A'..'D' for MISI_ANSWER_LETTER */
-    misi_answer_bond *bonds;            /* MISI_ANSWER_BONDS; owned, distinct */
+    char letter;             /* 'A'..'D' for MISI_ANSWER_LETTER */
+    misi_answer_bond *bonds; /* MISI_ANSWER_BONDS; owned, distinct */
     size_t nbonds, capbonds;
 } misi_answer;
 

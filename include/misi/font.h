@@ -31,7 +31,7 @@ typedef struct misi_glyph {
     /* Bitmap box relative to the pen on the baseline (y down: y0 < 0 is
      * above the baseline). Empty glyphs (space) have x0 == x1. */
     int x0, y0, x1, y1;
-    float advance;  /* pen advance in pixels */
+    float advance;        /* pen advance in pixels */
     int atlas_x, atlas_y; /* top-left texel of the bitmap in the atlas */
     float u0, v0, u1, v1; /* the bitmap's texel edges, normalised */
 } misi_glyph;

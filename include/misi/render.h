@@ -84,7 +84,8 @@ typedef struct misi_scene_bond {
     uint32_t a, b;
 } misi_scene_bond;
 
-/* One label anchored at an atom or a residue's centroid. */
+/* One label, anchored at an atom (ligand / residue atoms) or at a residue's
+ * CA (its centroid when the CA is not shown). */
 typedef struct misi_scene_label {
     float pos[3];
     char text[24];
@@ -222,12 +223,16 @@ const misi_gfx_info *misi_renderer_info(const misi_renderer *r);
 
 /* Receives each finished image: view index, RGB8 rows top first, stride 3*w.
  * The pixels belong to the renderer and are valid only during the call.
- * Return 0 to go on, a negative misi_status to stop the render with that code. */
+ * Return 0 to go on, a negative misi_status to stop the render with that
+ * code (a message the callback leaves in the render's err is kept). */
 typedef int (*misi_image_fn)(void *user, size_t view, const uint8_t *rgb, int width, int height);
 
 /* Render n views of scene with params p. Views are drawn in batches of tiles
  * of one framebuffer; batch k+1 renders while batch k is read back. Images
- * arrive in view order. Byte-identical to rendering each view alone. */
+ * arrive in view order. Byte-identical to rendering each view alone.
+ * err is cleared first. MISI_E_RANGE for a view with move z >= D
+ * (orthographic) or a non-finite pose; MISI_E_LIMIT for a size beyond the
+ * GL limits; MISI_E_GL for a GL failure. */
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
                       const misi_view *views, size_t n, misi_image_fn fn, void *user,
                       misi_error *err);

@@ -23,12 +23,12 @@
 
 /* One gold question. */
 typedef struct misi_gold_item {
-    char *id;        /* owned */
-    char *split;     /* owned; "" when the record has none */
-    int task;        /* 1..9 */
-    long line;       /* line in the gold file */
+    char *id;    /* owned */
+    char *split; /* owned; "" when the record has none */
+    int task;    /* 1..9 */
+    long line;   /* line in the gold file */
     misi_answer truth;
-    double range;    /* full range for partial credit: T1, T2 value range; T7 rotation range */
+    double range;     /* full range for partial credit: T1, T2 value range; T7 rotation range */
     char *options[4]; /* T8 option commands (owned), NULL otherwise */
 } misi_gold_item;
 
@@ -77,14 +77,14 @@ typedef struct misi_strlist {
 
 typedef struct misi_score_report {
     misi_task_score tasks[MISI_TASK_MAX + 1]; /* [1..9] */
-    size_t questions;     /* gold questions scored (in the split) */
-    size_t predictions;   /* well-formed prediction lines */
-    size_t other_split;   /* predictions for gold ids outside the split (ignored) */
-    misi_strlist missing;    /* gold ids without a prediction, gold order */
-    misi_strlist unknown;    /* prediction ids not in the gold file, file order */
-    misi_strlist duplicates; /* prediction ids given more than once (the last counts) */
-    misi_strlist malformed;  /* "path:line: problem" for each skipped prediction line */
-    double *scores;       /* per gold item, in gold order; -1 for items outside the split */
+    size_t questions;                         /* gold questions scored (in the split) */
+    size_t predictions;                       /* well-formed prediction lines */
+    size_t other_split;                       /* predictions for gold ids outside the split (ignored) */
+    misi_strlist missing;                     /* gold ids without a prediction, gold order */
+    misi_strlist unknown;                     /* prediction ids not in the gold file, file order */
+    misi_strlist duplicates;                  /* prediction ids given more than once (the last counts) */
+    misi_strlist malformed;                   /* "path:line: problem" for each skipped prediction line */
+    double *scores; /* per gold item, in gold order; -1 for items outside the split */
     size_t nscores;
 } misi_score_report;
 

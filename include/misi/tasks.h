@@ -41,6 +41,8 @@ typedef struct misi_image_req {
     misi_pose ligand_pose;  /* p' = R (p - c_ligand) + c_ligand + T, model space */
     misi_pose view;         /* the camera: s = R (p - c) + T with c the complex's centre */
     float px_per_A;         /* 0 = the complex's scale; set when a question mixes complexes */
+    bool framed;            /* frame below instead of the complex's: views turn about its centre */
+    misi_frame frame;       /* with framed; px_per_A must be set too */
 } misi_image_req;
 
 /* What a task sees of one complex. Prepared once per complex by the pipeline. */
@@ -128,6 +130,11 @@ void misi_task_moved_ligand_point(const misi_pose *pose, const misi_task_complex
  * rounding) fits every canonical view. Set it as px_per_A on every request of
  * a docking question. */
 float misi_task_docking_scale(const misi_task_env *env);
+/* Frame a set of atoms for its own images (T4): centroid of the ligand's
+ * heavy atoms and those of pocket residue `residue` (UINT32_MAX = none),
+ * radius to the farthest with atom radii and a margin; sets req->framed,
+ * req->frame and req->px_per_A for the run's image size. */
+void misi_task_frame_residue(const misi_task_env *env, uint32_t residue, misi_image_req *req);
 /* Append printf text to q->text. */
 void misi_question_printf(misi_question *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -37,7 +37,7 @@ typedef int (*misi_writer_sink_fn)(void *user, const char *path, const uint8_t *
 typedef struct misi_writer_sink {
     misi_writer_sink_fn write; /* NULL = the default sink: atomic file per path */
     void *user;
-    bool ordered;              /* call write one job at a time in submission order */
+    bool ordered; /* call write one job at a time in submission order */
 } misi_writer_sink;
 
 /* Encodes one image into out (replacing its contents). Called from worker
@@ -52,7 +52,7 @@ typedef struct misi_writer_pool_config {
     misi_png_config png;          /* for the default encoder */
     misi_writer_encode_fn encode; /* NULL = PNG with png */
     void *encode_user;
-    misi_writer_sink sink;        /* write NULL = atomic files */
+    misi_writer_sink sink; /* write NULL = atomic files */
 } misi_writer_pool_config;
 
 /* Start the threads. cfg may be NULL. Destroy with misi_writer_pool_destroy. */
@@ -99,7 +99,7 @@ void misi_writer_pool_destroy(misi_writer_pool *pool);
 
 /* Counters for `misi bench`. */
 typedef struct misi_writer_thread_stats {
-    uint64_t jobs;      /* jobs completed (ok or failed) */
+    uint64_t jobs; /* jobs completed (ok or failed) */
     uint64_t failed;
     uint64_t bytes_in;  /* raw pixel bytes encoded (3 * w * h) */
     uint64_t bytes_out; /* bytes handed to the sink */
@@ -109,9 +109,9 @@ typedef struct misi_writer_thread_stats {
 
 typedef struct misi_writer_stats {
     int threads;
-    size_t max_pending;        /* the bound after defaults */
-    size_t peak_pending;       /* most jobs ever held at once (<= max_pending) */
-    double submit_wait_s;      /* producer seconds blocked on a full pool */
+    size_t max_pending;   /* the bound after defaults */
+    size_t peak_pending;  /* most jobs ever held at once (<= max_pending) */
+    double submit_wait_s; /* producer seconds blocked on a full pool */
     misi_writer_thread_stats total;
 } misi_writer_stats;
 

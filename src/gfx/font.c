@@ -146,7 +146,8 @@ int misi_font_atlas_create(const misi_font_config *cfg, misi_font_atlas **out, m
         /* Light hinting: crisp vertical stems at small sizes, shapes kept. */
         fe = FT_Load_Char(face, ch, FT_LOAD_RENDER | FT_LOAD_TARGET_LIGHT);
         if (fe) {
-            rc = misi_error_at(err, MISI_E_INVALID, c.path, 0, "cannot render '%c': %s", (int)ch, ft_words(fe));
+            rc = misi_error_at(err, MISI_E_INVALID, c.path, 0, "cannot render '%c': %s", (int)ch,
+                               ft_words(fe));
             goto done;
         }
         FT_GlyphSlot gs = face->glyph;
@@ -249,8 +250,8 @@ size_t misi_text_layout(const misi_font_atlas *a, const char *text, misi_glyph_q
         /* Whole-pixel glyph origins keep texels on pixels at scale 1. */
         float ox = roundf(pen);
         if (g->x1 > g->x0) {
-            misi_glyph_quad q = {ox + (float)g->x0, (float)g->y0, ox + (float)g->x1, (float)g->y1,
-                                 g->u0, g->v0, g->u1, g->v1};
+            misi_glyph_quad q = {
+                ox + (float)g->x0, (float)g->y0, ox + (float)g->x1, (float)g->y1, g->u0, g->v0, g->u1, g->v1};
             if (n < cap)
                 quads[n] = q;
             if (n == 0) {

@@ -394,7 +394,8 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
         rc = fn(user, pd->first + t, r->tile_rgb, w, h);
         if (rc > 0)
             rc = MISI_E_USAGE;
-        if (rc)
+        /* Keep the callback's own message when it left one in err. */
+        if (rc && (!err || err->code == 0))
             misi_error_set(err, rc, "image callback stopped the render at view %zu", pd->first + t);
     }
     glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
@@ -408,6 +409,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     misi_render_params p = params ? *params : (misi_render_params){0};
     misi_render_params_defaults(&p);
     int rc = 0;
+    misi_error_clear(err);
     if (n == 0)
         return 0;
     if (p.aa > 8 || p.width > 65536 || p.height > 65536)

@@ -458,9 +458,14 @@ static void scene_key(const gen *g, const misi_image_req *r, char *buf, size_t c
     if (r->ligand_moved)
         pose_text(&r->ligand_pose, lp, sizeof lp);
     /* The ligand pose goes in as a hash: keys stay short and fixed-size. */
-    snprintf(buf, cap, "%s|%s|%u|%016llx|%.6f", g->cx[r->complex].id, show_name(r->show),
+    char fr[96] = "-";
+    if (r->framed)
+        snprintf(fr, sizeof fr, "%.5f,%.5f,%.5f,%.5f", z0(r->frame.centre[0]), z0(r->frame.centre[1]),
+                 z0(r->frame.centre[2]), z0(r->frame.radius));
+    snprintf(buf, cap, "%s|%s|%u|%016llx|%016llx|%.6f", g->cx[r->complex].id, show_name(r->show),
              r->show == MISI_SHOW_RESIDUE ? r->residue : 0u,
-             r->ligand_moved ? (unsigned long long)misi_hash64(lp) : 0ull, req_scale(g, r));
+             r->ligand_moved ? (unsigned long long)misi_hash64(lp) : 0ull,
+             r->framed ? (unsigned long long)misi_hash64(fr) : 0ull, req_scale(g, r));
 }
 
 static void request_key(const gen *g, const misi_image_req *r, char *buf, size_t cap)
@@ -575,7 +580,7 @@ static int make_scene(gen *g, const misi_image_req *r, misi_scene **out, misi_er
 {
     misi_complex *cx = &g->cx[r->complex];
     const misi_task_complex *tc = &g->tc[r->complex];
-    misi_scene_desc desc = {.style = g->cfg->style, .frame = &tc->frame};
+    misi_scene_desc desc = {.style = g->cfg->style, .frame = r->framed ? &r->frame : &tc->frame};
     bool *mask = NULL;
     if (r->show == MISI_SHOW_POCKET)
         desc.hide = MISI_HIDE_LIGAND;

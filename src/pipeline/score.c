@@ -203,7 +203,8 @@ static int check_bonds(const misi_gold_item *it, const cJSON *bonds, const char 
     size_t have = it->truth.kind == MISI_ANSWER_BONDS ? it->truth.nbonds : 0;
     if (n != have)
         return misi_error_at(err, MISI_E_PARSE, origin, line,
-                             "record '%s': the answer lists %zu bonds but truth.bonds has %zu", it->id, have, n);
+                             "record '%s': the answer lists %zu bonds but truth.bonds has %zu", it->id, have,
+                             n);
     size_t k = 0;
     const cJSON *b;
     cJSON_ArrayForEach(b, bonds)
@@ -217,7 +218,8 @@ static int check_bonds(const misi_gold_item *it, const cJSON *bonds, const char 
                                  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "icode")),
                                  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "chain")),
                                  cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "residue_atom")),
-                                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "ligand_atom"))) == MISI_OK)
+                                 cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(b, "ligand_atom"))) ==
+            MISI_OK)
             for (size_t i = 0; i < have && !found; i++)
                 found = misi_answer_bond_equal(it->task, &want, &it->truth.bonds[i]);
         if (!found)
@@ -244,11 +246,12 @@ static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long li
                              id->valuestring);
     int t = misi_answer_task_number(task->valuestring);
     if (!t)
-        return misi_error_at(err, MISI_E_PARSE, origin, line,
-                             "record '%s': unknown task '%s' (expected one of translation, rotation, zooming, "
-                             "residue_ligand, translation_rotation, rotation_rotation, docking, "
-                             "interaction_location, pocket_ligand)",
-                             id->valuestring, task->valuestring);
+        return misi_error_at(
+            err, MISI_E_PARSE, origin, line,
+            "record '%s': unknown task '%s' (expected one of translation, rotation, zooming, "
+            "residue_ligand, translation_rotation, rotation_rotation, docking, "
+            "interaction_location, pocket_ligand)",
+            id->valuestring, task->valuestring);
     if (!cJSON_IsString(answer))
         return misi_error_at(err, MISI_E_PARSE, origin, line, "record '%s' has no \"answer\" string",
                              id->valuestring);
@@ -270,9 +273,9 @@ static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long li
             const char key[2] = {(char)('A' + k), 0};
             const cJSON *v = cJSON_GetObjectItemCaseSensitive(opts, key);
             if (!cJSON_IsString(v))
-                return misi_error_at(err, MISI_E_PARSE, origin, line,
-                                     "record '%s': interaction_location needs \"options\" with A-D command strings",
-                                     it->id);
+                return misi_error_at(
+                    err, MISI_E_PARSE, origin, line,
+                    "record '%s': interaction_location needs \"options\" with A-D command strings", it->id);
             if (!(it->options[k] = strdup(v->valuestring)))
                 return misi_error_set(err, MISI_E_NOMEM, "out of memory reading %s", origin);
         }
@@ -294,8 +297,8 @@ static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long li
     if (t == MISI_TASK_TRANSLATION || t == MISI_TASK_ROTATION)
         it->range = range_width(range, t == MISI_TASK_TRANSLATION ? 8.0 : 180.0);
     else if (t == MISI_TASK_DOCKING)
-        it->range = range_width(cJSON_IsObject(range) ? cJSON_GetObjectItemCaseSensitive(range, "rotation") : NULL,
-                                180.0);
+        it->range = range_width(
+            cJSON_IsObject(range) ? cJSON_GetObjectItemCaseSensitive(range, "rotation") : NULL, 180.0);
     if (it->range < 0)
         return misi_error_at(err, MISI_E_PARSE, origin, line,
                              "record '%s': truth.range must be [low, high] with low < high", it->id);
@@ -402,7 +405,8 @@ static double score_docking(const misi_gold_item *g, const misi_answer *p)
     const misi_op *pr = find_kind(p, MISI_OP_ROLL, &twice), *pm = find_kind(p, MISI_OP_MOVE, &twice);
     if (twice)
         return 0;
-    const misi_op *tr = find_kind(&g->truth, MISI_OP_ROLL, &dummy), *tm = find_kind(&g->truth, MISI_OP_MOVE, &dummy);
+    const misi_op *tr = find_kind(&g->truth, MISI_OP_ROLL, &dummy),
+                  *tm = find_kind(&g->truth, MISI_OP_MOVE, &dummy);
     double rot = 0, trans = 0;
     if (pr && pr->axis == tr->axis)
         rot = clamp01(1 - fabs((double)pr->value - tr->value) / g->range);
@@ -512,7 +516,7 @@ int misi_score_text_lines(const misi_gold *g, const char *text, size_t len, cons
     int rc = MISI_OK;
     /* The answer text per gold item (borrowed from parsed JSON we keep). */
     char **answer = calloc(g->count ? g->count : 1, sizeof *answer);
-    r->scores = malloc((g->count ? g->count : 1) * sizeof *r->scores);
+    r->scores = calloc(g->count ? g->count : 1, sizeof *r->scores);
     r->nscores = g->count;
     if (!answer || !r->scores) {
         rc = MISI_E_NOMEM;
@@ -550,12 +554,12 @@ int misi_score_text_lines(const misi_gold *g, const char *text, size_t len, cons
                 r->other_split++;
             } else {
                 if (answer[gi]) {
-                    /* list each duplicated id once */
-                    bool listed = false;
-                    for (size_t k = 0; k < r->duplicates.count && !listed; k++)
-                        listed = !strcmp(r->duplicates.items[k], id->valuestring);
-                    if (!listed)
+                    /* list each duplicated id once: scores[] marks the listed
+                     * ones until the scoring loop below fills it */
+                    if (r->scores[gi] == 0) {
+                        r->scores[gi] = 1;
                         rc = strlist_push(&r->duplicates, id->valuestring);
+                    }
                     free(answer[gi]);
                 }
                 answer[gi] = strdup(ans->valuestring);

@@ -405,8 +405,8 @@ static int submit_job(misi_writer_pool *p, job *j, misi_error *err)
 static int check_image(const char *path, int width, int height, size_t stride, misi_error *err)
 {
     if (width <= 0 || height <= 0 || width > MISI_PNG_MAX_SIDE || height > MISI_PNG_MAX_SIDE)
-        return misi_error_at(err, MISI_E_USAGE, path, 0, "image size %dx%d: expected sides 1-%d", width, height,
-                             MISI_PNG_MAX_SIDE);
+        return misi_error_at(err, MISI_E_USAGE, path, 0, "image size %dx%d: expected sides 1-%d", width,
+                             height, MISI_PNG_MAX_SIDE);
     if (stride < (size_t)width * 3)
         return misi_error_at(err, MISI_E_USAGE, path, 0, "stride %zu is less than 3 * width", stride);
     if (stride > SIZE_MAX / (size_t)height)
@@ -465,8 +465,8 @@ int misi_writer_pool_submit_rgb_owned(misi_writer_pool *p, const char *path, uin
     return submit_job(p, j, err);
 }
 
-int misi_writer_pool_submit_rgb(misi_writer_pool *p, const char *path, const uint8_t *rgb, int width, int height,
-                                size_t stride, misi_error *err)
+int misi_writer_pool_submit_rgb(misi_writer_pool *p, const char *path, const uint8_t *rgb, int width,
+                                int height, size_t stride, misi_error *err)
 {
     if (!p || !path || !*path || !rgb)
         return misi_error_set(err, MISI_E_USAGE, "writer pool submit: NULL argument");

@@ -358,7 +358,8 @@ static char option_by_text(const char *text, const char *const options[4], size_
         if (!options[o] || !misi_answer_find_ops(options[o], oo, MISI_ANSWER_MAX_OPS, &on, NULL) ||
             !net_move(oo, on, have))
             continue;
-        if (fabs(have[0] - want[0]) < 1e-4 && fabs(have[1] - want[1]) < 1e-4 && fabs(have[2] - want[2]) < 1e-4) {
+        if (fabs(have[0] - want[0]) < 1e-4 && fabs(have[1] - want[1]) < 1e-4 &&
+            fabs(have[2] - want[2]) < 1e-4) {
             if (found)
                 return 0; /* two options with the same net move: ambiguous */
             found = (char)('A' + o);
@@ -482,7 +483,8 @@ static bool parse_resnum(const char *t, const token *k, int *number, char icode[
 
 /* w points at the residue-side words (2 for T4, 4 or 3 for T9), lig at the
  * ligand atom. */
-static bool make_bond(int task, const char *t, const token *w, size_t nw, const token *lig, misi_answer_bond *b)
+static bool make_bond(int task, const char *t, const token *w, size_t nw, const token *lig,
+                      misi_answer_bond *b)
 {
     memset(b, 0, sizeof *b);
     if (!copy_name(t, lig, b->ligand_atom, sizeof b->ligand_atom, 8, false))
@@ -740,8 +742,8 @@ int misi_answer_format_pocket_bonds(const misi_answer_bond *b, size_t n, char *b
     if (cap)
         buf[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        put(&o, "%s%s %d%s %s %s, %s", i ? "; " : "", b[i].resname, b[i].number, b[i].icode, b[i].residue_atom,
-            b[i].chain[0] ? b[i].chain : "_", b[i].ligand_atom);
+        put(&o, "%s%s %d%s %s %s, %s", i ? "; " : "", b[i].resname, b[i].number, b[i].icode,
+            b[i].residue_atom, b[i].chain[0] ? b[i].chain : "_", b[i].ligand_atom);
     return finish_out(&o);
 }
 
@@ -759,8 +761,9 @@ int misi_answer_format(int task, const misi_answer *a, char *buf, size_t cap)
     case MISI_ANSWER_BONDS:
         if (a->nbonds == 0)
             return snprintf(buf, cap, "%s", task == MISI_TASK_POCKET_LIGAND ? "" : "Yes");
-        return task == MISI_TASK_POCKET_LIGAND ? misi_answer_format_pocket_bonds(a->bonds, a->nbonds, buf, cap)
-                                               : misi_answer_format_residue_bonds(a->bonds, a->nbonds, buf, cap);
+        return task == MISI_TASK_POCKET_LIGAND
+                   ? misi_answer_format_pocket_bonds(a->bonds, a->nbonds, buf, cap)
+                   : misi_answer_format_residue_bonds(a->bonds, a->nbonds, buf, cap);
     default:
         return 0;
     }

@@ -3,8 +3,10 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "misi/answer.h"
 #include "tasks/task_util.h"
 
 const char TASK_PREAMBLE[] =
@@ -130,6 +132,42 @@ void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi
     *px_per_A = 0.5f * (float)side / frame->radius;
 }
 
+void misi_task_frame_residue(const misi_task_env *env, uint32_t residue, misi_image_req *req)
+{
+    const misi_complex *cx = env->own->cx;
+    double c[3] = {0, 0, 0};
+    uint32_t n = 0;
+    for (int side = 0; side < 2; side++) {
+        const misi_mol *m = side ? &cx->ligand : &cx->pocket;
+        for (uint32_t i = 0; i < m->top.natoms; i++) {
+            if (!heavy(&m->top.atoms[i]) || (side == 0 && m->top.atoms[i].residue != residue))
+                continue;
+            for (int k = 0; k < 3; k++)
+                c[k] += m->xyz[3 * i + k];
+            n++;
+        }
+    }
+    for (int k = 0; k < 3; k++)
+        req->frame.centre[k] = n ? (float)(c[k] / n) : 0.0f;
+    float r = 0;
+    for (int side = 0; side < 2; side++) {
+        const misi_mol *m = side ? &cx->ligand : &cx->pocket;
+        for (uint32_t i = 0; i < m->top.natoms; i++) {
+            if (!heavy(&m->top.atoms[i]) || (side == 0 && m->top.atoms[i].residue != residue))
+                continue;
+            const float *p = &m->xyz[3 * i];
+            float dx = p[0] - req->frame.centre[0], dy = p[1] - req->frame.centre[1], dz = p[2] - req->frame.centre[2];
+            float d = sqrtf(dx * dx + dy * dy + dz * dz);
+            if (d > r)
+                r = d;
+        }
+    }
+    req->frame.radius = r + DRAWN_ATOM_RADIUS + FRAME_MARGIN;
+    int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
+    req->px_per_A = 0.5f * (float)side / req->frame.radius;
+    req->framed = true;
+}
+
 float misi_task_docking_scale(const misi_task_env *env)
 {
     const misi_task_complex *tc = env->own;
@@ -181,6 +219,7 @@ bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
         return false;
     const misi_complex *cx = tc->cx;
     float scale = req->px_per_A > 0 ? req->px_per_A : tc->px_per_A;
+    const float *centre = req->framed ? req->frame.centre : tc->frame.centre;
     float D = env->geo.eye_distance > 0 ? env->geo.eye_distance : 100.0f;
     if (req->view.trans[2] >= D - 1.0f)
         return false;
@@ -206,7 +245,7 @@ bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
             memcpy(p, &mol->xyz[3 * i], sizeof p);
             if (side == 1 && req->ligand_moved)
                 misi_task_moved_ligand_point(&req->ligand_pose, tc, p, p);
-            misi_pose_point(&req->view, tc->frame.centre, p, s);
+            misi_pose_point(&req->view, centre, p, s);
             float px = 0.5f * w + scale * m * s[0], py = 0.5f * h - scale * m * s[1];
             if (px < rad || px > w - rad || py < rad || py > h - rad)
                 return false;
@@ -214,10 +253,39 @@ bool misi_task_in_frame(const misi_task_env *env, const misi_image_req *req)
     }
     if (magnified && req->show != MISI_SHOW_LIGAND) {
         float s[3];
-        misi_pose_point(&req->view, tc->frame.centre, tc->frame.centre, s);
+        misi_pose_point(&req->view, centre, centre, s);
         float px = 0.5f * w + scale * m * s[0], py = 0.5f * h - scale * m * s[1];
         if (px < 0 || px > w || py < 0 || py > h)
             return false;
     }
     return true;
+}
+
+int task_bond_answer(const misi_task_complex *tc, int task, uint32_t residue, cJSON *truth, char *buf,
+                     size_t cap, misi_error *err)
+{
+    const misi_complex *cx = tc->cx;
+    size_t n = 0;
+    misi_answer_bond *b = calloc(tc->hbonds->count + 1, sizeof *b);
+    if (!b)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (size_t k = 0; k < tc->hbonds->count; k++) {
+        const misi_hbond *hb = &tc->hbonds->items[k];
+        const misi_atom *pa = &cx->pocket.top.atoms[hb->pocket_atom];
+        const misi_atom *la = &cx->ligand.top.atoms[hb->ligand_atom];
+        if (residue != UINT32_MAX && pa->residue != residue)
+            continue;
+        char icode[2] = {pa->icode == ' ' ? 0 : pa->icode, 0}, chain[2] = {pa->chain == ' ' ? 0 : pa->chain, 0};
+        if (misi_answer_bond_set(&b[n++], pa->resname, pa->resseq, icode, chain, pa->name, la->name)) {
+            free(b);
+            return misi_error_set(err, MISI_E_LIMIT, "atom or residue name too long for an answer");
+        }
+        if (truth)
+            cJSON_AddItemToArray(truth, misi_hbond_json(cx, hb));
+    }
+    int w = task == 4 ? misi_answer_format_residue_bonds(b, n, buf, cap) : misi_answer_format_pocket_bonds(b, n, buf, cap);
+    free(b);
+    if (w < 0 || (size_t)w >= cap)
+        return misi_error_set(err, MISI_E_LIMIT, "%zu H-bonds do not fit one answer", n);
+    return MISI_OK;
 }

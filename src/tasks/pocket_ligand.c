@@ -26,20 +26,9 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     q->nimages = MISI_NUM_CANONICAL_VIEWS;
     q->truth = cJSON_CreateObject();
     cJSON *bonds = cJSON_AddArrayToObject(q->truth, "bonds");
-    size_t used = 0;
-    for (size_t k = 0; k < tc->hbonds->count; k++) {
-        const misi_hbond *hb = &tc->hbonds->items[k];
-        const misi_atom *pa = &tc->cx->pocket.top.atoms[hb->pocket_atom];
-        const misi_atom *la = &tc->cx->ligand.top.atoms[hb->ligand_atom];
-        char chain = pa->chain == ' ' ? '_' : pa->chain;
-        int n = snprintf(q->answer + used, sizeof q->answer - used, "%s%s %d%s %s %c, %s", k ? "; " : "",
-                         pa->resname, pa->resseq, pa->icode == ' ' ? "" : (char[2]){pa->icode, 0}, pa->name,
-                         chain, la->name);
-        if (n < 0 || (size_t)n >= sizeof q->answer - used)
-            return misi_error_set(err, MISI_E_LIMIT, "%zu H-bonds do not fit one answer", tc->hbonds->count);
-        used += (size_t)n;
-        cJSON_AddItemToArray(bonds, misi_hbond_json(tc->cx, hb));
-    }
+    int rc = task_bond_answer(tc, 9, UINT32_MAX, bonds, q->answer, sizeof q->answer, err);
+    if (rc)
+        return rc;
     misi_question_printf(q, "%s", TASK_PREAMBLE);
     misi_question_printf(q,
                          "The six images show the same complex from the front, back, left, right, top and "

@@ -115,6 +115,9 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     for (int v = 0; v < MISI_NUM_CANONICAL_VIEWS; v++) {
         q->images[v] = misi_task_canonical(0, MISI_SHOW_RESIDUE, MISI_CANONICAL_VIEW_NAMES[v]);
         q->images[v].residue = ri;
+        /* Only the residue and the ligand are drawn: frame them, not the
+         * whole complex, so both are large enough to read. */
+        misi_task_frame_residue(env, ri, &q->images[v]);
         if (!misi_task_in_frame(env, &q->images[v]))
             return misi_error_set(err, MISI_E_INVALID, "residue %s %d leaves the frame in the %s view", rs->name,
                                   rs->seq, MISI_CANONICAL_VIEW_NAMES[v]);
@@ -131,25 +134,9 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     cJSON_AddStringToObject(ro, "chain", chain);
     cJSON *bonds = cJSON_AddArrayToObject(q->truth, "bonds");
 
-    size_t used = 0;
-    int nb = 0;
-    for (size_t k = 0; k < tc->hbonds->count; k++) {
-        const misi_hbond *hb = &tc->hbonds->items[k];
-        const misi_atom *pa = &cx->pocket.top.atoms[hb->pocket_atom];
-        if (pa->residue != ri)
-            continue;
-        const misi_atom *la = &cx->ligand.top.atoms[hb->ligand_atom];
-        int w = snprintf(q->answer + used, sizeof q->answer - used, "%s%s %s, %s", nb ? "; " : "Yes: ",
-                         rs->name, pa->name, la->name);
-        if (w < 0 || (size_t)w >= sizeof q->answer - used)
-            return misi_error_set(err, MISI_E_LIMIT, "the H-bonds of %s %d do not fit one answer", rs->name,
-                                  rs->seq);
-        used += (size_t)w;
-        nb++;
-        cJSON_AddItemToArray(bonds, misi_hbond_json(cx, hb));
-    }
-    if (nb == 0)
-        snprintf(q->answer, sizeof q->answer, "No");
+    int rc = task_bond_answer(tc, 4, ri, bonds, q->answer, sizeof q->answer, err);
+    if (rc)
+        return rc;
 
     char num[32]; /* "25", "25A", "25 of chain B": two chains may share a residue number */
     if (rs->chain == ' ')

@@ -167,7 +167,8 @@ static int parse_item(const char *s, const char *end, size_t index, misi_oplist 
         p++;
     if (p == end)
         return misi_error_set(err, MISI_E_PARSE,
-                              "item %zu is empty: expected 'move', 'roll' or a view name between commas", index);
+                              "item %zu is empty: expected 'move', 'roll' or a view name between commas",
+                              index);
 
     const char *w = p;
     while (p < end && isalpha((unsigned char)*p))
@@ -198,8 +199,8 @@ static int parse_item(const char *s, const char *end, size_t index, misi_oplist 
         if (p < end) {
             token_excerpt(p, end, found, sizeof found);
             return misi_error_set(err, MISI_E_PARSE,
-                                  "item %zu '%s': expected ',' or the end after the view name, found %s", index,
-                                  ex, found);
+                                  "item %zu '%s': expected ',' or the end after the view name, found %s",
+                                  index, ex, found);
         }
         if (CANONICAL_OPS[view].kind == MISI_OP_NONE)
             return MISI_OK;
@@ -229,8 +230,8 @@ static int parse_item(const char *s, const char *end, size_t index, misi_oplist 
     if (!nend || (nend < end && !is_space(*nend))) {
         token_excerpt(p, end, found, sizeof found);
         return misi_error_set(err, MISI_E_PARSE,
-                              "item %zu '%s': expected %s (a decimal number like -14 or 7.5), found %s", index,
-                              ex, unit, found);
+                              "item %zu '%s': expected %s (a decimal number like -14 or 7.5), found %s",
+                              index, ex, unit, found);
     }
     size_t nn = (size_t)(nend - p);
     if (nn > MAX_NUMBER_CHARS)
@@ -252,8 +253,9 @@ static int parse_item(const char *s, const char *end, size_t index, misi_oplist 
         p++;
     if (p < end) {
         token_excerpt(p, end, found, sizeof found);
-        return misi_error_set(err, MISI_E_PARSE, "item %zu '%s': expected ',' or the end after the value, found %s",
-                              index, ex, found);
+        return misi_error_set(err, MISI_E_PARSE,
+                              "item %zu '%s': expected ',' or the end after the value, found %s", index, ex,
+                              found);
     }
     misi_op op = {(uint8_t)kind, (uint8_t)axis, v};
     if (misi_oplist_push(out, op) != MISI_OK)
@@ -272,8 +274,9 @@ int misi_cmd_parse(const char *text, misi_oplist *out, misi_error *err)
     while (k < len && is_space(text[k]))
         k++;
     if (k == len)
-        return misi_error_set(err, MISI_E_PARSE,
-                              "empty command: expected 'move x|y|z <A>', 'roll x|y|z <degrees>' or a view name");
+        return misi_error_set(
+            err, MISI_E_PARSE,
+            "empty command: expected 'move x|y|z <A>', 'roll x|y|z <degrees>' or a view name");
 
     size_t before = out->count;
     const char *s = text, *end = text + len;
@@ -519,7 +522,8 @@ int misi_viewset_add(misi_viewset *set, const char *name, const char *commands, 
 
     if (set->count == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 8;
-        misi_viewdef *views = cap > SIZE_MAX / sizeof *views ? NULL : realloc(set->views, cap * sizeof *views);
+        misi_viewdef *views =
+            cap > SIZE_MAX / sizeof *views ? NULL : realloc(set->views, cap * sizeof *views);
         if (!views) {
             rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for view '%s'", name);
             goto fail;

@@ -94,24 +94,36 @@ static void flush_fn(png_structp png)
 static int filter_flags(misi_png_filter f)
 {
     switch (f) {
-    case MISI_PNG_FILTER_NONE: return PNG_FILTER_NONE;
-    case MISI_PNG_FILTER_SUB: return PNG_FILTER_SUB;
-    case MISI_PNG_FILTER_UP: return PNG_FILTER_UP;
-    case MISI_PNG_FILTER_AVG: return PNG_FILTER_AVG;
-    case MISI_PNG_FILTER_PAETH: return PNG_FILTER_PAETH;
-    case MISI_PNG_FILTER_ADAPTIVE: return PNG_ALL_FILTERS;
-    default: return -1;
+    case MISI_PNG_FILTER_NONE:
+        return PNG_FILTER_NONE;
+    case MISI_PNG_FILTER_SUB:
+        return PNG_FILTER_SUB;
+    case MISI_PNG_FILTER_UP:
+        return PNG_FILTER_UP;
+    case MISI_PNG_FILTER_AVG:
+        return PNG_FILTER_AVG;
+    case MISI_PNG_FILTER_PAETH:
+        return PNG_FILTER_PAETH;
+    case MISI_PNG_FILTER_ADAPTIVE:
+        return PNG_ALL_FILTERS;
+    default:
+        return -1;
     }
 }
 
 static int zlib_strategy(misi_png_strategy s)
 {
     switch (s) {
-    case MISI_PNG_STRATEGY_ZLIB: return Z_DEFAULT_STRATEGY;
-    case MISI_PNG_STRATEGY_FILTERED: return Z_FILTERED;
-    case MISI_PNG_STRATEGY_RLE: return Z_RLE;
-    case MISI_PNG_STRATEGY_HUFFMAN_ONLY: return Z_HUFFMAN_ONLY;
-    default: return -1;
+    case MISI_PNG_STRATEGY_ZLIB:
+        return Z_DEFAULT_STRATEGY;
+    case MISI_PNG_STRATEGY_FILTERED:
+        return Z_FILTERED;
+    case MISI_PNG_STRATEGY_RLE:
+        return Z_RLE;
+    case MISI_PNG_STRATEGY_HUFFMAN_ONLY:
+        return Z_HUFFMAN_ONLY;
+    default:
+        return -1;
     }
 }
 
@@ -123,8 +135,8 @@ static int encode_rows(png_structp png, png_infop info, png_ctx *ctx, const uint
     if (setjmp(png_jmpbuf(png)))
         return 1;
     png_set_write_fn(png, ctx, write_fn, flush_fn);
-    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
-                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8, PNG_COLOR_TYPE_RGB,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     png_set_filter(png, PNG_FILTER_TYPE_BASE, filter_flags(c->filter));
     png_set_compression_level(png, c->level == MISI_PNG_LEVEL_STORE ? 0 : c->level);
     png_set_compression_strategy(png, zlib_strategy(c->strategy));

@@ -1,7 +1,9 @@
 /* `misi render` and `misi info` end to end: the PNG files the command writes
  * decode to exactly the pixels the API renders for the same view; a broken
  * complex in a folder is reported and skipped (exit 1) while the others are
- * written; `misi info --json` names the GL renderer. argv[1] = misi. */
+ * written; `misi info --json` names the GL renderer. argv[1] = misi.
+ * (The child runs without LeakSanitizer: Mesa's driver, unloaded at exit,
+ * leaves a few hundred bytes it cannot attribute; see gfx_test.c.) */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +48,7 @@ int main(int argc, char **argv)
              tmp, id, tmp, root, id, tmp, id, tmp, root, id, id, tmp);
     CHECK(run(cmd) == 0, "setting up %s", tmp);
     snprintf(cmd, sizeof cmd,
-             "'%s' render %s/in --size 128 --labels off --view front --view 'tilt=roll x 30, move z 20' "
+             "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in --size 128 --labels off --view front --view 'tilt=roll x 30, move z 20' "
              "--out %s/out -q 2> %s/stderr.txt",
              argv[1], tmp, tmp, tmp);
     CHECK(run(cmd) == 1, "render with a broken complex should exit 1");
@@ -80,7 +82,7 @@ int main(int argc, char **argv)
     misi_scene_destroy(s);
 
     /* misi info --json */
-    snprintf(cmd, sizeof cmd, "'%s' info --json > %s/info.json", argv[1], tmp);
+    snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' info --json > %s/info.json", argv[1], tmp);
     CHECK(run(cmd) == 0, "misi info failed");
     snprintf(path, sizeof path, "%s/info.json", tmp);
     text = NULL;

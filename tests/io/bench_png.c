@@ -71,8 +71,8 @@ int main(int argc, char **argv)
     size_t raw = 0;
     for (int i = 0; i < nimg; i++)
         raw += (size_t)w[i] * (size_t)h[i] * 3;
-    printf("# %d image(s), %zu raw bytes each on average, %d reps, median CPU ms per image\n", nimg, raw / (size_t)nimg,
-           reps);
+    printf("# %d image(s), %zu raw bytes each on average, %d reps, median CPU ms per image\n", nimg,
+           raw / (size_t)nimg, reps);
     printf("%-6s %-9s %-9s %10s %8s %8s\n", "level", "filter", "strategy", "bytes", "ratio", "ms");
     /* All settings interleaved within each rep, so a change in machine load
      * during the run hits every setting alike; medians over reps. */
@@ -83,7 +83,8 @@ int main(int argc, char **argv)
     for (size_t li = 0; li < sizeof levels / sizeof *levels; li++)
         for (int f = MISI_PNG_FILTER_NONE; f <= MISI_PNG_FILTER_ADAPTIVE; f++)
             for (int s = MISI_PNG_STRATEGY_ZLIB; s <= MISI_PNG_STRATEGY_HUFFMAN_ONLY; s++) {
-                if (levels[li] == MISI_PNG_LEVEL_STORE && (f != MISI_PNG_FILTER_NONE || s != MISI_PNG_STRATEGY_ZLIB))
+                if (levels[li] == MISI_PNG_LEVEL_STORE &&
+                    (f != MISI_PNG_FILTER_NONE || s != MISI_PNG_STRATEGY_ZLIB))
                     continue;
                 char key[64];
                 snprintf(key, sizeof key, "%d/%s/%s", levels[li] < 0 ? 0 : levels[li], fname[f], sname[s]);
@@ -110,8 +111,9 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < nset; k++) {
         double *tk = t + k * (size_t)reps;
         qsort(tk, (size_t)reps, sizeof *tk, cmp_d);
-        printf("%-6d %-9s %-9s %10zu %8.1f %8.3f\n", set[k].level < 0 ? 0 : set[k].level, fname[set[k].filter],
-               sname[set[k].strategy], bytes[k] / (size_t)nimg, (double)raw / (double)bytes[k], tk[reps / 2] * 1e3);
+        printf("%-6d %-9s %-9s %10zu %8.1f %8.3f\n", set[k].level < 0 ? 0 : set[k].level,
+               fname[set[k].filter], sname[set[k].strategy], bytes[k] / (size_t)nimg,
+               (double)raw / (double)bytes[k], tk[reps / 2] * 1e3);
     }
     misi_png_buf_finish(&buf);
     free(t);

@@ -65,8 +65,11 @@ static void synth_image(uint8_t *rgb, int w, int h, uint32_t seed, const misi_fo
             synth_atom *p = &atoms[n - 1];
             for (int k = 1; k <= 2; k++) {
                 float t = (float)k / 3.0f;
-                synth_atom b = {p->x + t * (a.x - p->x), p->y + t * (a.y - p->y), p->z + t * (a.z - p->z),
-                                2.5f * scale, {0, 0, 0}};
+                synth_atom b = {p->x + t * (a.x - p->x),
+                                p->y + t * (a.y - p->y),
+                                p->z + t * (a.z - p->z),
+                                2.5f * scale,
+                                {0, 0, 0}};
                 memcpy(b.rgb, k == 1 ? p->rgb : a.rgb, 3);
                 atoms[n++] = b;
             }
@@ -120,19 +123,22 @@ static void synth_image(uint8_t *rgb, int w, int h, uint32_t seed, const misi_fo
         const char *t = names[k % 8];
         misi_text_box box;
         size_t m = misi_text_layout(font, t, q, 32, &box);
-        float ox = a->x + (float)w / 2 - (box.x0 + box.x1) / 2, oy = (float)h / 2 - a->y - (box.y0 + box.y1) / 2;
+        float ox = a->x + (float)w / 2 - (box.x0 + box.x1) / 2,
+              oy = (float)h / 2 - a->y - (box.y0 + box.y1) / 2;
         ox = roundf(fmaxf(-box.x0, fminf((float)w - box.x1, ox)));
         oy = roundf(fmaxf(-box.y0, fminf((float)h - box.y1, oy)));
         for (size_t g = 0; g < m; g++) {
             int gx0 = (int)(q[g].x0 + ox), gy0 = (int)(q[g].y0 + oy);
             int gw = (int)(q[g].x1 - q[g].x0), gh = (int)(q[g].y1 - q[g].y0);
-            int ax = (int)lroundf(q[g].u0 * (float)font->width), ay = (int)lroundf(q[g].v0 * (float)font->height);
+            int ax = (int)lroundf(q[g].u0 * (float)font->width),
+                ay = (int)lroundf(q[g].v0 * (float)font->height);
             for (int y = 0; y < gh; y++)
                 for (int x = 0; x < gw; x++) {
                     int X = gx0 + x, Y = gy0 + y;
                     if (X < 0 || Y < 0 || X >= w || Y >= h)
                         continue;
-                    float cov = font->pixels[(size_t)(ay + y) * (size_t)font->width + (size_t)(ax + x)] / 255.0f;
+                    float cov =
+                        font->pixels[(size_t)(ay + y) * (size_t)font->width + (size_t)(ax + x)] / 255.0f;
                     uint8_t *o = rgb + ((size_t)Y * (size_t)w + (size_t)X) * 3;
                     for (int c = 0; c < 3; c++)
                         o[c] = (uint8_t)(o[c] * (1 - cov) + 255 * cov + 0.5f);

@@ -54,8 +54,13 @@ static void cmdlang_parse_format_round_trip(void **state)
 {
     (void)state;
     static const char *canon[] = {
-        "roll x 75, move x -14", "move z 50", "roll y 15", "move x 3, move y -4", "roll z -90, roll x 0.5",
-        "move y 0.1", "roll x 7.25, move z -0.001",
+        "roll x 75, move x -14",
+        "move z 50",
+        "roll y 15",
+        "move x 3, move y -4",
+        "roll z -90, roll x 0.5",
+        "move y 0.1",
+        "roll x 7.25, move z -0.001",
     };
     for (size_t i = 0; i < sizeof canon / sizeof *canon; i++) {
         misi_oplist l = parse_ok(canon[i]);
@@ -90,8 +95,10 @@ static void cmdlang_format_prints_shortest_decimal(void **state)
         float v;
         const char *text;
     } cases[] = {
-        {75.0f, "roll x 75"}, {-14.0f, "roll x -14"}, {0.1f, "roll x 0.1"}, {7.5f, "roll x 7.5"},
-        {-0.0f, "roll x 0"}, {0.001f, "roll x 0.001"}, {1e6f, "roll x 1000000"}, {1.0f / 3.0f, "roll x 0.33333334"},
+        {75.0f, "roll x 75"},     {-14.0f, "roll x -14"},
+        {0.1f, "roll x 0.1"},     {7.5f, "roll x 7.5"},
+        {-0.0f, "roll x 0"},      {0.001f, "roll x 0.001"},
+        {1e6f, "roll x 1000000"}, {1.0f / 3.0f, "roll x 0.33333334"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         misi_op op = {MISI_OP_ROLL, MISI_AXIS_X, cases[i].v};
@@ -172,8 +179,8 @@ static void cmdlang_errors_name_item_and_expectation(void **state)
 static void cmdlang_rejects_nan_inf_and_overflow(void **state)
 {
     (void)state;
-    const char *bad[] = {"move x nan", "move x NaN", "move x inf", "move x -Infinity", "move x 1e39",
-                         "move x -3.5e38", "roll z 1e400"};
+    const char *bad[] = {"move x nan",  "move x NaN",     "move x inf",  "move x -Infinity",
+                         "move x 1e39", "move x -3.5e38", "roll z 1e400"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         misi_oplist l = {0};
         misi_error err = {0};
@@ -275,8 +282,8 @@ static void cmdlang_composition_applies_left_to_right(void **state)
 static void cmdlang_canonical_views_equal_their_definitions(void **state)
 {
     (void)state;
-    const char *defs[MISI_NUM_CANONICAL_VIEWS] = {"", "roll y 180", "roll y 90", "roll y -90", "roll x 90",
-                                                  "roll x -90"};
+    const char *defs[MISI_NUM_CANONICAL_VIEWS] = {"",           "roll y 180", "roll y 90",
+                                                  "roll y -90", "roll x 90",  "roll x -90"};
     for (int i = 0; i < MISI_NUM_CANONICAL_VIEWS; i++) {
         misi_oplist v = parse_ok(MISI_CANONICAL_VIEW_NAMES[i]);
         assert_string_equal(format_all(&v), defs[i]);
@@ -370,7 +377,8 @@ static void viewset_errors_name_file_and_view_index(void **state)
     } cases[] = {
         {"[{\"name\":\"a\",\"commands\":\"front\"},{\"name\":\"tilt\",\"commands\":\"rol x 30\"}]",
          "views[1] ('tilt'): item 1 'rol x 30': expected 'move', 'roll'"},
-        {"[{\"commands\":\"front\"},{\"commands\":\"roll q 1\"}]", "views[1]: item 1 'roll q 1': expected an axis"},
+        {"[{\"commands\":\"front\"},{\"commands\":\"roll q 1\"}]",
+         "views[1]: item 1 'roll q 1': expected an axis"},
         {"[{\"name\":\"a\",\"commands\":\"front\"},{\"name\":\"a\",\"commands\":\"back\"}]",
          "views[1] ('a'): view name 'a' is used twice"},
         {"[{\"name\":\"../x\",\"commands\":\"front\"}]", "views[0] ('../x'): view name '../x': expected"},

@@ -160,7 +160,8 @@ static void font_missing_file_names_path(void **state)
     (void)state;
     misi_font_atlas *a = NULL;
     misi_error err = {0};
-    assert_int_equal(misi_font_atlas_create(&(misi_font_config){.path = "/no/such/font.ttf"}, &a, &err), MISI_E_IO);
+    assert_int_equal(misi_font_atlas_create(&(misi_font_config){.path = "/no/such/font.ttf"}, &a, &err),
+                     MISI_E_IO);
     assert_null(a);
     assert_contains(err.msg, "/no/such/font.ttf");
     assert_contains(err.msg, "No such file or directory");

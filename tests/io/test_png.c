@@ -104,9 +104,9 @@ static void png_rejects_bad_arguments(void **state)
     assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
     c = (misi_png_config){1, (misi_png_filter)99, 0};
     assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
-    assert_int_equal(misi_png_encode(px, MISI_PNG_MAX_SIDE + 1, 1, (size_t)3 * (MISI_PNG_MAX_SIDE + 1), NULL, &b,
-                                     &err),
-                     MISI_E_USAGE);
+    assert_int_equal(
+        misi_png_encode(px, MISI_PNG_MAX_SIDE + 1, 1, (size_t)3 * (MISI_PNG_MAX_SIDE + 1), NULL, &b, &err),
+        MISI_E_USAGE);
     misi_png_buf_finish(&b);
 }
 

@@ -91,12 +91,14 @@ static void write_all(int threads, const char *dir)
     for (int i = 0; i < NIMG; i++) {
         snprintf(path, sizeof path, "%s/img_%03d.png", dir, i);
         if (i % 2) {
-            assert_int_equal(misi_writer_pool_submit_rgb(pool, path, images[i], SIDE, SIDE, SIDE * 3, &err), MISI_OK);
+            assert_int_equal(misi_writer_pool_submit_rgb(pool, path, images[i], SIDE, SIDE, SIDE * 3, &err),
+                             MISI_OK);
         } else {
             uint8_t *copy = malloc(SIDE * SIDE * 3);
             memcpy(copy, images[i], SIDE * SIDE * 3);
             assert_int_equal(
-                misi_writer_pool_submit_rgb_owned(pool, path, copy, SIDE, SIDE, SIDE * 3, NULL, NULL, &err), MISI_OK);
+                misi_writer_pool_submit_rgb_owned(pool, path, copy, SIDE, SIDE, SIDE * 3, NULL, NULL, &err),
+                MISI_OK);
         }
     }
     if (misi_writer_pool_finish(pool, &err) != MISI_OK)
@@ -219,8 +221,9 @@ static void writer_pool_returns_first_error_and_stops_taking_work(void **state)
     char *dir = make_dir();
     misi_writer_pool *pool = NULL;
     misi_error err = {0};
-    assert_int_equal(misi_writer_pool_create(&(misi_writer_pool_config){.threads = 1, .max_pending = 1}, &pool, &err),
-                     MISI_OK);
+    assert_int_equal(
+        misi_writer_pool_create(&(misi_writer_pool_config){.threads = 1, .max_pending = 1}, &pool, &err),
+        MISI_OK);
     char bad[256], good[256];
     snprintf(bad, sizeof bad, "%s/nope/a.png", dir);
     assert_int_equal(misi_writer_pool_submit_rgb(pool, bad, images[0], SIDE, SIDE, SIDE * 3, &err), MISI_OK);
@@ -230,10 +233,12 @@ static void writer_pool_returns_first_error_and_stops_taking_work(void **state)
      * memory is still released (ASan checks the free). */
     snprintf(good, sizeof good, "%s/b.png", dir);
     misi_error err2 = {0};
-    assert_int_equal(misi_writer_pool_submit_rgb(pool, good, images[1], SIDE, SIDE, SIDE * 3, &err2), MISI_E_IO);
+    assert_int_equal(misi_writer_pool_submit_rgb(pool, good, images[1], SIDE, SIDE, SIDE * 3, &err2),
+                     MISI_E_IO);
     assert_contains(err2.msg, bad);
     uint8_t *owned = malloc(16);
-    assert_int_equal(misi_writer_pool_submit_bytes_owned(pool, good, owned, 16, NULL, NULL, &err2), MISI_E_IO);
+    assert_int_equal(misi_writer_pool_submit_bytes_owned(pool, good, owned, 16, NULL, NULL, &err2),
+                     MISI_E_IO);
     assert_int_equal(misi_writer_pool_finish(pool, &err2), MISI_E_IO);
     assert_false(misi_is_file(good));
     misi_writer_pool_destroy(pool);
@@ -270,7 +275,8 @@ static void writer_pool_queue_bound_keeps_memory_flat(void **state)
         const size_t bound = 3;
         misi_writer_pool *pool = NULL;
         misi_error err = {0};
-        misi_writer_pool_config cfg = {.threads = threads, .max_pending = bound, .sink = {.write = slow_sink}};
+        misi_writer_pool_config cfg = {
+            .threads = threads, .max_pending = bound, .sink = {.write = slow_sink}};
         assert_int_equal(misi_writer_pool_create(&cfg, &pool, &err), MISI_OK);
         held.live = held.peak = 0;
         for (int i = 0; i < 200; i++) {
@@ -281,9 +287,9 @@ static void writer_pool_queue_bound_keeps_memory_flat(void **state)
             if (held.live > held.peak)
                 held.peak = held.live;
             pthread_mutex_unlock(&held.mu);
-            assert_int_equal(
-                misi_writer_pool_submit_rgb_owned(pool, "unused", px, SIDE, SIDE, SIDE * 3, count_free, NULL, &err),
-                MISI_OK);
+            assert_int_equal(misi_writer_pool_submit_rgb_owned(pool, "unused", px, SIDE, SIDE, SIDE * 3,
+                                                               count_free, NULL, &err),
+                             MISI_OK);
         }
         assert_int_equal(misi_writer_pool_finish(pool, &err), MISI_OK);
         misi_writer_stats st;
@@ -323,8 +329,8 @@ static int ordered_sink(void *user, const char *path, const uint8_t *data, size_
 }
 
 /* An encoder whose time varies per image, so jobs finish out of order. */
-static int jitter_encode(void *user, const uint8_t *rgb, int width, int height, size_t stride, misi_png_buf *out,
-                         misi_error *err)
+static int jitter_encode(void *user, const uint8_t *rgb, int width, int height, size_t stride,
+                         misi_png_buf *out, misi_error *err)
 {
     (void)user;
     usleep((unsigned)(rgb[0] % 4) * 500);
@@ -337,8 +343,9 @@ static void writer_pool_ordered_sink_sees_submission_order(void **state)
     order_log log = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0};
     misi_writer_pool *pool = NULL;
     misi_error err = {0};
-    misi_writer_pool_config cfg = {
-        .threads = 4, .encode = jitter_encode, .sink = {.write = ordered_sink, .user = &log, .ordered = true}};
+    misi_writer_pool_config cfg = {.threads = 4,
+                                   .encode = jitter_encode,
+                                   .sink = {.write = ordered_sink, .user = &log, .ordered = true}};
     assert_int_equal(misi_writer_pool_create(&cfg, &pool, &err), MISI_OK);
     char name[32];
     for (int i = 0; i < 120; i++) {
@@ -350,10 +357,12 @@ static void writer_pool_ordered_sink_sees_submission_order(void **state)
             char *bytes = malloc(4);
             memcpy(bytes, "data", 4);
             free(px);
-            assert_int_equal(misi_writer_pool_submit_bytes_owned(pool, name, bytes, 4, NULL, NULL, &err), MISI_OK);
-        } else {
-            assert_int_equal(misi_writer_pool_submit_rgb_owned(pool, name, px, SIDE, SIDE, SIDE * 3, NULL, NULL, &err),
+            assert_int_equal(misi_writer_pool_submit_bytes_owned(pool, name, bytes, 4, NULL, NULL, &err),
                              MISI_OK);
+        } else {
+            assert_int_equal(
+                misi_writer_pool_submit_rgb_owned(pool, name, px, SIDE, SIDE, SIDE * 3, NULL, NULL, &err),
+                MISI_OK);
         }
     }
     assert_int_equal(misi_writer_pool_finish(pool, &err), MISI_OK);
@@ -368,19 +377,23 @@ static void writer_pool_rejects_bad_submissions(void **state)
     (void)state;
     misi_writer_pool *pool = NULL;
     misi_error err = {0};
-    assert_int_equal(misi_writer_pool_create(&(misi_writer_pool_config){.threads = -1}, &pool, &err), MISI_E_USAGE);
+    assert_int_equal(misi_writer_pool_create(&(misi_writer_pool_config){.threads = -1}, &pool, &err),
+                     MISI_E_USAGE);
     assert_null(pool);
     assert_int_equal(misi_writer_pool_create(NULL, &pool, &err), MISI_OK); /* all CPUs */
     misi_writer_stats st;
     misi_writer_pool_stats(pool, &st, NULL, 0);
     assert_true(st.threads >= 1);
     assert_int_equal(st.max_pending, 2 * (size_t)st.threads);
-    assert_int_equal(misi_writer_pool_submit_rgb(pool, "/tmp/x.png", images[0], 0, SIDE, SIDE * 3, &err), MISI_E_USAGE);
-    assert_int_equal(misi_writer_pool_submit_rgb(pool, "/tmp/x.png", images[0], SIDE, SIDE, 5, &err), MISI_E_USAGE);
+    assert_int_equal(misi_writer_pool_submit_rgb(pool, "/tmp/x.png", images[0], 0, SIDE, SIDE * 3, &err),
+                     MISI_E_USAGE);
+    assert_int_equal(misi_writer_pool_submit_rgb(pool, "/tmp/x.png", images[0], SIDE, SIDE, 5, &err),
+                     MISI_E_USAGE);
     assert_contains(err.msg, "/tmp/x.png");
     uint8_t *owned = malloc(10);
-    assert_int_equal(misi_writer_pool_submit_rgb_owned(pool, "", owned, SIDE, SIDE, SIDE * 3, NULL, NULL, &err),
-                     MISI_E_USAGE); /* owned memory freed even so */
+    assert_int_equal(
+        misi_writer_pool_submit_rgb_owned(pool, "", owned, SIDE, SIDE, SIDE * 3, NULL, NULL, &err),
+        MISI_E_USAGE); /* owned memory freed even so */
     assert_int_equal(misi_writer_pool_finish(pool, &err), MISI_OK);
     misi_writer_pool_destroy(pool);
 }

@@ -52,6 +52,9 @@ malformed_gold)
     expect_err "gold_bad_answer.jsonl:3:"
     "$misi" score --gold "$fx/no-such-file.jsonl" --pred "$fx/gold.jsonl" >"$out" 2>"$err"
     [ $? -eq 1 ] || fail "exit status for a missing gold file should be 1"
+    "$misi" score --gold "$fx/gold.jsonl" --pred "$fx/no-such-file.jsonl" >"$out" 2>"$err"
+    [ $? -eq 1 ] || fail "exit status for a missing predictions file should be 1"
+    expect_err "no-such-file.jsonl"
     ;;
 usage)
     "$misi" score --gold "$fx/gold.jsonl" >"$out" 2>"$err"

@@ -8,9 +8,13 @@
 
 #include "misi/rng.h"
 
-static const int TASKS[7] = {MISI_TASK_TRANSLATION_ROTATION, MISI_TASK_ROTATION_ROTATION,
-                             MISI_TASK_INTERACTION_LOCATION, MISI_TASK_TRANSLATION,
-                             MISI_TASK_ROTATION, MISI_TASK_ZOOMING, MISI_TASK_DOCKING};
+static const int TASKS[7] = {MISI_TASK_TRANSLATION_ROTATION,
+                             MISI_TASK_ROTATION_ROTATION,
+                             MISI_TASK_INTERACTION_LOCATION,
+                             MISI_TASK_TRANSLATION,
+                             MISI_TASK_ROTATION,
+                             MISI_TASK_ZOOMING,
+                             MISI_TASK_DOCKING};
 
 static int random_value(misi_rng *rng, double lo, double hi, int step);
 
@@ -34,7 +38,8 @@ static void synth_cloze(misi_rng *rng, int task, char *answer, size_t cap, cJSON
         break;
     default: {
         int d = misi_rng_range(rng, 8, 20) * (misi_rng_below(rng, 2) ? 1 : -1);
-        snprintf(answer, cap, "roll %c %d, move x %d", axes[misi_rng_below(rng, 3)], random_value(rng, -90, 90, 15), d);
+        snprintf(answer, cap, "roll %c %d, move x %d", axes[misi_rng_below(rng, 3)],
+                 random_value(rng, -90, 90, 15), d);
         cJSON *r = cJSON_AddObjectToObject(truth, "range");
         cJSON_AddItemToObject(r, "rotation", cJSON_CreateIntArray((const int[2]){-90, 90}, 2));
         return;
@@ -118,17 +123,20 @@ int random_answers(const misi_gold *g, const char *path, uint64_t seed)
         char ans[128];
         switch (it->task) {
         case MISI_TASK_TRANSLATION:
-            snprintf(ans, sizeof ans, "move %c %d", axes[misi_rng_below(&rng, 2)], random_value(&rng, -4, 4, 1));
+            snprintf(ans, sizeof ans, "move %c %d", axes[misi_rng_below(&rng, 2)],
+                     random_value(&rng, -4, 4, 1));
             break;
         case MISI_TASK_ROTATION:
-            snprintf(ans, sizeof ans, "roll %c %d", axes[misi_rng_below(&rng, 3)], random_value(&rng, -90, 90, 15));
+            snprintf(ans, sizeof ans, "roll %c %d", axes[misi_rng_below(&rng, 3)],
+                     random_value(&rng, -90, 90, 15));
             break;
         case MISI_TASK_ZOOMING:
             snprintf(ans, sizeof ans, "move z %d", misi_rng_range(&rng, 40, 60));
             break;
         case MISI_TASK_DOCKING:
             snprintf(ans, sizeof ans, "roll %c %d, move %c %d", axes[misi_rng_below(&rng, 3)],
-                     random_value(&rng, -90, 90, 15), axes[misi_rng_below(&rng, 2)], random_value(&rng, -20, 20, 1));
+                     random_value(&rng, -90, 90, 15), axes[misi_rng_below(&rng, 2)],
+                     random_value(&rng, -20, 20, 1));
             break;
         case MISI_TASK_RESIDUE_LIGAND:
         case MISI_TASK_POCKET_LIGAND:

@@ -31,7 +31,10 @@ static void answer_commands_accept_case_spacing_and_turn(void **state)
     assert_ops(MISI_TASK_TRANSLATION, "Move y -2.0 Å", "move y -2");
     assert_ops(MISI_TASK_TRANSLATION, "move along the x-axis by 3 angstroms", "move x 3");
     assert_ops(MISI_TASK_ROTATION, "turn y 15", "roll y 15");
-    assert_ops(MISI_TASK_ROTATION, "Turn Z \xe2\x88\x92" "45\xc2\xb0", "roll z -45"); /* U+2212, degree sign */
+    assert_ops(MISI_TASK_ROTATION,
+               "Turn Z \xe2\x88\x92"
+               "45\xc2\xb0",
+               "roll z -45"); /* U+2212, degree sign */
     assert_ops(MISI_TASK_DOCKING, "roll x 75,move x -14", "roll x 75, move x -14");
     assert_ops(MISI_TASK_DOCKING, "roll x 75 and then move x -14", "roll x 75, move x -14");
     assert_ops(MISI_TASK_ZOOMING, "move z 50", "move z 50");
@@ -46,9 +49,11 @@ static void answer_commands_take_last_sequence_in_prose(void **state)
 {
     (void)state;
     assert_ops(MISI_TASK_TRANSLATION, "I think the answer is move x 3.", "move x 3");
-    assert_ops(MISI_TASK_TRANSLATION, "Not roll y 30; comparing image 1 and 4 the answer is move x -2", "move x -2");
+    assert_ops(MISI_TASK_TRANSLATION, "Not roll y 30; comparing image 1 and 4 the answer is move x -2",
+               "move x -2");
     assert_ops(MISI_TASK_TRANSLATION, "First I tried move y 1. Final answer: move x 4\n", "move x 4");
-    assert_ops(MISI_TASK_DOCKING, "Rotate first. Answer: roll x 75, move x -14. Done.", "roll x 75, move x -14");
+    assert_ops(MISI_TASK_DOCKING, "Rotate first. Answer: roll x 75, move x -14. Done.",
+               "roll x 75, move x -14");
     assert_ops(MISI_TASK_DOCKING, "roll x 30 is wrong. roll x 75, move x -14", "roll x 75, move x -14");
     /* commands joined by white space or a new line are one sequence */
     assert_ops(MISI_TASK_DOCKING, "roll x 75\nmove x -14", "roll x 75, move x -14");
@@ -137,7 +142,8 @@ static void answer_t9_bonds_tolerate_spacing_case_and_newlines(void **state)
     assert_bonds(t, "arg 45 nh2 a,o1b;  val 22 o a ,  n2", MISI_ANSWER_BONDS, want);
     assert_bonds(t, "The hydrogen bonds are:\nARG 45 NH2 A, O1B\nVAL 22 O A, N2.", MISI_ANSWER_BONDS, want);
     assert_bonds(t, "ARG 45 NH2 A, O1B and VAL 22 O A, N2", MISI_ANSWER_BONDS, want);
-    assert_bonds(t, "SER 10 OG _, O3; HIS 57A NE2 _, N1", MISI_ANSWER_BONDS, "SER 10 OG _, O3; HIS 57A NE2 _, N1");
+    assert_bonds(t, "SER 10 OG _, O3; HIS 57A NE2 _, N1", MISI_ANSWER_BONDS,
+                 "SER 10 OG _, O3; HIS 57A NE2 _, N1");
     /* no chain written: read as no chain id */
     assert_bonds(t, "SER 10 OG, O3", MISI_ANSWER_BONDS, "SER 10 OG _, O3");
 }
@@ -159,7 +165,8 @@ static void answer_formatters_round_trip(void **state)
     assert_string_equal(buf, "No");
     /* snprintf-like truncation */
     char small[8];
-    assert_int_equal(misi_answer_format_pocket_bonds(b, 1, small, sizeof small), (int)strlen("ARG 45 NH2 A, O1B"));
+    assert_int_equal(misi_answer_format_pocket_bonds(b, 1, small, sizeof small),
+                     (int)strlen("ARG 45 NH2 A, O1B"));
     assert_string_equal(small, "ARG 45 ");
     misi_op ops[2] = {{MISI_OP_ROLL, MISI_AXIS_X, 75}, {MISI_OP_MOVE, MISI_AXIS_X, -14}};
     misi_answer_format_ops(ops, 2, buf, sizeof buf);

@@ -24,15 +24,29 @@ static double score1(const char *gold_json, const char *answer, bool *exact)
     return s;
 }
 
-#define T1 "{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\",\"truth\":{\"axis\":\"x\",\"value\":3,\"range\":[-4,4]}}"
-#define T2 "{\"id\":\"q\",\"task\":\"rotation\",\"answer\":\"roll y 15\",\"truth\":{\"axis\":\"y\",\"value\":15,\"range\":[-90,90]}}"
-#define T3 "{\"id\":\"q\",\"task\":\"zooming\",\"answer\":\"move z 50\",\"truth\":{\"axis\":\"z\",\"value\":50,\"range\":[40,60]}}"
+#define T1                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x "                                            \
+    "3\",\"truth\":{\"axis\":\"x\",\"value\":3,\"range\":[-4,4]}}"
+#define T2                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"rotation\",\"answer\":\"roll y "                                               \
+    "15\",\"truth\":{\"axis\":\"y\",\"value\":15,\"range\":[-90,90]}}"
+#define T3                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"zooming\",\"answer\":\"move z "                                                \
+    "50\",\"truth\":{\"axis\":\"z\",\"value\":50,\"range\":[40,60]}}"
 #define T4P "{\"id\":\"q\",\"task\":\"residue_ligand\",\"answer\":\"Yes: VAL O, N1; VAL O, N2\"}"
 #define T4N "{\"id\":\"q\",\"task\":\"residue_ligand\",\"answer\":\"No\"}"
-#define T5 "{\"id\":\"q\",\"task\":\"translation_rotation\",\"answer\":\"B\",\"options\":{\"A\":\"a.png\",\"B\":\"b.png\",\"C\":\"c.png\",\"D\":\"d.png\"}}"
-#define T7 "{\"id\":\"q\",\"task\":\"docking\",\"answer\":\"roll x 75, move x -14\",\"truth\":{\"range\":{\"rotation\":[-90,90]}}}"
-#define T8 "{\"id\":\"q\",\"task\":\"interaction_location\",\"answer\":\"C\",\"options\":{\"A\":\"move x 2, move y 3\",\"B\":\"move x -2, move y 3\",\"C\":\"move x 2, move y -3\",\"D\":\"move x 3, move y 2\"}}"
-#define T9 "{\"id\":\"q\",\"task\":\"pocket_ligand\",\"answer\":\"ARG 45 NH2 A, O1B; VAL 22 O A, N2; HIS 57A NE2 _, N1\"}"
+#define T5                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"translation_rotation\",\"answer\":\"B\",\"options\":{\"A\":\"a.png\",\"B\":"   \
+    "\"b.png\",\"C\":\"c.png\",\"D\":\"d.png\"}}"
+#define T7                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"docking\",\"answer\":\"roll x 75, move x "                                     \
+    "-14\",\"truth\":{\"range\":{\"rotation\":[-90,90]}}}"
+#define T8                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"interaction_location\",\"answer\":\"C\",\"options\":{\"A\":\"move x 2, move "  \
+    "y 3\",\"B\":\"move x -2, move y 3\",\"C\":\"move x 2, move y -3\",\"D\":\"move x 3, move y 2\"}}"
+#define T9                                                                                                   \
+    "{\"id\":\"q\",\"task\":\"pocket_ligand\",\"answer\":\"ARG 45 NH2 A, O1B; VAL 22 O A, N2; HIS 57A NE2 "  \
+    "_, N1\"}"
 
 static void score_translation_wrong_axis_is_zero(void **state)
 {
@@ -60,11 +74,12 @@ static void score_translation_half_range_off_is_half(void **state)
 static void score_range_comes_from_truth(void **state)
 {
     (void)state;
-    const char *g = "{\"id\":\"q\",\"task\":\"rotation\",\"answer\":\"roll y 15\",\"truth\":{\"range\":[-45,45]}}";
+    const char *g =
+        "{\"id\":\"q\",\"task\":\"rotation\",\"answer\":\"roll y 15\",\"truth\":{\"range\":[-45,45]}}";
     assert_near(score1(g, "roll y 60", NULL), 0.5, 1e-12);
     /* no truth.range: the paper's 8 Å */
-    assert_near(score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\"}", "move x 1", NULL), 0.75,
-                1e-12);
+    assert_near(score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\"}", "move x 1", NULL),
+                0.75, 1e-12);
 }
 
 static void score_zooming_is_exact_match(void **state)
@@ -101,8 +116,8 @@ static void score_bonds_all_plus_extras_at_most_half(void **state)
     assert_near(score1(T4P, "Yes: VAL O, N1; GLY N, O3", NULL), 0.5, 1e-12);
     assert_near(score1(T4P, "Yes: VAL O, N1", NULL), 0.5, 1e-12); /* half found, no extra */
     assert_near(score1(T4P, "Yes: val o, n2; VAL O, N1", NULL), 1.0, 1e-12);
-    assert_near(score1(T9, "ARG 45 NH2 A, O1B; VAL 22 O A, N2; HIS 57A NE2 _, N1; GLU 1 OE1 A, N3", NULL), 0.5,
-                1e-12);
+    assert_near(score1(T9, "ARG 45 NH2 A, O1B; VAL 22 O A, N2; HIS 57A NE2 _, N1; GLU 1 OE1 A, N3", NULL),
+                0.5, 1e-12);
     assert_near(score1(T9, "ARG 45 NH2 A, O1B; VAL 22 O A, N2", NULL), 2.0 / 3.0, 1e-12);
 }
 
@@ -215,8 +230,8 @@ static void score_fixture_gives_known_scores(void **state)
     size_t n;
     assert_near(misi_score_average(&r, true, false, &n), (50 + 75 + 0 + 37.5 + 62.5 + 50 + 0) / 7.0, 1e-9);
     assert_int_equal(n, 7);
-    assert_near(misi_score_average(&r, false, false, &n), (50 + 75 + 0 + 37.5 + 100 + 0 + 62.5 + 50 + 0) / 9.0,
-                1e-9);
+    assert_near(misi_score_average(&r, false, false, &n),
+                (50 + 75 + 0 + 37.5 + 100 + 0 + 62.5 + 50 + 0) / 9.0, 1e-9);
     assert_int_equal(n, 9);
     misi_score_report_finish(&r);
     misi_gold_finish(&g);
@@ -280,7 +295,8 @@ static void score_malformed_prediction_line_skipped_with_line_number(void **stat
     misi_gold_finish(&g);
 
     const char *gold = T1 "\n";
-    const char *pred = "{\"id\":\"q\",\"answer\":\"move x 3\"}\n[1,2]\n{\"answer\":\"x\"}\n{\"id\":\"q\",\"answer\":7}\n";
+    const char *pred =
+        "{\"id\":\"q\",\"answer\":\"move x 3\"}\n[1,2]\n{\"answer\":\"x\"}\n{\"id\":\"q\",\"answer\":7}\n";
     misi_error err;
     assert_int_equal(misi_gold_load_text(gold, strlen(gold), "g.jsonl", &g, &err), MISI_OK);
     assert_int_equal(misi_score_text_lines(&g, pred, strlen(pred), "p.jsonl", NULL, &r, &err), MISI_OK);
@@ -349,7 +365,8 @@ static void score_malformed_gold_is_hard_error(void **state)
     expect_gold_error("gold_bad_answer.jsonl", "gold_bad_answer.jsonl:3: record '1abc-translation-test-1'");
     expect_gold_error("gold_bad_answer.jsonl", "is not 'move x|y <Å>'");
     expect_gold_error("gold_not_json.jsonl", "gold_not_json.jsonl:2: not a JSON object");
-    expect_gold_error("gold_duplicate_id.jsonl", "gold_duplicate_id.jsonl:2: duplicate id '1abc-translation-test-0' (first on line 1)");
+    expect_gold_error("gold_duplicate_id.jsonl",
+                      "gold_duplicate_id.jsonl:2: duplicate id '1abc-translation-test-0' (first on line 1)");
     misi_gold g = {0};
     misi_error err;
     const char *bad[] = {
@@ -359,6 +376,15 @@ static void score_malformed_gold_is_hard_error(void **state)
         "{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\",\"truth\":{\"range\":[4,-4]}}",
         "{\"id\":\"q\",\"task\":\"interaction_location\",\"answer\":\"C\"}",
         "{\"id\":\"q\",\"task\":\"pocket_ligand\",\"answer\":\"No\"}",
+        /* the answer must list exactly truth.bonds */
+        "{\"id\":\"q\",\"task\":\"pocket_ligand\",\"answer\":\"ARG 45 NH2 A, O1B\",\"truth\":{\"bonds\":["
+        "{\"residue\":\"ARG\",\"number\":45,\"icode\":\"\",\"chain\":\"A\",\"residue_atom\":\"NH2\",\"ligand_"
+        "atom\":\"O1B\"},"
+        "{\"residue\":\"VAL\",\"number\":22,\"icode\":\"\",\"chain\":\"A\",\"residue_atom\":\"O\",\"ligand_"
+        "atom\":\"N2\"}]}}",
+        "{\"id\":\"q\",\"task\":\"residue_ligand\",\"answer\":\"Yes: ARG NH2, O1B\",\"truth\":{\"bonds\":["
+        "{\"residue\":\"ARG\",\"number\":45,\"icode\":\"\",\"chain\":\"A\",\"residue_atom\":\"NH1\",\"ligand_"
+        "atom\":\"O1B\"}]}}",
         "",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

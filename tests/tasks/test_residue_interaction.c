@@ -87,7 +87,11 @@ static void check_residue_images(task_harness *h, const misi_question *q, uint32
     for (int v = 0; v < q->nimages; v++) {
         misi_image_req want = misi_task_canonical(0, MISI_SHOW_RESIDUE, MISI_CANONICAL_VIEW_NAMES[v]);
         want.residue = *residue;
+        misi_task_frame_residue(&h->env, *residue, &want);
         assert_memory_equal(&q->images[v], &want, sizeof want);
+        /* framed on the residue and the ligand: larger than the complex's scale */
+        assert_true(q->images[v].framed);
+        assert_true(q->images[v].px_per_A > h->tc[0].px_per_A);
         assert_true(misi_task_in_frame(&h->env, &q->images[v]));
     }
 }
