@@ -55,7 +55,7 @@ enum {
 
 /* misi_scene_desc.label_set */
 typedef enum misi_label_set {
-    MISI_LABEL_SET_DEFAULT = 0, /* pocket residues ("ARG 45") + ligand atom names */
+    MISI_LABEL_SET_DEFAULT = 0,   /* pocket residues ("ARG 45") + ligand atom names */
     MISI_LABEL_SET_RESIDUE_ATOMS, /* also every shown pocket atom's name (T4) */
     MISI_LABEL_SET_NONE,
 } misi_label_set;
@@ -63,20 +63,20 @@ typedef enum misi_label_set {
 /* How to build a scene; zero means default everywhere. */
 typedef struct misi_scene_desc {
     misi_style style;
-    unsigned hide;             /* MISI_HIDE_* */
-    const bool *pocket_mask;   /* optional, one per pocket atom: shown or not */
+    unsigned hide;           /* MISI_HIDE_* */
+    const bool *pocket_mask; /* optional, one per pocket atom: shown or not */
     misi_label_set label_set;
-    float margin;              /* Å added to the framing radius; 0 = 2 Å */
-    const misi_frame *frame;   /* optional: reuse another scene's framing */
+    float margin;            /* Å added to the framing radius; 0 = 2 Å */
+    const misi_frame *frame; /* optional: reuse another scene's framing */
 } misi_scene_desc;
 
 /* One drawn atom. */
 typedef struct misi_scene_atom {
     float pos[3];
-    float radius;     /* sphere radius in Å for the scene's style */
+    float radius; /* sphere radius in Å for the scene's style */
     uint8_t rgb[3];
     uint8_t element;
-    uint8_t ligand;   /* 1 for ligand atoms */
+    uint8_t ligand; /* 1 for ligand atoms */
 } misi_scene_atom;
 
 /* One drawn bond between two drawn atoms (indices into atoms). */
@@ -98,7 +98,7 @@ typedef struct misi_scene {
     uint32_t nbonds;
     misi_scene_label *labels;
     uint32_t nlabels;
-    float bond_radius;    /* cylinder radius in Å; 0 in spacefill (no bonds drawn) */
+    float bond_radius; /* cylinder radius in Å; 0 in spacefill (no bonds drawn) */
     misi_style style;
     misi_frame frame;
 } misi_scene;
@@ -106,12 +106,10 @@ typedef struct misi_scene {
 /* Build the scene of a complex: heavy atoms only, colours per MISI-SPEC §2.
  * The caller destroys it with misi_scene_destroy. Fails with MISI_E_INVALID
  * when nothing would be shown. */
-int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_scene **out,
-                      misi_error *err);
+int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_scene **out, misi_error *err);
 /* An empty scene to fill by hand (tests, custom figures): atoms/bonds/labels
  * arrays of the given lengths, zeroed. Call misi_scene_update_frame after. */
-int misi_scene_alloc(uint32_t natoms, uint32_t nbonds, uint32_t nlabels, misi_scene **out,
-                     misi_error *err);
+int misi_scene_alloc(uint32_t natoms, uint32_t nbonds, uint32_t nlabels, misi_scene **out, misi_error *err);
 /* Recompute frame from the atoms (centroid; radius = max distance + atom
  * radius + margin, margin 0 = 2 Å). */
 void misi_scene_update_frame(misi_scene *scene, float margin);
@@ -156,16 +154,16 @@ typedef enum misi_labels {
 
 /* How to render; zero means default. */
 typedef struct misi_render_params {
-    int width, height;         /* pixels; 0 = 512 */
+    int width, height; /* pixels; 0 = 512 */
     misi_projection projection;
-    float eye_distance;        /* D in Å; 0 = 100 */
-    float px_per_A;            /* 0 = frame the scene: radius fits the smaller side */
-    int aa;                    /* supersampling factor k (render k× then box filter); 0 = 2, 1 = off */
-    int msaa;                  /* extra MSAA samples per supersample; 0/1 = off */
+    float eye_distance; /* D in Å; 0 = 100 */
+    float px_per_A;     /* 0 = frame the scene: radius fits the smaller side */
+    int aa;             /* supersampling factor k (render k× then box filter); 0 = 2, 1 = off */
+    int msaa;           /* extra MSAA samples per supersample; 0/1 = off */
     misi_labels labels;
-    float label_px;            /* label font size in output pixels; 0 = 13 */
-    int batch_max;             /* most tiles per batch; 0 = as many as limits and budget allow */
-    size_t memory_budget;      /* bytes for batch framebuffers + readback; 0 = 256 MiB */
+    float label_px;       /* label font size in output pixels; 0 = 13 */
+    int batch_max;        /* most tiles per batch; 0 = as many as limits and budget allow */
+    size_t memory_budget; /* bytes for batch framebuffers + readback; 0 = 256 MiB */
 } misi_render_params;
 
 /* Fill the zero fields of p with the defaults. */
@@ -187,7 +185,7 @@ typedef struct misi_renderer misi_renderer;
 #define MISI_GFX_MAX_DEVICES 16
 
 typedef struct misi_gfx_device {
-    char name[128];     /* "software (Mesa)" or the DRM node */
+    char name[128]; /* "software (Mesa)" or the DRM node */
     char extensions[256];
     bool software;
 } misi_gfx_device;
@@ -195,14 +193,14 @@ typedef struct misi_gfx_device {
 typedef struct misi_gfx_info {
     misi_gfx_device devices[MISI_GFX_MAX_DEVICES];
     int ndevices;
-    int chosen;            /* 1-based index into devices; 0 = surfaceless platform */
+    int chosen; /* 1-based index into devices; 0 = surfaceless platform */
     char platform[32];
     char egl_version[64], egl_vendor[64];
     char gl_vendor[128], gl_renderer[128], gl_version[128], glsl_version[128];
     int max_texture_size, max_renderbuffer_size, max_samples;
     int max_viewport[2];
     int max_color_attachments, max_vertex_attribs, max_texture_units;
-    bool sample_shading;   /* OpenGL ES 3.2 per-sample shading (used with msaa) */
+    bool sample_shading; /* OpenGL ES 3.2 per-sample shading (used with msaa) */
 } misi_gfx_info;
 
 /* misi_renderer_desc: zero means default. */
@@ -234,8 +232,7 @@ typedef int (*misi_image_fn)(void *user, size_t view, const uint8_t *rgb, int wi
  * (orthographic) or a non-finite pose; MISI_E_LIMIT for a size beyond the
  * GL limits; MISI_E_GL for a GL failure. */
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
-                      const misi_view *views, size_t n, misi_image_fn fn, void *user,
-                      misi_error *err);
+                      const misi_view *views, size_t n, misi_image_fn fn, void *user, misi_error *err);
 
 /* Render one view into rgb (3 * width * height bytes, caller-owned). */
 int misi_render_view(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,

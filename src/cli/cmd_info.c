@@ -121,10 +121,11 @@ int cmd_info(int argc, char **argv)
                    info->gl_renderer, info->gl_version, info->glsl_version);
             printf("limits: max texture %d, max renderbuffer %d, max samples %d, max viewport %dx%d,\n"
                    "        colour attachments %d, vertex attribs %d, texture units %d, sample shading %s\n",
-                   info->max_texture_size, info->max_renderbuffer_size, info->max_samples, info->max_viewport[0],
-                   info->max_viewport[1], info->max_color_attachments, info->max_vertex_attribs,
-                   info->max_texture_units, info->sample_shading ? "yes" : "no");
-            printf("batch: %d tiles of 512x512 at 2x supersampling per pass\n", misi_render_batch_size(r, &p));
+                   info->max_texture_size, info->max_renderbuffer_size, info->max_samples,
+                   info->max_viewport[0], info->max_viewport[1], info->max_color_attachments,
+                   info->max_vertex_attribs, info->max_texture_units, info->sample_shading ? "yes" : "no");
+            printf("batch: %d tiles of 512x512 at 2x supersampling per pass\n",
+                   misi_render_batch_size(r, &p));
         }
     }
     misi_renderer_destroy(r);

@@ -52,8 +52,8 @@ int misi_view_canonical(const char *name, misi_view *out)
         int axis;
         float deg;
     } V[] = {
-        {"front", 1, 0}, {"back", 1, 180}, {"left", 1, 90},
-        {"right", 1, -90}, {"top", 0, 90}, {"bottom", 0, -90},
+        {"front", 1, 0},   {"back", 1, 180}, {"left", 1, 90},
+        {"right", 1, -90}, {"top", 0, 90},   {"bottom", 0, -90},
     };
     for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) {
         if (!strcmp(name, V[i].name)) {

@@ -33,8 +33,7 @@ static void load_ext(egl_ext *x)
         return;
     if (has_ext(ce, "EGL_EXT_device_enumeration") || has_ext(ce, "EGL_EXT_device_base")) {
         x->query_devices = (PFNEGLQUERYDEVICESEXTPROC)eglGetProcAddress("eglQueryDevicesEXT");
-        x->query_device_string =
-            (PFNEGLQUERYDEVICESTRINGEXTPROC)eglGetProcAddress("eglQueryDeviceStringEXT");
+        x->query_device_string = (PFNEGLQUERYDEVICESTRINGEXTPROC)eglGetProcAddress("eglQueryDeviceStringEXT");
     }
     if (has_ext(ce, "EGL_EXT_platform_base"))
         x->get_platform_display =
@@ -77,17 +76,18 @@ int gfx_enumerate_devices(misi_gfx_info *info, misi_error *err)
     return 0;
 }
 
-static EGLDisplay open_display(const egl_ext *x, EGLDeviceEXT *devs, misi_gfx_info *info,
-                               int want, int *chosen, misi_error *err)
+static EGLDisplay open_display(const egl_ext *x, EGLDeviceEXT *devs, misi_gfx_info *info, int want,
+                               int *chosen, misi_error *err)
 {
     if (!x->get_platform_display) {
-        misi_error_set(err, MISI_E_GL, "EGL has no EGL_EXT_platform_base: cannot open a display without a window system");
+        misi_error_set(err, MISI_E_GL,
+                       "EGL has no EGL_EXT_platform_base: cannot open a display without a window system");
         return EGL_NO_DISPLAY;
     }
     if (want > 0) {
         if (want > info->ndevices) {
-            misi_error_set(err, MISI_E_USAGE, "EGL device %d requested but %d found (see 'misi info')",
-                           want, info->ndevices);
+            misi_error_set(err, MISI_E_USAGE, "EGL device %d requested but %d found (see 'misi info')", want,
+                           info->ndevices);
             return EGL_NO_DISPLAY;
         }
         *chosen = want;

@@ -14,8 +14,8 @@
 typedef struct gfx_context {
     EGLDisplay dpy;
     EGLContext ctx;
-    int device;          /* 1-based index of the device used; 0 = surfaceless platform */
-    char platform[32];   /* "device" or "surfaceless" */
+    int device;        /* 1-based index of the device used; 0 = surfaceless platform */
+    char platform[32]; /* "device" or "surfaceless" */
 } gfx_context;
 
 /* Fill info->devices / ndevices (no context needed). */

@@ -35,8 +35,8 @@ struct gfx_impostors {
 static const float QUAD[] = {-1, -1, 1, -1, -1, 1, 1, 1};
 /* The 14-vertex triangle strip over the cube [-1, 1]^3. */
 static const float CUBE_STRIP[] = {
-    -1, 1,  1,  1, 1,  1,  -1, -1, 1,  1, -1, 1,  1,  -1, -1, 1,  1,  1,  1,  1,  -1,
-    -1, 1,  1,  -1, 1, -1, -1, -1, 1,  -1, -1, -1, 1, -1, -1, -1, 1,  -1, 1,  1,  -1,
+    -1, 1, 1, 1,  1, 1,  -1, -1, 1, 1,  -1, 1,  1, -1, -1, 1,  1, 1,  1, 1, -1,
+    -1, 1, 1, -1, 1, -1, -1, -1, 1, -1, -1, -1, 1, -1, -1, -1, 1, -1, 1, 1, -1,
 };
 
 static void get_cam_loc(GLuint prog, cam_loc *l)
@@ -157,7 +157,8 @@ int gfx_impostors_upload(gfx_impostors *im, const misi_scene *s, misi_error *err
     }
     for (uint32_t i = 0; i < s->natoms; i++) {
         const misi_scene_atom *a = &s->atoms[i];
-        atoms[i] = (gpu_atom){a->pos[0], a->pos[1], a->pos[2], a->radius, {a->rgb[0], a->rgb[1], a->rgb[2], 255}};
+        atoms[i] =
+            (gpu_atom){a->pos[0], a->pos[1], a->pos[2], a->radius, {a->rgb[0], a->rgb[1], a->rgb[2], 255}};
     }
     for (uint32_t i = 0; i < s->nbonds; i++) {
         const misi_scene_atom *a = &s->atoms[s->bonds[i].a], *b = &s->atoms[s->bonds[i].b];

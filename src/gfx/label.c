@@ -66,8 +66,10 @@ int gfx_labels_create(gfx_labels **out, misi_error *err)
         GLuint loc;
         GLint n;
         size_t off;
-    } A[] = {{1, 3, offsetof(label_inst, anchor)}, {2, 4, offsetof(label_inst, rect)},
-             {3, 4, offsetof(label_inst, uv)}, {4, 2, offsetof(label_inst, box)}};
+    } A[] = {{1, 3, offsetof(label_inst, anchor)},
+             {2, 4, offsetof(label_inst, rect)},
+             {3, 4, offsetof(label_inst, uv)},
+             {4, 2, offsetof(label_inst, box)}};
     for (size_t i = 0; i < sizeof A / sizeof A[0]; i++) {
         glEnableVertexAttribArray(A[i].loc);
         glVertexAttribPointer(A[i].loc, A[i].n, GL_FLOAT, GL_FALSE, sizeof(label_inst), (void *)A[i].off);

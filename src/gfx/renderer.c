@@ -243,8 +243,9 @@ incomplete:
     free_framebuffers(r);
     while (glGetError() != GL_NO_ERROR) {
     }
-    return misi_error_set(err, MISI_E_GL, "incomplete framebuffer for %dx%d tiles of %dx%d at %dx supersampling",
-                          cols, rows, p->width, p->height, k);
+    return misi_error_set(err, MISI_E_GL,
+                          "incomplete framebuffer for %dx%d tiles of %dx%d at %dx supersampling", cols, rows,
+                          p->width, p->height, k);
 }
 
 static float scene_extent(const misi_scene *s)
@@ -413,8 +414,8 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     if (n == 0)
         return 0;
     if (p.aa > 8 || p.width > 65536 || p.height > 65536)
-        return misi_error_set(err, MISI_E_LIMIT, "supersampling %d (at most 8) or size %dx%d too large",
-                              p.aa, p.width, p.height);
+        return misi_error_set(err, MISI_E_LIMIT, "supersampling %d (at most 8) or size %dx%d too large", p.aa,
+                              p.width, p.height);
     int B = batch_size(r, &p);
     if (B < 1)
         return misi_error_set(err, MISI_E_LIMIT,
@@ -422,8 +423,8 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
                               p.width, p.height, p.aa, max_dim(r));
     for (size_t i = 0; i < n; i++) {
         if (p.projection != MISI_PROJECTION_PERSPECTIVE && !(views[i].trans[2] < p.eye_distance))
-            return misi_error_set(err, MISI_E_RANGE, "view %zu: move z %.2f reaches the eye distance %.2f",
-                                  i, views[i].trans[2], p.eye_distance);
+            return misi_error_set(err, MISI_E_RANGE, "view %zu: move z %.2f reaches the eye distance %.2f", i,
+                                  views[i].trans[2], p.eye_distance);
         for (int k = 0; k < 9; k++)
             if (!isfinite(views[i].rot[k]))
                 return misi_error_set(err, MISI_E_RANGE, "view %zu: non-finite rotation", i);

@@ -15,20 +15,18 @@ const uint8_t MISI_LIGAND_CARBON_RGB[3] = {0x90, 0x90, 0x90};
 /* Jmol colours (jmol.sourceforge.net/jscolors), which the spec's O red,
  * N blue, S yellow and P orange agree with. Unknown elements: deep pink. */
 static const uint32_t JMOL[] = {
-    [0] = 0xFF1493, [1] = 0xFFFFFF, [2] = 0xD9FFFF, [3] = 0xCC80FF, [4] = 0xC2FF00,
-    [5] = 0xFFB5B5, [6] = 0x909090, [7] = 0x3050F8, [8] = 0xFF0D0D, [9] = 0x90E050,
-    [10] = 0xB3E3F5, [11] = 0xAB5CF2, [12] = 0x8AFF00, [13] = 0xBFA6A6, [14] = 0xF0C8A0,
-    [15] = 0xFF8000, [16] = 0xFFFF30, [17] = 0x1FF01F, [18] = 0x80D1E3, [19] = 0x8F40D4,
-    [20] = 0x3DFF00, [21] = 0xE6E6E6, [22] = 0xBFC2C7, [23] = 0xA6A6AB, [24] = 0x8A99C7,
-    [25] = 0x9C7AC7, [26] = 0xE06633, [27] = 0xF090A0, [28] = 0x50D050, [29] = 0xC88033,
-    [30] = 0x7D80B0, [31] = 0xC28F8F, [32] = 0x668F8F, [33] = 0xBD80E3, [34] = 0xFFA100,
-    [35] = 0xA62929, [36] = 0x5CB8D1, [37] = 0x702EB0, [38] = 0x00FF00, [39] = 0x94FFFF,
-    [40] = 0x94E0E0, [41] = 0x73C2C9, [42] = 0x54B5B5, [43] = 0x3B9E9E, [44] = 0x248F8F,
-    [45] = 0x0A7D8C, [46] = 0x006985, [47] = 0xC0C0C0, [48] = 0xFFD98F, [49] = 0xA67573,
-    [50] = 0x668080, [51] = 0x9E63B5, [52] = 0xD47A00, [53] = 0x940094, [54] = 0x429EB0,
-    [55] = 0x57178F, [56] = 0x00C900, [57] = 0x70D4FF, [74] = 0x2194D6, [76] = 0x266696,
-    [77] = 0x175487, [78] = 0xD0D0E0, [79] = 0xFFD123, [80] = 0xB8B8D0, [81] = 0xA6544D,
-    [82] = 0x575961, [83] = 0x9E4FB5,
+    [0] = 0xFF1493,  [1] = 0xFFFFFF,  [2] = 0xD9FFFF,  [3] = 0xCC80FF,  [4] = 0xC2FF00,  [5] = 0xFFB5B5,
+    [6] = 0x909090,  [7] = 0x3050F8,  [8] = 0xFF0D0D,  [9] = 0x90E050,  [10] = 0xB3E3F5, [11] = 0xAB5CF2,
+    [12] = 0x8AFF00, [13] = 0xBFA6A6, [14] = 0xF0C8A0, [15] = 0xFF8000, [16] = 0xFFFF30, [17] = 0x1FF01F,
+    [18] = 0x80D1E3, [19] = 0x8F40D4, [20] = 0x3DFF00, [21] = 0xE6E6E6, [22] = 0xBFC2C7, [23] = 0xA6A6AB,
+    [24] = 0x8A99C7, [25] = 0x9C7AC7, [26] = 0xE06633, [27] = 0xF090A0, [28] = 0x50D050, [29] = 0xC88033,
+    [30] = 0x7D80B0, [31] = 0xC28F8F, [32] = 0x668F8F, [33] = 0xBD80E3, [34] = 0xFFA100, [35] = 0xA62929,
+    [36] = 0x5CB8D1, [37] = 0x702EB0, [38] = 0x00FF00, [39] = 0x94FFFF, [40] = 0x94E0E0, [41] = 0x73C2C9,
+    [42] = 0x54B5B5, [43] = 0x3B9E9E, [44] = 0x248F8F, [45] = 0x0A7D8C, [46] = 0x006985, [47] = 0xC0C0C0,
+    [48] = 0xFFD98F, [49] = 0xA67573, [50] = 0x668080, [51] = 0x9E63B5, [52] = 0xD47A00, [53] = 0x940094,
+    [54] = 0x429EB0, [55] = 0x57178F, [56] = 0x00C900, [57] = 0x70D4FF, [74] = 0x2194D6, [76] = 0x266696,
+    [77] = 0x175487, [78] = 0xD0D0E0, [79] = 0xFFD123, [80] = 0xB8B8D0, [81] = 0xA6544D, [82] = 0x575961,
+    [83] = 0x9E4FB5,
 };
 
 void misi_element_rgb(uint8_t z, uint8_t rgb[3])
@@ -95,8 +93,7 @@ static float bond_radius(misi_style style)
     }
 }
 
-int misi_scene_alloc(uint32_t natoms, uint32_t nbonds, uint32_t nlabels, misi_scene **out,
-                     misi_error *err)
+int misi_scene_alloc(uint32_t natoms, uint32_t nbonds, uint32_t nlabels, misi_scene **out, misi_error *err)
 {
     *out = NULL;
     misi_scene *s = calloc(1, sizeof *s);
@@ -157,8 +154,7 @@ static bool is_heavy(const misi_atom *a)
     return !(a->flags & MISI_ATOM_HYDROGEN) && a->element != 1;
 }
 
-int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_scene **out,
-                      misi_error *err)
+int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_scene **out, misi_error *err)
 {
     misi_scene_desc d = desc ? *desc : (misi_scene_desc){0};
     misi_style style = d.style ? d.style : MISI_STYLE_BALL_AND_STICK;

@@ -43,7 +43,8 @@ int main(int argc, char **argv)
     for (int i = 0; i < 24; i++)
         misi_view_canonical(names[i % 6], &views[i]);
     printf("complex %s, %dx%d, %s\n", id, size, size, misi_renderer_info(r)->gl_renderer);
-    printf("%-15s %-7s %3s %5s %6s %10s %10s\n", "style", "labels", "aa", "batch", "views", "ms/image", "cpu-ms/img");
+    printf("%-15s %-7s %3s %5s %6s %10s %10s\n", "style", "labels", "aa", "batch", "views", "ms/image",
+           "cpu-ms/img");
     static const misi_style styles[] = {MISI_STYLE_BALL_AND_STICK, MISI_STYLE_SPACEFILL};
     for (int si = 0; si < 2; si++) {
         misi_scene *s = NULL;
@@ -54,7 +55,10 @@ int main(int argc, char **argv)
         for (int labels = 0; labels < 2; labels++) {
             for (int aa = 1; aa <= 3; aa++) {
                 for (int batch = 1; batch <= 8; batch *= 8) {
-                    misi_render_params p = {.width = size, .height = size, .aa = aa, .batch_max = batch,
+                    misi_render_params p = {.width = size,
+                                            .height = size,
+                                            .aa = aa,
+                                            .batch_max = batch,
                                             .labels = labels ? MISI_LABELS_ON : MISI_LABELS_OFF};
                     unsigned acc = 0;
                     misi_render_views(r, s, &p, views, 2, sink, &acc, &err); /* warm up */

@@ -92,8 +92,8 @@ misi_scene *gt_scene(uint32_t natoms, uint32_t nbonds)
     return s;
 }
 
-static void add_atom(misi_mol *m, const char *name, const char *res, int seq, uint8_t z, float x,
-                     float y, float zc)
+static void add_atom(misi_mol *m, const char *name, const char *res, int seq, uint8_t z, float x, float y,
+                     float zc)
 {
     uint32_t i = m->top.natoms;
     misi_error err = {0};
@@ -141,7 +141,8 @@ void gt_build_complex(misi_complex *cx)
     bond(lig, 1, 7);
     add_atom(lig, "O1", "LIG", 1, 8, 2.2f, 3.6f, 0.8f);
     bond(lig, 7, 8);
-    add_atom(lig, "CL1", "LIG", 1, 17, (float)(3.1 * cos(4 * M_PI / 3)), (float)(3.1 * sin(4 * M_PI / 3)), -0.2f);
+    add_atom(lig, "CL1", "LIG", 1, 17, (float)(3.1 * cos(4 * M_PI / 3)), (float)(3.1 * sin(4 * M_PI / 3)),
+             -0.2f);
     bond(lig, 4, 9);
     add_atom(lig, "H1", "LIG", 1, 1, -1.2f, 2.1f, 0);
     lig->top.atoms[10].flags |= MISI_ATOM_HYDROGEN;

@@ -12,12 +12,30 @@ typedef struct vec3 {
     double x, y, z;
 } vec3;
 
-static vec3 v3(double x, double y, double z) { return (vec3){x, y, z}; }
-static vec3 sub(vec3 a, vec3 b) { return v3(a.x - b.x, a.y - b.y, a.z - b.z); }
-static vec3 add(vec3 a, vec3 b) { return v3(a.x + b.x, a.y + b.y, a.z + b.z); }
-static vec3 mul(vec3 a, double s) { return v3(a.x * s, a.y * s, a.z * s); }
-static double dot(vec3 a, vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-static vec3 norm(vec3 a) { return mul(a, 1.0 / sqrt(dot(a, a))); }
+static vec3 v3(double x, double y, double z)
+{
+    return (vec3){x, y, z};
+}
+static vec3 sub(vec3 a, vec3 b)
+{
+    return v3(a.x - b.x, a.y - b.y, a.z - b.z);
+}
+static vec3 add(vec3 a, vec3 b)
+{
+    return v3(a.x + b.x, a.y + b.y, a.z + b.z);
+}
+static vec3 mul(vec3 a, double s)
+{
+    return v3(a.x * s, a.y * s, a.z * s);
+}
+static double dot(vec3 a, vec3 b)
+{
+    return a.x * b.x + a.y * b.y + a.z * b.z;
+}
+static vec3 norm(vec3 a)
+{
+    return mul(a, 1.0 / sqrt(dot(a, a)));
+}
 
 static vec3 to_view(const misi_scene *s, const misi_view *v, const float p[3])
 {
@@ -29,7 +47,10 @@ static vec3 to_view(const misi_scene *s, const misi_view *v, const float p[3])
     return v3(o[0], o[1], o[2]);
 }
 
-static double clamp01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
 
 static void shade(const uint8_t rgb[3], vec3 n, vec3 view, double out[3])
 {
@@ -108,7 +129,8 @@ void ref_render(const misi_scene *s, const misi_render_params *params, const mis
                             continue;
                         best = t;
                         vec3 n = mul(sub(sub(hp, A), mul(w, yy)), 1 / rb);
-                        shade(s->atoms[yy < 0.5 * len ? s->bonds[bi].a : s->bonds[bi].b].rgb, n, mul(d, -1), col);
+                        shade(s->atoms[yy < 0.5 * len ? s->bonds[bi].a : s->bonds[bi].b].rgb, n, mul(d, -1),
+                              col);
                     }
                     for (int ch = 0; ch < 3; ch++)
                         acc[ch] += round(col[ch] * 255.0) / 255.0;

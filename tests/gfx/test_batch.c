@@ -61,7 +61,10 @@ int main(void)
     for (int mode = 0; mode < 3; mode++) {
         int aa = mode == 1 ? 3 : 1, msaa = mode == 2 ? 4 : 1;
         for (int labels = 0; labels < 2; labels++) {
-            misi_render_params p = {.width = W, .height = H, .aa = aa, .msaa = msaa,
+            misi_render_params p = {.width = W,
+                                    .height = H,
+                                    .aa = aa,
+                                    .msaa = msaa,
                                     .labels = labels ? MISI_LABELS_ON : MISI_LABELS_OFF};
             uint8_t *alone = malloc((size_t)NV * W * H * 3);
             for (int v = 0; v < NV; v++)
@@ -76,8 +79,9 @@ int main(void)
                 CHECK(c.out_of_order == 0 && c.next == NV, "batch %d: images out of order", sizes[k]);
                 for (int v = 0; v < NV; v++) {
                     const uint8_t *t = c.imgs + (size_t)v * W * H * 3, *a = alone + (size_t)v * W * H * 3;
-                    CHECK(memcmp(t, a, (size_t)W * H * 3) == 0, "aa %d msaa %d labels %d batch %d view %d: tile differs",
-                          aa, msaa, labels, sizes[k], v);
+                    CHECK(memcmp(t, a, (size_t)W * H * 3) == 0,
+                          "aa %d msaa %d labels %d batch %d view %d: tile differs", aa, msaa, labels,
+                          sizes[k], v);
                 }
                 free(c.imgs);
             }
@@ -87,8 +91,8 @@ int main(void)
             for (int v = 0; v < NV; v++) {
                 CHECK(misi_render_view(r, s, &p, &views[v], again, &err) == 0, "%s", err.msg);
                 CHECK(memcmp(again, alone + (size_t)v * W * H * 3, (size_t)W * H * 3) == 0,
-                      "aa %d msaa %d labels %d view %d: lone render in a reused framebuffer differs", aa, msaa,
-                      labels, v);
+                      "aa %d msaa %d labels %d view %d: lone render in a reused framebuffer differs", aa,
+                      msaa, labels, v);
             }
             free(again);
             free(alone);

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
              tmp, id, tmp, root, id, tmp, id, tmp, root, id, id, tmp);
     CHECK(run(cmd) == 0, "setting up %s", tmp);
     snprintf(cmd, sizeof cmd,
-             "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in --size 128 --labels off --view front --view 'tilt=roll x 30, move z 20' "
+             "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in --size 128 --labels off --view front --view "
+             "'tilt=roll x 30, move z 20' "
              "--out %s/out -q 2> %s/stderr.txt",
              argv[1], tmp, tmp, tmp);
     CHECK(run(cmd) == 1, "render with a broken complex should exit 1");
@@ -75,8 +76,8 @@ int main(int argc, char **argv)
         uint8_t *png = NULL;
         int w = 0, h = 0;
         CHECK(misi_png_read_file(path, &png, &w, &h, &err) == 0, "%s", err.msg);
-        CHECK(w == 128 && h == 128 && png && memcmp(png, api, sizeof api) == 0, "%s differs from the API render",
-              path);
+        CHECK(w == 128 && h == 128 && png && memcmp(png, api, sizeof api) == 0,
+              "%s differs from the API render", path);
         free(png);
     }
     misi_scene_destroy(s);

@@ -27,7 +27,8 @@ int main(void)
 
     misi_renderer_desc bad = {.device = ndev + 1};
     misi_renderer *r2 = NULL;
-    CHECK(misi_renderer_create(&bad, &r2, &err) == MISI_E_USAGE && r2 == NULL, "device %d accepted", ndev + 1);
+    CHECK(misi_renderer_create(&bad, &r2, &err) == MISI_E_USAGE && r2 == NULL, "device %d accepted",
+          ndev + 1);
     CHECK(strstr(err.msg, "device") != NULL, "message '%s'", err.msg);
 
     if (ndev >= 1) {

@@ -145,7 +145,8 @@ static void intersection_circle(misi_renderer *r, misi_projection proj)
  * capsule's projection shrunk by a pixel) must be lit. */
 static void cylinder_meets_spheres(misi_renderer *r)
 {
-    static const float dirs[][3] = {{1, 0, 0}, {0.6f, 0.5f, 0.62f}, {0.1f, 0.2f, 0.97f}, {-0.3f, 0.9f, -0.3f}};
+    static const float dirs[][3] = {
+        {1, 0, 0}, {0.6f, 0.5f, 0.62f}, {0.1f, 0.2f, 0.97f}, {-0.3f, 0.9f, -0.3f}};
     for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++) {
         misi_scene *s = gt_scene(2, 1);
         float L = 4.0f, rr = 0.5f;
@@ -191,7 +192,8 @@ static void cylinder_meets_spheres(misi_renderer *r)
             }
         }
         CHECK(inside > 50, "direction %zu: nothing to check", k);
-        CHECK(holes == 0, "direction %zu: %d of %d pixels inside the capsule are background", k, holes, inside);
+        CHECK(holes == 0, "direction %zu: %d of %d pixels inside the capsule are background", k, holes,
+              inside);
         CHECK(halves > inside / 2, "direction %zu: half-bond colours wrong (%d of %d)", k, halves, inside);
         misi_scene_destroy(s);
     }

@@ -50,7 +50,8 @@ static bool same_pattern(const uint8_t *a, bbox ba, const uint8_t *b, bbox bb, i
     if (ba.x1 - ba.x0 != bb.x1 - bb.x0 || ba.y1 - ba.y0 != bb.y1 - bb.y0)
         return false;
     for (int y = 0; y <= ba.y1 - ba.y0; y++)
-        if (memcmp(gt_px(a, w, ba.x0, ba.y0 + y), gt_px(b, w, bb.x0, bb.y0 + y), 3 * (size_t)(ba.x1 - ba.x0 + 1)))
+        if (memcmp(gt_px(a, w, ba.x0, ba.y0 + y), gt_px(b, w, bb.x0, bb.y0 + y),
+                   3 * (size_t)(ba.x1 - ba.x0 + 1)))
             return false;
     return true;
 }
@@ -75,8 +76,8 @@ static void single_label(misi_renderer *r)
         CHECK(b.n > 0, "aa %d: no label drawn", aa);
         /* centred on the anchor (the image centre, 128, 128) within 1.5 px */
         double cx = (b.x0 + b.x1 + 1) / 2.0, cy = (b.y0 + b.y1 + 1) / 2.0;
-        CHECK(cx > 126.5 && cx < 129.5 && cy > 126.5 && cy < 129.5, "aa %d: label centred at %.1f,%.1f", aa, cx,
-              cy);
+        CHECK(cx > 126.5 && cx < 129.5 && cy > 126.5 && cy < 129.5, "aa %d: label centred at %.1f,%.1f", aa,
+              cx, cy);
         CHECK(t.y1 - t.y0 + 1 >= 9, "aa %d: text only %d px tall", aa, t.y1 - t.y0 + 1);
         CHECK(t.x1 - t.x0 + 1 >= 30, "aa %d: text only %d px wide", aa, t.x1 - t.x0 + 1);
         /* anchors far outside each side and corner: the label stays whole */
@@ -89,7 +90,8 @@ static void single_label(misi_renderer *r)
             bbox bm = diff_box(moved, off, W, H);
             CHECK(bm.n > 0, "move %zu: label vanished", m);
             CHECK(bm.x0 >= 1 && bm.y0 >= 1 && bm.x1 <= W - 2 && bm.y1 <= H - 2,
-                  "aa %d move %zu: label box %d,%d-%d,%d touches the border", aa, m, bm.x0, bm.y0, bm.x1, bm.y1);
+                  "aa %d move %zu: label box %d,%d-%d,%d touches the border", aa, m, bm.x0, bm.y0, bm.x1,
+                  bm.y1);
             /* pushed against the side it went out of (text sits inside the
              * label's padding, 1 px from the edge) */
             if (moves[m][0] > 0)

@@ -36,8 +36,8 @@ static void run(misi_renderer *r, misi_projection proj, const char *name)
         misi_element_rgb(Z[i], s->atoms[i].rgb);
     }
     misi_scene_update_frame(s, 2.0f);
-    misi_render_params p = {.width = 200, .height = 160, .aa = 1, .projection = proj,
-                            .labels = MISI_LABELS_OFF};
+    misi_render_params p = {
+        .width = 200, .height = 160, .aa = 1, .projection = proj, .labels = MISI_LABELS_OFF};
     misi_view views[3];
     views[0] = misi_view_identity();
     views[1] = misi_view_identity();
@@ -69,7 +69,7 @@ static void run(misi_renderer *r, misi_projection proj, const char *name)
                   name, v, i, x, y, got[0], got[1], got[2], want[0], want[1], want[2]);
             /* Size: the silhouette radius in pixels is r * scale * magnification. */
             float mag = proj == MISI_PROJECTION_PERSPECTIVE ? 100.0f / (100.0f - z)
-                                                           : 100.0f / (100.0f - views[v].trans[2]);
+                                                            : 100.0f / (100.0f - views[v].trans[2]);
             float rp = s->atoms[i].radius * scale * mag;
             int in = (int)floorf(px[0] + rp - 1.5f), out = (int)floorf(px[0] + rp + 1.5f);
             CHECK(gt_px(img, 200, in, y)[0] + gt_px(img, 200, in, y)[1] + gt_px(img, 200, in, y)[2] > 0,
@@ -100,7 +100,7 @@ int main(void)
     CHECK(fabsf(scale - 16.0f) < 1e-4f, "scale %f", scale);
     for (int x = 0; x < 128; x++) {
         double dx = x + 0.5 - 64.0;
-        bool inside = fabs(dx) < 2.0 * 16 - 0.01, outside = fabs(dx) > 2.0 * 16 + 0.01;
+        bool inside = fabs(dx)<2.0 * 16 - 0.01, outside = fabs(dx)> 2.0 * 16 + 0.01;
         const uint8_t *c = gt_px(img, 128, x, 64);
         if (inside)
             CHECK(c[0] > 0, "pixel %d inside the sphere is black", x);

@@ -10,8 +10,8 @@
 #include "check.h"
 #include "gfx_test.h"
 
-static void compare(misi_renderer *r, const misi_scene *s, const misi_render_params *p,
-                    const misi_view *v, const char *name)
+static void compare(misi_renderer *r, const misi_scene *s, const misi_render_params *p, const misi_view *v,
+                    const char *name)
 {
     int w = p->width, h = p->height;
     uint8_t *gpu = malloc((size_t)w * h * 3), *cpu = malloc((size_t)w * h * 3);
@@ -24,7 +24,8 @@ static void compare(misi_renderer *r, const misi_scene *s, const misi_render_par
         int d = gt_cdist(gpu + 3 * i, cpu + 3 * i);
         close += d <= 8;
         worst = d > worst ? d : worst;
-        bool on = (cpu[3 * i] | cpu[3 * i + 1] | cpu[3 * i + 2] | gpu[3 * i] | gpu[3 * i + 1] | gpu[3 * i + 2]) != 0;
+        bool on = (cpu[3 * i] | cpu[3 * i + 1] | cpu[3 * i + 2] | gpu[3 * i] | gpu[3 * i + 1] |
+                   gpu[3 * i + 2]) != 0;
         lit += on;
         lit_close += on && d <= 8;
     }
@@ -75,9 +76,12 @@ int main(void)
             for (int proj = 0; proj < 2; proj++) {
                 if (si > 0 && v > 0)
                     continue; /* other styles: front view only, to stay quick */
-                misi_render_params p = {.width = 160, .height = 128, .aa = 2,
+                misi_render_params p = {.width = 160,
+                                        .height = 128,
+                                        .aa = 2,
                                         .labels = MISI_LABELS_OFF,
-                                        .projection = proj ? MISI_PROJECTION_PERSPECTIVE : MISI_PROJECTION_ORTHO};
+                                        .projection =
+                                            proj ? MISI_PROJECTION_PERSPECTIVE : MISI_PROJECTION_ORTHO};
                 char name[96];
                 snprintf(name, sizeof name, "ref_%s_%s_v%d_%s", id, misi_style_name(styles[si]), v,
                          proj ? "persp" : "ortho");

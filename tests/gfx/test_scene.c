@@ -31,7 +31,8 @@ int main(void)
         const misi_atom *a = &cx.pocket.top.atoms[i];
         const misi_scene_atom *sa = &s->atoms[k++];
         if (a->element == 6)
-            CHECK(rgb_is(sa->rgb, a->residue % 2 ? 0xF2B366 : 0xBF99F2), "pocket C of residue %u", a->residue);
+            CHECK(rgb_is(sa->rgb, a->residue % 2 ? 0xF2B366 : 0xBF99F2), "pocket C of residue %u",
+                  a->residue);
         if (a->element == 8)
             CHECK(rgb_is(sa->rgb, 0xFF0D0D), "O not red");
         if (a->element == 7)
@@ -88,7 +89,8 @@ int main(void)
     misi_scene_desc one = {.pocket_mask = mask, .label_set = MISI_LABEL_SET_RESIDUE_ATOMS};
     CHECK(cx.pocket.top.natoms == 18, "built pocket has %u atoms", cx.pocket.top.natoms);
     CHECK(misi_scene_create(&cx, &one, &s, &err) == 0, "%s", err.msg);
-    CHECK(s->natoms == 16 && s->nlabels == 1 + 6 + 10, "one residue: %u atoms %u labels", s->natoms, s->nlabels);
+    CHECK(s->natoms == 16 && s->nlabels == 1 + 6 + 10, "one residue: %u atoms %u labels", s->natoms,
+          s->nlabels);
     CHECK(!strcmp(s->labels[0].text, "ARG 41"), "residue label '%s'", s->labels[0].text);
     /* ARG is residue 1: its carbons are orange */
     CHECK(rgb_is(s->atoms[1].rgb, 0xF2B366), "ARG CA colour");

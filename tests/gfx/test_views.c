@@ -12,7 +12,7 @@
 #define H 128
 
 /* Markers at +x, -x, +y, -y, +z, -z, each its own colour. */
-static const uint8_t COLS[6][3] = {{255, 0, 0}, {0, 255, 0}, {0, 0, 255},
+static const uint8_t COLS[6][3] = {{255, 0, 0},   {0, 255, 0},   {0, 0, 255},
                                    {255, 255, 0}, {255, 0, 255}, {0, 255, 255}};
 static const float AXES[6][3] = {{6, 0, 0}, {-6, 0, 0}, {0, 6, 0}, {0, -6, 0}, {0, 0, 6}, {0, 0, -6}};
 
@@ -66,7 +66,8 @@ int main(void)
         misi_view mine;
         CHECK(misi_pose_from_text(MISI_CANONICAL_VIEW_NAMES[i], &text, &err) == 0, "%s", err.msg);
         CHECK(misi_view_canonical(MISI_CANONICAL_VIEW_NAMES[i], &mine) == 0, "no view");
-        CHECK(memcmp(&mine, &text, sizeof mine) == 0, "view %s: cmdlang pose differs", MISI_CANONICAL_VIEW_NAMES[i]);
+        CHECK(memcmp(&mine, &text, sizeof mine) == 0, "view %s: cmdlang pose differs",
+              MISI_CANONICAL_VIEW_NAMES[i]);
     }
 
     /* For each view: the marker nearest the viewer (at the image centre) and
