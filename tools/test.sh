@@ -47,7 +47,11 @@ suite() { # $1 = build dir, $2 = label, rest = meson setup options
     return
   fi
   local out
-  out=$(meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" 2>&1)
+  # Sanitizers slow the CPU-heavy tests (llvmpipe, the reference ray-caster)
+  # several times over; their time limits stretch with them.
+  local mult=1
+  case "$label" in asan*) mult=6 ;; esac
+  out=$(meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" --timeout-multiplier "$mult" 2>&1)
   printf '%s\n' "$out"
   count "$out" "$label"
 }

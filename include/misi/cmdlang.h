@@ -110,7 +110,7 @@ int misi_canonical_view_op(const char *name, misi_op *out);
 
 typedef struct misi_viewdef {
     char *name;     /* owned by the set */
-    char *commands; /* canonical text (misi_cmd_format) of ops, owned */
+    char *commands; /* canonical text (misi_cmd_format) of ops, "front" when none; owned */
     misi_oplist ops;
     misi_pose pose; /* identity with ops applied */
 } misi_viewdef;

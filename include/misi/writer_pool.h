@@ -88,8 +88,8 @@ int misi_writer_pool_submit_bytes_owned(misi_writer_pool *pool, const char *path
  * released, nothing is written): the run has failed, so finish quickly. */
 
 /* Wait until every submitted job is done; return the first error any job hit
- * (0 if none), with its message ("out/1abc_front.png: cannot create
- * temporary file: No such file or directory"). The pool stays usable; the
+ * (0 if none), with its message ("out/1abc_front.png: cannot create a
+ * temporary file beside it: No such file or directory"). The pool stays usable; the
  * first error stays recorded. */
 int misi_writer_pool_finish(misi_writer_pool *pool, misi_error *err);
 
@@ -99,7 +99,7 @@ void misi_writer_pool_destroy(misi_writer_pool *pool);
 
 /* Counters for `misi bench`. */
 typedef struct misi_writer_thread_stats {
-    uint64_t jobs; /* jobs completed (ok or failed) */
+    uint64_t jobs; /* jobs taken off the queue: written, failed or dropped after an error */
     uint64_t failed;
     uint64_t bytes_in;  /* raw pixel bytes encoded (3 * w * h) */
     uint64_t bytes_out; /* bytes handed to the sink */
@@ -120,8 +120,9 @@ typedef struct misi_writer_stats {
 void misi_writer_pool_stats(misi_writer_pool *pool, misi_writer_stats *out,
                             misi_writer_thread_stats *per_thread, size_t cap);
 
-/* Write data to path atomically with a temporary name unique to this
- * process and thread ("<path>.tmp.<pid>.<n>"), removed on failure. The
+/* Write data to path atomically through a temporary in the same folder,
+ * "<path>.tmp.<pid>.<n>" (n a process-wide counter, so no two writers share
+ * one), renamed into place; removed on any failure. The
  * default sink; exposed for other sinks and tools. */
 int misi_writer_write_atomic(const char *path, const uint8_t *data, size_t len, misi_error *err);
 

@@ -3,11 +3,56 @@
  * software device next, EGL_MESA_platform_surfaceless last), and create an
  * OpenGL ES 3 context that renders only into framebuffer objects.
  * Never touches X11 or Wayland. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gfx/gfx_internal.h"
+
+/* EGL hands out one EGLDisplay per device and eglTerminate is not counted:
+ * terminating it under a second renderer on the same device would kill
+ * that renderer's context. Count users per display and terminate at zero. */
+static pthread_mutex_t display_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    EGLDisplay dpy;
+    int refs;
+} displays[MISI_GFX_MAX_DEVICES + 1];
+
+static void display_acquire(EGLDisplay d)
+{
+    pthread_mutex_lock(&display_lock);
+    int free_slot = -1;
+    for (int i = 0; i <= MISI_GFX_MAX_DEVICES; i++) {
+        if (displays[i].refs > 0 && displays[i].dpy == d) {
+            displays[i].refs++;
+            pthread_mutex_unlock(&display_lock);
+            return;
+        }
+        if (displays[i].refs == 0 && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot >= 0) {
+        displays[free_slot].dpy = d;
+        displays[free_slot].refs = 1;
+    }
+    pthread_mutex_unlock(&display_lock);
+}
+
+static void display_release(EGLDisplay d)
+{
+    bool last = true;
+    pthread_mutex_lock(&display_lock);
+    for (int i = 0; i <= MISI_GFX_MAX_DEVICES; i++) {
+        if (displays[i].refs > 0 && displays[i].dpy == d) {
+            last = --displays[i].refs == 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&display_lock);
+    if (last)
+        eglTerminate(d);
+}
 
 typedef struct egl_ext {
     PFNEGLQUERYDEVICESEXTPROC query_devices;
@@ -142,6 +187,7 @@ int gfx_context_create(int device, gfx_context *gc, misi_gfx_info *info, misi_er
                             (unsigned)eglGetError(), gc->platform);
         goto fail_display;
     }
+    display_acquire(gc->dpy);
     const char *dext = eglQueryString(gc->dpy, EGL_EXTENSIONS);
     if (!has_ext(dext, "EGL_KHR_surfaceless_context")) {
         rc = misi_error_set(err, MISI_E_GL, "EGL display lacks EGL_KHR_surfaceless_context");
@@ -190,7 +236,7 @@ fail_current:
 fail_context:
     eglDestroyContext(gc->dpy, gc->ctx);
 fail_init:
-    eglTerminate(gc->dpy);
+    display_release(gc->dpy);
 fail_display:
 fail:
     memset(gc, 0, sizeof *gc);
@@ -204,7 +250,7 @@ void gfx_context_destroy(gfx_context *gc)
     eglMakeCurrent(gc->dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
     if (gc->ctx != EGL_NO_CONTEXT)
         eglDestroyContext(gc->dpy, gc->ctx);
-    eglTerminate(gc->dpy);
+    display_release(gc->dpy);
     eglReleaseThread();
     memset(gc, 0, sizeof *gc);
 }

@@ -13,7 +13,8 @@
 #define GT_SKIP 77
 
 /* A renderer on the automatic device, or exit(77) with a note when there is
- * no EGL / OpenGL ES 3 context here. */
+ * no EGL / OpenGL ES 3 context here (exit 1 instead when MISI_REQUIRE_GL is
+ * set, as tools/test.sh does). */
 misi_renderer *gt_renderer(void);
 
 /* Write an RGB image as PNG (for looking at failures); returns 0 on success. */

@@ -1,6 +1,7 @@
 /* The EGL context: devices are listed, the automatic choice gives an
  * OpenGL ES 3 context with sane limits, an out-of-range device index is a
- * clean usage error, and the surfaceless-platform fallback works too. */
+ * clean usage error, two renderers on one device live side by side, and
+ * the surfaceless-platform fallback works too. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,6 +37,27 @@ int main(void)
         CHECK(misi_renderer_create(&one, &r2, &err) == 0, "device 1: %s", err.msg);
         misi_renderer_destroy(r2);
     }
+    /* Two renderers on one device: destroying one leaves the other working
+     * (EGL shares one display between them) and both draw the same bytes. */
+    {
+        misi_renderer *a = NULL, *b = NULL;
+        CHECK(misi_renderer_create(NULL, &a, &err) == 0, "%s", err.msg);
+        CHECK(misi_renderer_create(NULL, &b, &err) == 0, "%s", err.msg);
+        misi_scene *s = gt_scene(1, 0);
+        s->atoms[0].radius = 1;
+        s->atoms[0].rgb[1] = 200;
+        misi_scene_update_frame(s, 1);
+        misi_render_params q = {.width = 48, .height = 40};
+        misi_view v = misi_view_identity();
+        static uint8_t ia[48 * 40 * 3], ib[48 * 40 * 3];
+        CHECK(a && misi_render_view(a, s, &q, &v, ia, &err) == 0, "%s", err.msg);
+        misi_renderer_destroy(a);
+        CHECK(b && misi_render_view(b, s, &q, &v, ib, &err) == 0, "after destroying the other: %s", err.msg);
+        CHECK(memcmp(ia, ib, sizeof ia) == 0, "two renderers disagree");
+        misi_renderer_destroy(b);
+        misi_scene_destroy(s);
+    }
+
     setenv("MISI_EGL_PLATFORM", "surfaceless", 1);
     r2 = NULL;
     if (misi_renderer_create(NULL, &r2, &err) == 0) {
