@@ -18,6 +18,7 @@ typedef enum misi_status {
     MISI_E_LIMIT = -6,   /* a configured limit (atoms, image size) exceeded */
     MISI_E_GL = -7,      /* EGL / OpenGL ES failure */
     MISI_E_USAGE = -8,   /* bad arguments from the caller */
+    MISI_E_CANCELLED = -9, /* stopped on request (SIGINT/SIGTERM); the work done so far is kept */
 } misi_status;
 
 #define MISI_ERROR_MSG_MAX 1024

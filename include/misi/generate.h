@@ -4,6 +4,7 @@
 #ifndef MISI_GENERATE_H
 #define MISI_GENERATE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -44,6 +45,14 @@ typedef struct misi_generate_config {
     int progress;            /* 0 = when stderr is a terminal, 1 = always, -1 = never */
     misi_output_format format;
     int shard_images;        /* images per tar shard; 0 = 10000 */
+    /* --shard K/N: only sources with index % N == K; their parts stay in
+     * out_dir for misi_merge. shard_count 0 = no sharding. */
+    int shard_index, shard_count;
+    bool resume;             /* keep the parts an earlier run of out_dir finished */
+    /* Checked between complexes; when it turns non-zero the run stops after
+     * the complex in flight, assembles what it has (manifest "complete":
+     * false) and returns MISI_E_CANCELLED. NULL = never. */
+    volatile sig_atomic_t *stop;
 } misi_generate_config;
 
 typedef struct misi_generate_report {
@@ -59,5 +68,10 @@ typedef struct misi_generate_report {
  * itself fails (no GL, cannot write the output, output exists without force). */
 int misi_generate(const misi_source_list *sources, const misi_generate_config *cfg, misi_generate_report *rep,
                   misi_error *err);
+
+/* Combine the parts of shard folders (made with --shard K/N, same sources,
+ * seed and options) into one dataset in out, byte-identical to an unsharded
+ * run. Fails, naming what is missing, unless every complex has a part. */
+int misi_merge(const char *out, const char *const *shard_dirs, size_t n, bool force, misi_error *err);
 
 #endif

@@ -1,5 +1,6 @@
 /* misi generate: the dataset, from complexes to images, JSON Lines and a manifest. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,16 @@
 #include "misi_config.h"
 
 #define DEFAULT_ASSETS "assets/complexes"
+
+/* SIGINT / SIGTERM ask the run to stop after the complex in flight; a second
+ * signal ends the process at once (the default action). */
+static volatile sig_atomic_t g_stop;
+
+static void on_signal(int sig)
+{
+    g_stop = sig;
+    signal(sig, SIG_DFL);
+}
 
 static void usage(FILE *f)
 {
@@ -38,6 +49,9 @@ static void usage(FILE *f)
             "  --format F           files (default: PNGs under images/) or tar (images in\n"
             "                       WebDataset-style shards/images-NNNNNN.tar; records keep the same paths)\n"
             "  --shard-images N     images per tar shard (default 10000)\n"
+            "  --shard K/N          only complexes K, K+N, K+2N, ... (K from 0); combine the shard\n"
+            "                       folders with `misi merge` (docs/cluster.md)\n"
+            "  --resume             continue an interrupted run in --out, keeping finished complexes\n"
             "  --force              overwrite a dataset already in --out\n"
             "  --progress, --no-progress   progress bar (default: when stderr is a terminal)\n"
             "  -h, --help           this text\n");
@@ -199,6 +213,16 @@ int cmd_generate(int argc, char **argv)
             if (parse_int(v, 1, 10000000, &n))
                 goto bad_value;
             cfg.shard_images = (int)n;
+        } else if (!strcmp(a, "--shard")) {
+            NEED_ARG();
+            int k, nn;
+            char x;
+            if (sscanf(v, "%d/%d%c", &k, &nn, &x) != 2 || nn < 1 || nn > 100000 || k < 0 || k >= nn)
+                goto bad_value;
+            cfg.shard_index = k;
+            cfg.shard_count = nn;
+        } else if (!strcmp(a, "--resume")) {
+            cfg.resume = true;
         } else if (!strcmp(a, "--force")) {
             cfg.force = true;
         } else if (!strcmp(a, "--progress")) {
@@ -236,11 +260,18 @@ int cmd_generate(int argc, char **argv)
         }
     }
     misi_generate_report rep;
+    cfg.stop = &g_stop;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     int rc = misi_generate(&sources, &cfg, &rep, &err);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     misi_sources_finish(&sources);
     if (rc) {
         fprintf(stderr, "misi generate: %s\n", err.msg);
-        status = rc == MISI_E_USAGE ? MISI_EXIT_USAGE : MISI_EXIT_FAIL;
+        status = rc == MISI_E_USAGE       ? MISI_EXIT_USAGE
+                 : rc == MISI_E_CANCELLED ? 128 + (g_stop ? (int)g_stop : SIGINT)
+                                          : MISI_EXIT_FAIL;
         goto done;
     }
     size_t q[2] = {0, 0};
@@ -250,8 +281,9 @@ int cmd_generate(int argc, char **argv)
     }
     fprintf(stderr,
             "misi generate: %zu complexes (%zu skipped), %zu train + %zu test questions, %zu images in %.1f s "
-            "-> %s\n",
-            rep.complexes, rep.skipped, q[0], q[1], rep.images, rep.seconds, cfg.out_dir ? cfg.out_dir : "misi-out");
+            "-> %s%s\n",
+            rep.complexes, rep.skipped, q[0], q[1], rep.images, rep.seconds, cfg.out_dir ? cfg.out_dir : "misi-out",
+            cfg.shard_count ? " (a shard: combine with misi merge)" : "");
     status = rep.skipped ? MISI_EXIT_FAIL : MISI_EXIT_OK;
 done:
     free(paths);

@@ -11,6 +11,7 @@ static const misi_command COMMANDS[] = {
     {"info", "list EGL devices and the OpenGL ES renderer", cmd_info},
     {"render", "render views of complexes to PNG images", cmd_render},
     {"generate", "make the benchmark dataset (images, questions, manifest)", cmd_generate},
+    {"merge", "combine shard folders of misi generate --shard into one dataset", cmd_merge},
     {"score", "score model answers against a gold QA file", cmd_score},
 };
 

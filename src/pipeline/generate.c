@@ -7,6 +7,7 @@
 #include "misi/generate.h"
 
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
@@ -21,6 +22,7 @@
 #include "misi/sha256.h"
 #include "misi/tasks.h"
 #include "misi/writer_pool.h"
+#include "pipeline/assemble.h"
 #include "misi_config.h"
 
 #define DEFAULT_OUT "misi-out"
@@ -41,28 +43,11 @@ typedef struct file_hash {
     uint64_t bytes;
 } file_hash;
 
-/* A JSON Lines file written under a temporary name, hashed as it goes. */
-typedef struct out_file {
-    FILE *f;
-    char *tmp, *final, *rel;
-    misi_sha256 sha;
-    uint64_t bytes;
-} out_file;
-
-/* The tar shard being written (--format tar). Members arrive one at a time
- * in submission order (the pool's ordered sink), so shard bytes are the same
- * whatever the thread count. */
-typedef struct tar_state {
-    FILE *f;
-    char *tmp, *final, rel[64];
-    misi_sha256 sha;
-    uint64_t bytes;
-    int members, index;
-} tar_state;
-
 typedef struct gen {
     const misi_generate_config *cfg;
-    tar_state tar;
+    cJSON *part;        /* the part of the complex in flight */
+    cJSON *config;      /* config_json(), shared by every part */
+    size_t files_mark;  /* g->files[files_mark..] are the complex's written images */
     char *out;
     misi_render_params params;
     misi_task_geometry geo;
@@ -85,8 +70,6 @@ typedef struct gen {
     pthread_mutex_t mu;
     file_hash *files;
     size_t nfiles, capfiles;
-    out_file plain[2], conv[2], meta;
-    cJSON *skipped, *unanswerable;
     misi_generate_report *rep;
     size_t total_sources;
     struct timespec t0;
@@ -162,114 +145,11 @@ static int record_hash(gen *g, const char *rel, const char *sha, uint64_t bytes)
     return rc;
 }
 
-static void octal(char *dst, size_t width, uint64_t v)
-{
-    /* width - 1 digits and a NUL, as ustar wants */
-    for (size_t i = width - 1; i-- > 0; v >>= 3)
-        dst[i] = (char)('0' + (v & 7));
-    dst[width - 1] = '\0';
-}
-
-static int tar_write(tar_state *t, const void *data, size_t n, misi_error *err)
-{
-    if (fwrite(data, 1, n, t->f) != n)
-        return misi_error_at(err, MISI_E_IO, t->tmp, 0, "write failed: %s", strerror(errno));
-    misi_sha256_update(&t->sha, data, n);
-    t->bytes += n;
-    return MISI_OK;
-}
-
-static int tar_close(gen *g, misi_error *err)
-{
-    tar_state *t = &g->tar;
-    if (!t->f)
-        return MISI_OK;
-    static const uint8_t zero[1024];
-    int rc = tar_write(t, zero, sizeof zero, err); /* end of archive: two zero blocks */
-    if (fclose(t->f) != 0 && !rc)
-        rc = misi_error_at(err, MISI_E_IO, t->tmp, 0, "write failed: %s", strerror(errno));
-    t->f = NULL;
-    if (!rc && rename(t->tmp, t->final) != 0)
-        rc = misi_error_at(err, MISI_E_IO, t->final, 0, "cannot rename into place: %s", strerror(errno));
-    if (!rc) {
-        uint8_t d[32];
-        char hex[65];
-        misi_sha256_final(&t->sha, d);
-        for (int i = 0; i < 32; i++)
-            snprintf(hex + 2 * i, 3, "%02x", d[i]);
-        if (record_hash(g, t->rel, hex, t->bytes))
-            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    }
-    if (rc)
-        unlink(t->tmp);
-    free(t->tmp);
-    free(t->final);
-    t->tmp = t->final = NULL;
-    t->index++;
-    t->members = 0;
-    return rc;
-}
-
-/* Append one member (a ustar header, the data, padding to 512 bytes). */
-static int tar_append(gen *g, const char *rel, const uint8_t *data, size_t len, misi_error *err)
-{
-    tar_state *t = &g->tar;
-    int per = g->cfg->shard_images > 0 ? g->cfg->shard_images : 10000;
-    if (t->f && t->members >= per) {
-        int rc = tar_close(g, err);
-        if (rc)
-            return rc;
-    }
-    if (!t->f) {
-        snprintf(t->rel, sizeof t->rel, "shards/images-%06d.tar", t->index);
-        t->final = join(g->out, t->rel);
-        size_t n = t->final ? strlen(t->final) + 16 : 0;
-        t->tmp = n ? malloc(n) : NULL;
-        if (!t->tmp)
-            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        snprintf(t->tmp, n, "%s.partial", t->final);
-        t->f = fopen(t->tmp, "wb");
-        if (!t->f)
-            return misi_error_at(err, MISI_E_IO, t->tmp, 0, "cannot create: %s", strerror(errno));
-        misi_sha256_init(&t->sha);
-        t->bytes = 0;
-    }
-    if (strlen(rel) >= 100)
-        return misi_error_set(err, MISI_E_LIMIT, "tar member name '%s' is longer than 99 bytes", rel);
-    char h[512];
-    memset(h, 0, sizeof h);
-    memcpy(h, rel, strlen(rel));
-    octal(h + 100, 8, 0644);
-    octal(h + 108, 8, 0);
-    octal(h + 116, 8, 0);
-    octal(h + 124, 12, len);
-    octal(h + 136, 12, 0); /* mtime 0: shards are reproducible */
-    memset(h + 148, ' ', 8);
-    h[156] = '0';
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
-    unsigned sum = 0;
-    for (int i = 0; i < 512; i++)
-        sum += (unsigned char)h[i];
-    octal(h + 148, 7, sum);
-    h[155] = ' ';
-    int rc = tar_write(t, h, sizeof h, err);
-    if (!rc)
-        rc = tar_write(t, data, len, err);
-    static const uint8_t pad[512];
-    if (!rc && len % 512)
-        rc = tar_write(t, pad, 512 - len % 512, err);
-    t->members++;
-    return rc;
-}
-
 /* The pool's sink: hash, then write atomically. */
 static int sink_write(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
 {
     gen *g = user;
     const char *rel = path + strlen(g->out) + 1;
-    if (g->cfg->format == MISI_FORMAT_TAR)
-        return tar_append(g, rel, data, len, err);
     char sha[65];
     misi_sha256_hex(data, len, sha);
     int rc = misi_writer_write_atomic(path, data, len, err);
@@ -278,72 +158,6 @@ static int sink_write(void *user, const char *path, const uint8_t *data, size_t 
     if (record_hash(g, rel, sha, len))
         return misi_error_set(err, MISI_E_NOMEM, "out of memory recording %s", path);
     return MISI_OK;
-}
-
-static int out_open(gen *g, out_file *o, const char *rel, misi_error *err)
-{
-    memset(o, 0, sizeof *o);
-    o->rel = strdup(rel);
-    o->final = join(g->out, rel);
-    size_t n = strlen(o->final) + 16;
-    o->tmp = malloc(n);
-    if (!o->rel || !o->final || !o->tmp)
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    snprintf(o->tmp, n, "%s.partial", o->final);
-    o->f = fopen(o->tmp, "wb");
-    if (!o->f)
-        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "cannot create: %s", strerror(errno));
-    misi_sha256_init(&o->sha);
-    return MISI_OK;
-}
-
-static int out_line(out_file *o, cJSON *obj, misi_error *err)
-{
-    char *text = cJSON_PrintUnformatted(obj);
-    if (!text)
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
-    size_t n = strlen(text);
-    int bad = fwrite(text, 1, n, o->f) != n || fputc('\n', o->f) == EOF;
-    misi_sha256_update(&o->sha, text, n);
-    misi_sha256_update(&o->sha, "\n", 1);
-    o->bytes += n + 1;
-    cJSON_free(text);
-    if (bad)
-        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
-    return MISI_OK;
-}
-
-/* Close and rename into place; records the hash. */
-static int out_close(gen *g, out_file *o, misi_error *err)
-{
-    if (!o->f)
-        return MISI_OK;
-    int bad = fclose(o->f) != 0;
-    o->f = NULL;
-    if (bad)
-        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
-    if (rename(o->tmp, o->final) != 0)
-        return misi_error_at(err, MISI_E_IO, o->final, 0, "cannot rename into place: %s", strerror(errno));
-    uint8_t d[32];
-    char hex[65];
-    misi_sha256_final(&o->sha, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    if (record_hash(g, o->rel, hex, o->bytes))
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    return MISI_OK;
-}
-
-static void out_discard(out_file *o)
-{
-    if (o->f) {
-        fclose(o->f);
-        unlink(o->tmp);
-    }
-    free(o->tmp);
-    free(o->final);
-    free(o->rel);
-    memset(o, 0, sizeof *o);
 }
 
 /* ---- complexes ---- */
@@ -394,7 +208,7 @@ static int load(gen *g, int k, const misi_source *src, misi_error *err)
         return rc;
     }
     char rel[96];
-    snprintf(rel, sizeof rel, g->cfg->format == MISI_FORMAT_TAR ? "shards" : "images/%s", g->cx[k].id);
+    snprintf(rel, sizeof rel, "images/%s", g->cx[k].id);
     char *dir = join(g->out, rel);
     rc = dir ? mkdir_p(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     free(dir);
@@ -732,10 +546,8 @@ static int write_records(gen *g, const misi_task *t, misi_split split, int index
     }
     cJSON_AddItemToObject(rec, "truth", q->truth ? q->truth : cJSON_CreateObject());
     q->truth = NULL;
-    int rc = out_line(&g->plain[split], rec, err);
-    cJSON_Delete(rec);
-    if (rc)
-        return rc;
+    const char *sn = misi_split_name(split);
+    cJSON_AddItemToArray(cJSON_GetObjectItem(cJSON_GetObjectItem(g->part, "records"), sn), rec);
 
     /* The conversation form: one <image> per image, in order, then the question. */
     size_t cap = (size_t)q->nimages * 24 + strlen(text) + 1;
@@ -758,17 +570,16 @@ static int write_records(gen *g, const misi_task *t, misi_split split, int index
     cJSON_AddItemToArray(turns, h);
     cJSON_AddItemToArray(turns, a);
     free(human);
-    rc = out_line(&g->conv[split], conv, err);
-    cJSON_Delete(conv);
-    return rc;
+    cJSON_AddItemToArray(cJSON_GetObjectItem(cJSON_GetObjectItem(g->part, "conversations"), sn), conv);
+    return MISI_OK;
 }
 
 static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
 {
     for (size_t i = from; i < to; i++) {
+        /* Every image the complex uses, also those drawn earlier in the run:
+         * a part must not depend on what was made before it. */
         const req_entry *e = &g->reqs[i];
-        if (e->old)
-            continue;
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "file_name", e->path);
         cJSON_AddStringToObject(m, "complex", g->cx[e->req.complex].id);
@@ -788,11 +599,9 @@ static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
         cJSON_AddItemToObject(m, "translation", cJSON_CreateDoubleArray(tr, 3));
         cJSON_AddBoolToObject(m, "ligand_moved", e->req.ligand_moved);
         cJSON_AddNumberToObject(m, "px_per_angstrom", round(req_scale(g, &e->req) * 1e4) / 1e4);
-        int rc = out_line(&g->meta, m, err);
-        cJSON_Delete(m);
-        if (rc)
-            return rc;
+        cJSON_AddItemToArray(cJSON_GetObjectItem(g->part, "metadata"), m);
     }
+    (void)err;
     return MISI_OK;
 }
 
@@ -876,7 +685,7 @@ static int process_complex(gen *g, misi_error *err)
                 rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
                 if (rc == MISI_E_INVALID) {
                     /* The complex cannot give this task's questions. */
-                    add_note(g->unanswerable, g->cx[0].id, t->name, terr.msg);
+                    add_note(cJSON_GetObjectItem(g->part, "unanswerable"), g->cx[0].id, t->name, terr.msg);
                     g->rep->unanswerable++;
                     misi_question_finish(&m->q);
                     rc = MISI_OK;
@@ -965,59 +774,165 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
     return c;
 }
 
-static int file_cmp(const void *a, const void *b)
+/* ---- parts ---- */
+
+static char *part_path(const gen *g, size_t index, const char *id)
 {
-    return strcmp(((const file_hash *)a)->path, ((const file_hash *)b)->path);
+    char rel[128];
+    snprintf(rel, sizeof rel, "%s/%06zu-%s.json", MISI_PARTS_DIR, index, id);
+    return join(g->out, rel);
 }
 
-static int write_manifest(gen *g, uint64_t seed, misi_error *err)
+/* A part for source `index` exists already (--resume). */
+static bool part_exists(const gen *g, size_t index)
 {
-    cJSON *m = cJSON_CreateObject();
-    cJSON_AddStringToObject(m, "tool", "misi");
-    cJSON_AddStringToObject(m, "version", MISI_VERSION);
-    char seedtxt[32];
-    snprintf(seedtxt, sizeof seedtxt, "%llu", (unsigned long long)seed);
-    cJSON_AddStringToObject(m, "seed", seedtxt);
-    cJSON_AddItemToObject(m, "config", config_json(g->cfg, &g->params));
-    cJSON *counts = cJSON_AddObjectToObject(m, "counts");
-    size_t ntasks;
-    const misi_task *const *tasks = misi_tasks(&ntasks);
-    size_t tot[2] = {0, 0};
-    for (size_t i = 0; i < ntasks; i++) {
-        cJSON *t = cJSON_AddObjectToObject(counts, tasks[i]->name);
-        for (int s = 0; s < 2; s++) {
-            cJSON_AddNumberToObject(t, misi_split_name((misi_split)s), (double)g->rep->questions[tasks[i]->number - 1][s]);
-            tot[s] += g->rep->questions[tasks[i]->number - 1][s];
-        }
+    char *dir = join(g->out, MISI_PARTS_DIR);
+    DIR *d = dir ? opendir(dir) : NULL;
+    free(dir);
+    if (!d)
+        return false;
+    char prefix[32];
+    snprintf(prefix, sizeof prefix, "%06zu-", index);
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        found = !strncmp(e->d_name, prefix, strlen(prefix)) && len > 5 && !strcmp(e->d_name + len - 5, ".json");
     }
-    cJSON *all = cJSON_AddObjectToObject(counts, "all");
-    cJSON_AddNumberToObject(all, "train", (double)tot[0]);
-    cJSON_AddNumberToObject(all, "test", (double)tot[1]);
-    cJSON_AddNumberToObject(m, "complexes", (double)g->rep->complexes);
-    cJSON_AddNumberToObject(m, "images", (double)g->rep->images);
-    cJSON_AddItemToObject(m, "skipped", g->skipped);
-    g->skipped = NULL;
-    cJSON_AddItemToObject(m, "unanswerable", g->unanswerable);
-    g->unanswerable = NULL;
-    qsort(g->files, g->nfiles, sizeof *g->files, file_cmp);
-    cJSON *files = cJSON_AddArrayToObject(m, "files");
-    for (size_t i = 0; i < g->nfiles; i++) {
+    closedir(d);
+    return found;
+}
+
+static cJSON *new_part(const gen *g, size_t index, const char *id)
+{
+    cJSON *p = cJSON_CreateObject();
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)g->cfg->seed);
+    cJSON_AddNumberToObject(p, "index", (double)index);
+    cJSON_AddNumberToObject(p, "total", (double)g->total_sources);
+    cJSON_AddStringToObject(p, "id", id);
+    cJSON_AddStringToObject(p, "seed", seed);
+    cJSON_AddItemToObject(p, "config", cJSON_Duplicate(g->config, 1));
+    cJSON_AddStringToObject(p, "status", "ok");
+    cJSON *rec = cJSON_AddObjectToObject(p, "records"), *conv = cJSON_AddObjectToObject(p, "conversations");
+    for (int s = 0; s < 2; s++) {
+        cJSON_AddArrayToObject(rec, misi_split_name((misi_split)s));
+        cJSON_AddArrayToObject(conv, misi_split_name((misi_split)s));
+    }
+    cJSON_AddArrayToObject(p, "metadata");
+    cJSON_AddArrayToObject(p, "images");
+    cJSON_AddArrayToObject(p, "unanswerable");
+    return p;
+}
+
+/* Write the part atomically, after the complex's images are on disk. */
+static int finish_part(gen *g, size_t index, const char *id, misi_error *err)
+{
+    misi_error perr = {0};
+    int rc = misi_writer_pool_finish(g->pool, &perr);
+    if (rc) {
+        *err = perr;
+        return rc;
+    }
+    cJSON *images = cJSON_GetObjectItem(g->part, "images");
+    pthread_mutex_lock(&g->mu);
+    for (size_t i = g->files_mark; i < g->nfiles; i++) {
         cJSON *f = cJSON_CreateObject();
         cJSON_AddStringToObject(f, "path", g->files[i].path);
         cJSON_AddStringToObject(f, "sha256", g->files[i].sha);
         cJSON_AddNumberToObject(f, "bytes", (double)g->files[i].bytes);
-        cJSON_AddItemToArray(files, f);
+        cJSON_AddItemToArray(images, f);
     }
-    char *text = cJSON_Print(m);
-    cJSON_Delete(m);
-    if (!text)
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing the manifest");
-    char *path = join(g->out, "manifest.json");
-    size_t n = strlen(text);
-    text[n] = '\n'; /* cJSON leaves room: replace the NUL, write n + 1 */
-    int rc = path ? misi_write_file_atomic(path, text, n + 1, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
-    free(path);
+    g->files_mark = g->nfiles;
+    pthread_mutex_unlock(&g->mu);
+    char *text = cJSON_PrintUnformatted(g->part);
+    char *path = part_path(g, index, id);
+    rc = text && path ? misi_write_file_atomic(path, text, strlen(text), err)
+                      : misi_error_set(err, MISI_E_NOMEM, "out of memory writing a part");
     cJSON_free(text);
+    free(path);
+    return rc;
+}
+
+/* Remove what a killed run can leave half-written: writer temporaries
+ * ("<file>.tmp.<pid>.<n>") and unfinished finals ("<file>.partial"). Their
+ * final names were never taken, so nothing finished is touched. */
+static void sweep_temporaries(const char *dir, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *p = join(dir, e->d_name);
+        if (!p)
+            continue;
+        size_t len = strlen(e->d_name);
+        if (misi_is_dir(p)) {
+            if (depth > 0)
+                sweep_temporaries(p, depth - 1);
+        } else if (strstr(e->d_name, ".tmp.") || (len > 8 && !strcmp(e->d_name + len - 8, ".partial"))) {
+            unlink(p);
+        }
+        free(p);
+    }
+    closedir(d);
+}
+
+static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
+{
+    if (cfg->resume || cfg->force)
+        sweep_temporaries(g->out, 2);
+    char *manifest = join(g->out, "manifest.json"), *parts = join(g->out, MISI_PARTS_DIR);
+    int rc = manifest && parts ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    bool finished = false;
+    if (!rc && misi_is_file(manifest)) {
+        char *text = NULL;
+        size_t len;
+        if (!misi_read_file(manifest, 0, &text, &len, NULL)) {
+            cJSON *m = cJSON_ParseWithLength(text, len);
+            finished = m && cJSON_IsTrue(cJSON_GetObjectItem(m, "complete"));
+            cJSON_Delete(m);
+        }
+        free(text);
+    }
+    bool unfinished = !rc && misi_is_dir(parts);
+    if (!rc && cfg->force) {
+        /* start over: the old parts and manifest go; images are content
+         * addressed, so old ones are overwritten by the same bytes or left. */
+        if (unfinished) {
+            DIR *d = opendir(parts);
+            struct dirent *e;
+            while (d && (e = readdir(d))) {
+                if (e->d_name[0] == '.')
+                    continue;
+                char *f = join(parts, e->d_name);
+                if (f)
+                    unlink(f);
+                free(f);
+            }
+            if (d)
+                closedir(d);
+        }
+        unlink(manifest);
+    } else if (!rc && finished && !cfg->resume) {
+        rc = misi_error_at(err, MISI_E_USAGE, g->out, 0,
+                           "holds a finished dataset (manifest.json); use --force to overwrite it");
+    } else if (!rc && unfinished && !cfg->resume) {
+        rc = misi_error_at(err, MISI_E_USAGE, g->out, 0,
+                           "holds an unfinished run (%s); use --resume to continue it or --force to start over",
+                           MISI_PARTS_DIR);
+    }
+    if (!rc)
+        rc = mkdir_p(parts, err);
+    char *images = rc ? NULL : join(g->out, "images");
+    if (!rc)
+        rc = images ? mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    free(images);
+    free(manifest);
+    free(parts);
     return rc;
 }
 
@@ -1039,49 +954,49 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     misi_render_params_defaults(&g.params);
     g.geo = (misi_task_geometry){.width = g.params.width, .height = g.params.height,
                                  .eye_distance = g.params.eye_distance, .edge_margin_px = 2.0f};
-    g.skipped = cJSON_CreateArray();
-    g.unanswerable = cJSON_CreateArray();
-    int rc = g.out && g.skipped && g.unanswerable ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    char *manifest = rc ? NULL : join(g.out, "manifest.json");
-    if (!rc && misi_is_file(manifest) && !cfg.force)
-        rc = misi_error_at(err, MISI_E_USAGE, g.out, 0, "holds a dataset already (manifest.json); use --force to overwrite it");
-    free(manifest);
-    if (!rc)
-        rc = mkdir_p(g.out, err);
-    char *images = rc ? NULL : join(g.out, cfg.format == MISI_FORMAT_TAR ? "shards" : "images");
-    if (!rc)
-        rc = images ? mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    free(images);
-    for (int s = 0; !rc && s < 2; s++) {
-        if (!split_on(&cfg, (misi_split)s))
-            continue;
-        char rel[64];
-        snprintf(rel, sizeof rel, "%s.jsonl", misi_split_name((misi_split)s));
-        rc = out_open(&g, &g.plain[s], rel, err);
-        snprintf(rel, sizeof rel, "%s.conversations.jsonl", misi_split_name((misi_split)s));
-        if (!rc)
-            rc = out_open(&g, &g.conv[s], rel, err);
+    int rc = g.out ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    if (!rc && cfg.shard_count && (cfg.shard_index < 0 || cfg.shard_index >= cfg.shard_count))
+        rc = misi_error_set(err, MISI_E_USAGE, "shard %d/%d: K must be in 0..N-1", cfg.shard_index, cfg.shard_count);
+    if (!rc) {
+        g.config = config_json(&cfg, &g.params);
+        rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     }
     if (!rc)
-        rc = out_open(&g, &g.meta, "metadata.jsonl", err);
+        rc = mkdir_p(g.out, err);
+    if (!rc)
+        rc = prepare_out(&g, &cfg, err);
     if (!rc) {
         misi_renderer_desc rd = {.device = cfg.device};
         rc = misi_renderer_create(&rd, &g.r, err);
     }
     if (!rc) {
-        misi_writer_pool_config wc = {
-            .threads = cfg.threads,
-            .sink = {.write = sink_write, .user = &g, .ordered = cfg.format == MISI_FORMAT_TAR},
-        };
+        misi_writer_pool_config wc = {.threads = cfg.threads, .sink = {.write = sink_write, .user = &g}};
         rc = misi_writer_pool_create(&wc, &g.pool, err);
     }
+    bool stopped = false;
     for (size_t i = 0; !rc && i < sources->count; i++) {
+        if (cfg.shard_count && (int)(i % (size_t)cfg.shard_count) != cfg.shard_index)
+            continue;
+        if (cfg.stop && *cfg.stop) {
+            stopped = true;
+            break;
+        }
+        if (cfg.resume && part_exists(&g, i)) {
+            progress(&g, i + 1, false);
+            continue;
+        }
         misi_error lerr = {0};
-        const char *sid = sources->items[i].id ? sources->items[i].id : "?";
+        const char *sid = sources->items[i].id ? sources->items[i].id : "unknown";
         if (load(&g, 0, &sources->items[i], &lerr)) {
-            add_note(g.skipped, sid, NULL, lerr.msg);
+            g.part = new_part(&g, i, sid);
+            cJSON_ReplaceItemInObject(g.part, "status", cJSON_CreateString("skipped"));
+            cJSON_AddStringToObject(g.part, "reason", lerr.msg);
             rep->skipped++;
             fprintf(stderr, "misi generate: skipped %s: %s\n", sid, lerr.msg);
+            /* a skipped source's part is named by a safe stand-in id */
+            rc = finish_part(&g, i, "skipped", err);
+            cJSON_Delete(g.part);
+            g.part = NULL;
             progress(&g, i + 1, false);
             continue;
         }
@@ -1092,7 +1007,12 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
             if (!load(&g, 1, &sources->items[(i + k) % sources->count], &perr))
                 break;
         }
+        g.part = new_part(&g, i, g.cx[0].id);
         rc = process_complex(&g, err);
+        if (!rc)
+            rc = finish_part(&g, i, g.cx[0].id, err);
+        cJSON_Delete(g.part);
+        g.part = NULL;
         if (!rc)
             rep->complexes++;
         progress(&g, i + 1, false);
@@ -1107,38 +1027,38 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     }
     misi_writer_pool_destroy(g.pool);
     misi_renderer_destroy(g.r);
-    if (!rc)
-        rc = tar_close(&g, err);
-    if (g.tar.f) {
-        fclose(g.tar.f);
-        unlink(g.tar.tmp);
+    /* A shard keeps its parts for misi merge; a run assembles its dataset,
+     * a stopped one too, marked incomplete. */
+    if (!rc && !cfg.shard_count) {
+        const char *dirs[1] = {g.out};
+        rc = misi_assemble(g.out, dirs, 1, !stopped, err);
     }
-    free(g.tar.tmp);
-    free(g.tar.final);
-    for (int s = 0; !rc && s < 2; s++) {
-        rc = out_close(&g, &g.plain[s], err);
-        if (!rc)
-            rc = out_close(&g, &g.conv[s], err);
-    }
-    if (!rc)
-        rc = out_close(&g, &g.meta, err);
-    if (!rc)
-        rc = write_manifest(&g, cfg.seed, err);
+    if (!rc && stopped)
+        rc = misi_error_set(err, MISI_E_CANCELLED,
+                            "stopped on request; the finished complexes are kept (continue with --resume)");
     progress(&g, sources->count, true);
-    for (int s = 0; s < 2; s++) {
-        out_discard(&g.plain[s]);
-        out_discard(&g.conv[s]);
-    }
-    out_discard(&g.meta);
     for (size_t i = 0; i < g.nfiles; i++)
         free(g.files[i].path);
     free(g.files);
     free(g.reqs);
     free(g.seen);
-    cJSON_Delete(g.skipped);
-    cJSON_Delete(g.unanswerable);
+    cJSON_Delete(g.config);
     pthread_mutex_destroy(&g.mu);
     free(g.out);
     rep->seconds = now_s() - start;
+    return rc;
+}
+
+int misi_merge(const char *out, const char *const *shard_dirs, size_t n, bool force, misi_error *err)
+{
+    if (n == 0)
+        return misi_error_set(err, MISI_E_USAGE, "no shard folders to merge");
+    int rc = mkdir_p(out, err);
+    char *manifest = rc ? NULL : join(out, "manifest.json");
+    if (!rc && manifest && misi_is_file(manifest) && !force)
+        rc = misi_error_at(err, MISI_E_USAGE, out, 0, "holds a dataset already (manifest.json); use --force");
+    free(manifest);
+    if (!rc)
+        rc = misi_assemble(out, shard_dirs, n, true, err);
     return rc;
 }

@@ -17,6 +17,7 @@ const char *misi_strerror(int code)
     case MISI_E_LIMIT: return "limit exceeded";
     case MISI_E_GL: return "graphics error";
     case MISI_E_USAGE: return "usage error";
+    case MISI_E_CANCELLED: return "cancelled";
     default: return "unknown error";
     }
 }

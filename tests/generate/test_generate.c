@@ -26,9 +26,11 @@
 #define SEED 7
 
 static const char *g_assets = "assets/complexes";
-static char g_dir[3][256];
+#define NDIRS 8
+static char g_dir[NDIRS][256];
 
 static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err);
+static int run_cfg(const char *out, misi_generate_config cfg, misi_error *err);
 
 static int run(const char *out, int threads, int batch, bool force, misi_error *err)
 {
@@ -36,6 +38,14 @@ static int run(const char *out, int threads, int batch, bool force, misi_error *
 }
 
 static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err)
+{
+    misi_generate_config cfg = {.out_dir = out, .seed = SEED, .width = SIZE, .height = SIZE, .threads = threads,
+                                .batch = batch, .force = force, .progress = -1, .format = fmt,
+                                .shard_images = 40};
+    return run_cfg(out, cfg, err);
+}
+
+static int run_cfg(const char *out, misi_generate_config cfg, misi_error *err)
 {
     misi_source_list src = {0};
     char path[512];
@@ -45,9 +55,7 @@ static int run_fmt(const char *out, int threads, int batch, bool force, misi_out
         snprintf(path, sizeof path, "%s/%s", g_assets, ids[i]);
         rc = misi_sources_add_path(&src, path, err);
     }
-    misi_generate_config cfg = {.out_dir = out, .seed = SEED, .width = SIZE, .height = SIZE, .threads = threads,
-                                .batch = batch, .force = force, .progress = -1, .format = fmt,
-                                .shard_images = 40};
+    cfg.out_dir = out;
     misi_generate_report rep;
     if (!rc)
         rc = misi_generate(&src, &cfg, &rep, err);
@@ -69,7 +77,7 @@ static char *slurp(const char *dir, const char *rel, size_t *len)
 static int setup(void **state)
 {
     (void)state;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < NDIRS; k++) {
         snprintf(g_dir[k], sizeof g_dir[k], "/tmp/misi-gen-test-XXXXXX");
         if (!mkdtemp(g_dir[k]))
             return -1;
@@ -94,8 +102,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    for (int k = 0; k < 3; k++) {
-        char cmd[1024];
+    for (int k = 0; k < NDIRS; k++) {
+        char cmd[4096];
         snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir[k]);
         if (system(cmd) != 0)
             return -1;
@@ -397,6 +405,133 @@ static void tar_shards_hold_the_same_images_as_loose_files(void **s)
     free(text);
 }
 
+static void assert_same_manifest(const char *a, const char *b)
+{
+    size_t la, lb;
+    char *ma = slurp(a, "manifest.json", &la), *mb = slurp(b, "manifest.json", &lb);
+    if (la != lb || memcmp(ma, mb, la) != 0)
+        fail_msg("manifests of %s and %s differ", a, b);
+    free(ma);
+    free(mb);
+}
+
+static misi_generate_config base_cfg(misi_output_format fmt)
+{
+    misi_generate_config cfg = {.seed = SEED, .width = SIZE, .height = SIZE, .threads = 2, .progress = -1,
+                                .format = fmt, .shard_images = 40};
+    return cfg;
+}
+
+/* Shards 0/3, 1/3, 2/3 (one of them empty with two complexes) merged give
+ * the unsharded run's bytes: the manifest holds every file's SHA-256, and
+ * the hash test checks files against it. */
+static void shards_merged_equal_the_unsharded_run(void **s)
+{
+    (void)s;
+    misi_error err = {0};
+    char shard[3][300];
+    const char *dirs[3];
+    for (int k = 0; k < 3; k++) {
+        snprintf(shard[k], sizeof shard[k], "%s/shard%d", g_dir[3], k);
+        misi_generate_config cfg = base_cfg(MISI_FORMAT_DEFAULT);
+        cfg.shard_index = k;
+        cfg.shard_count = 3;
+        if (run_cfg(shard[k], cfg, &err))
+            fail_msg("shard %d: %s", k, err.msg);
+        dirs[k] = shard[k];
+    }
+    /* a missing shard is refused, naming the gap */
+    assert_int_equal(misi_merge(g_dir[4], dirs, 1, false, &err), MISI_E_INVALID);
+    assert_non_null(strstr(err.msg, "not complete"));
+    assert_int_equal(misi_merge(g_dir[4], dirs, 3, true, &err), MISI_OK);
+    assert_same_manifest(g_dir[0], g_dir[4]);
+    /* and the merged files are the ones listed */
+    size_t n;
+    char *text = slurp(g_dir[4], "manifest.json", &n);
+    cJSON *m = cJSON_Parse(text), *f;
+    cJSON_ArrayForEach(f, cJSON_GetObjectItem(m, "files"))
+    {
+        size_t len;
+        char *data = slurp(g_dir[4], cJSON_GetObjectItem(f, "path")->valuestring, &len);
+        char hex[65];
+        misi_sha256_hex(data, len, hex);
+        assert_string_equal(hex, cJSON_GetObjectItem(f, "sha256")->valuestring);
+        free(data);
+    }
+    cJSON_Delete(m);
+    free(text);
+}
+
+static void tar_shards_merged_equal_the_unsharded_tar_run(void **s)
+{
+    (void)s;
+    misi_error err = {0};
+    char shard[2][300];
+    const char *dirs[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(shard[k], sizeof shard[k], "%s/shard%d", g_dir[5], k);
+        misi_generate_config cfg = base_cfg(MISI_FORMAT_TAR);
+        cfg.shard_index = k;
+        cfg.shard_count = 2;
+        if (run_cfg(shard[k], cfg, &err))
+            fail_msg("shard %d: %s", k, err.msg);
+        dirs[k] = shard[k];
+    }
+    char out[300];
+    snprintf(out, sizeof out, "%s/merged", g_dir[5]);
+    assert_int_equal(misi_merge(out, dirs, 2, false, &err), MISI_OK);
+    assert_same_manifest(g_dir[2], out);
+}
+
+/* An interrupted run (here: the second complex's part lost, as after kill
+ * -9) continued with --resume ends byte-identical to an uninterrupted one. */
+static void resumed_run_equals_an_uninterrupted_one(void **s)
+{
+    (void)s;
+    misi_error err = {0};
+    misi_generate_config cfg = base_cfg(MISI_FORMAT_DEFAULT);
+    assert_int_equal(run_cfg(g_dir[6], cfg, &err), MISI_OK);
+    /* take the run back to "first complex done": drop the manifest and finals,
+     * restore the parts folder with only complex 0's part */
+    misi_generate_config shard0 = base_cfg(MISI_FORMAT_DEFAULT);
+    shard0.shard_index = 0;
+    shard0.shard_count = 2;
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s/half", g_dir[6]);
+    assert_int_equal(run_cfg(tmp, shard0, &err), MISI_OK);
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -f '%s'/manifest.json '%s'/*.jsonl && cp -r '%s'/.parts '%s'/", g_dir[6], g_dir[6],
+             tmp, g_dir[6]);
+    assert_int_equal(system(cmd), 0);
+    /* without --resume the unfinished run is refused */
+    assert_int_equal(run_cfg(g_dir[6], cfg, &err), MISI_E_USAGE);
+    assert_non_null(strstr(err.msg, "--resume"));
+    cfg.resume = true;
+    assert_int_equal(run_cfg(g_dir[6], cfg, &err), MISI_OK);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    assert_int_equal(system(cmd), 0);
+    assert_same_manifest(g_dir[0], g_dir[6]);
+}
+
+/* A stop request before any complex leaves a consistent, incomplete
+ * manifest and MISI_E_CANCELLED. */
+static void stop_request_leaves_a_partial_manifest(void **s)
+{
+    (void)s;
+    misi_error err = {0};
+    static volatile sig_atomic_t stop = 1;
+    misi_generate_config cfg = base_cfg(MISI_FORMAT_DEFAULT);
+    cfg.stop = &stop;
+    assert_int_equal(run_cfg(g_dir[7], cfg, &err), MISI_E_CANCELLED);
+    size_t n;
+    char *text = slurp(g_dir[7], "manifest.json", &n);
+    cJSON *m = cJSON_Parse(text);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(m, "complete")));
+    assert_int_equal(cJSON_GetObjectItem(m, "complexes")->valueint, 0);
+    cJSON_Delete(m);
+    free(text);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -409,6 +544,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(cloze_answers_reapplied_reproduce_the_target_image),
         cmocka_unit_test(existing_dataset_needs_force),
         cmocka_unit_test(tar_shards_hold_the_same_images_as_loose_files),
+        cmocka_unit_test(shards_merged_equal_the_unsharded_run),
+        cmocka_unit_test(tar_shards_merged_equal_the_unsharded_tar_run),
+        cmocka_unit_test(resumed_run_equals_an_uninterrupted_one),
+        cmocka_unit_test(stop_request_leaves_a_partial_manifest),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,705 @@
+/* The final files of a dataset, made from per-complex parts in source order
+ * (assemble.h). Everything here is sequential and ordered by part index and
+ * record order, so the bytes never depend on how the parts were made. */
+#include "pipeline/assemble.h"
+
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "misi/fs.h"
+#include "misi/generate.h"
+#include "misi/sha256.h"
+#include "misi/tasks.h"
+#include "misi_config.h"
+
+typedef struct part_ref {
+    long index;
+    size_t dir;
+    char *name;
+} part_ref;
+
+typedef struct image_ent {
+    char *path;
+    char sha[65];
+    double bytes;
+    size_t dir;     /* where the file lives */
+    bool known;     /* sha/bytes/dir come from a part that wrote it */
+    bool emitted;   /* listed in metadata.jsonl */
+} image_ent;
+
+typedef struct image_map {
+    image_ent *e; /* open addressing on path */
+    size_t cap, n;
+    size_t *order; /* emitted images in first-appearance order */
+    size_t norder, caporder;
+} image_map;
+
+typedef struct out_file {
+    FILE *f;
+    char *tmp, *final;
+    const char *rel;
+    misi_sha256 sha;
+    unsigned long long bytes;
+} out_file;
+
+static char *join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+static int mkdir_parents(const char *path, misi_error *err)
+{
+    char *p = strdup(path);
+    if (!p)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            int rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
+            free(p);
+            return rc;
+        }
+        *s = '/';
+    }
+    free(p);
+    return MISI_OK;
+}
+
+/* ---- the image map ---- */
+
+static image_ent *img_find(image_map *m, const char *path, bool add, bool *added)
+{
+    if (added)
+        *added = false;
+    if (add && 2 * (m->n + 1) > m->cap) {
+        size_t cap = m->cap ? 2 * m->cap : 1024;
+        image_ent *t = calloc(cap, sizeof *t);
+        if (!t)
+            return NULL;
+        for (size_t i = 0; i < m->cap; i++) {
+            if (!m->e[i].path)
+                continue;
+            size_t j = misi_hash64(m->e[i].path) & (cap - 1);
+            while (t[j].path)
+                j = (j + 1) & (cap - 1);
+            t[j] = m->e[i];
+        }
+        /* order holds indices into e: remap them */
+        for (size_t k = 0; k < m->norder; k++) {
+            const char *p = m->e[m->order[k]].path;
+            size_t j = misi_hash64(p) & (cap - 1);
+            while (t[j].path != p)
+                j = (j + 1) & (cap - 1);
+            m->order[k] = j;
+        }
+        free(m->e);
+        m->e = t;
+        m->cap = cap;
+    }
+    if (!m->cap)
+        return NULL;
+    size_t j = misi_hash64(path) & (m->cap - 1);
+    while (m->e[j].path) {
+        if (!strcmp(m->e[j].path, path))
+            return &m->e[j];
+        j = (j + 1) & (m->cap - 1);
+    }
+    if (!add)
+        return NULL;
+    m->e[j].path = strdup(path);
+    if (!m->e[j].path)
+        return NULL;
+    m->n++;
+    if (added)
+        *added = true;
+    return &m->e[j];
+}
+
+static void img_free(image_map *m)
+{
+    for (size_t i = 0; i < m->cap; i++)
+        free(m->e[i].path);
+    free(m->e);
+    free(m->order);
+    memset(m, 0, sizeof *m);
+}
+
+/* ---- output files ---- */
+
+static int out_open(const char *out, out_file *o, const char *rel, misi_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->rel = rel;
+    o->final = join(out, rel);
+    size_t n = o->final ? strlen(o->final) + 16 : 0;
+    o->tmp = n ? malloc(n) : NULL;
+    if (!o->tmp)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    snprintf(o->tmp, n, "%s.partial", o->final);
+    int rc = mkdir_parents(o->tmp, err);
+    if (rc)
+        return rc;
+    o->f = fopen(o->tmp, "wb");
+    if (!o->f)
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "cannot create: %s", strerror(errno));
+    misi_sha256_init(&o->sha);
+    return MISI_OK;
+}
+
+static int out_write(out_file *o, const void *data, size_t n, misi_error *err)
+{
+    if (fwrite(data, 1, n, o->f) != n)
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
+    misi_sha256_update(&o->sha, data, n);
+    o->bytes += n;
+    return MISI_OK;
+}
+
+static int out_json_line(out_file *o, const cJSON *obj, misi_error *err)
+{
+    char *text = cJSON_PrintUnformatted(obj);
+    if (!text)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
+    int rc = out_write(o, text, strlen(text), err);
+    if (!rc)
+        rc = out_write(o, "\n", 1, err);
+    cJSON_free(text);
+    return rc;
+}
+
+static void hex32(const uint8_t d[32], char hex[65])
+{
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
+/* Close, rename into place, add to files. */
+static int out_close(out_file *o, cJSON *files, misi_error *err)
+{
+    int bad = fclose(o->f) != 0;
+    o->f = NULL;
+    if (bad)
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
+    if (rename(o->tmp, o->final) != 0)
+        return misi_error_at(err, MISI_E_IO, o->final, 0, "cannot rename into place: %s", strerror(errno));
+    uint8_t d[32];
+    char hex[65];
+    misi_sha256_final(&o->sha, d);
+    hex32(d, hex);
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "path", o->rel);
+    cJSON_AddStringToObject(f, "sha256", hex);
+    cJSON_AddNumberToObject(f, "bytes", (double)o->bytes);
+    cJSON_AddItemToArray(files, f);
+    return MISI_OK;
+}
+
+static void out_discard(out_file *o)
+{
+    if (o->f) {
+        fclose(o->f);
+        unlink(o->tmp);
+    }
+    free(o->tmp);
+    free(o->final);
+    memset(o, 0, sizeof *o);
+}
+
+/* ---- parts ---- */
+
+static int ref_cmp(const void *a, const void *b)
+{
+    const part_ref *x = a, *y = b;
+    if (x->index != y->index)
+        return x->index < y->index ? -1 : 1;
+    return x->dir < y->dir ? -1 : x->dir > y->dir;
+}
+
+static int list_parts(const char *const *dirs, size_t ndirs, part_ref **out, size_t *n, misi_error *err)
+{
+    part_ref *refs = NULL;
+    size_t cnt = 0, cap = 0;
+    for (size_t d = 0; d < ndirs; d++) {
+        char *pd = join(dirs[d], MISI_PARTS_DIR);
+        DIR *dir = pd ? opendir(pd) : NULL;
+        free(pd);
+        if (!dir)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(dir))) {
+            char *end;
+            long idx = strtol(e->d_name, &end, 10);
+            size_t len = strlen(e->d_name);
+            if (end == e->d_name || *end != '-' || len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+                continue;
+            if (cnt == cap) {
+                cap = cap ? 2 * cap : 256;
+                part_ref *r = realloc(refs, cap * sizeof *r);
+                if (!r) {
+                    closedir(dir);
+                    free(refs);
+                    return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+                }
+                refs = r;
+            }
+            refs[cnt].index = idx;
+            refs[cnt].dir = d;
+            refs[cnt].name = strdup(e->d_name);
+            cnt++;
+        }
+        closedir(dir);
+    }
+    if (cnt)
+        qsort(refs, cnt, sizeof *refs, ref_cmp);
+    *out = refs;
+    *n = cnt;
+    return MISI_OK;
+}
+
+static cJSON *read_part(const char *dir, const char *name, misi_error *err)
+{
+    char rel[300];
+    snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, name);
+    char *path = join(dir, rel);
+    char *text = NULL;
+    size_t len = 0;
+    cJSON *j = NULL;
+    if (path && !misi_read_file(path, 0, &text, &len, err)) {
+        j = cJSON_ParseWithLength(text, len);
+        if (!j)
+            misi_error_at(err, MISI_E_PARSE, path, 0, "not a valid part file (JSON)");
+    }
+    free(text);
+    free(path);
+    return j;
+}
+
+static int copy_or_link(const char *from, const char *to, misi_error *err)
+{
+    int rc = mkdir_parents(to, err);
+    if (rc)
+        return rc;
+    if (link(from, to) == 0 || errno == EEXIST)
+        return MISI_OK;
+    char *data = NULL;
+    size_t len = 0;
+    rc = misi_read_file(from, 0, &data, &len, err);
+    if (!rc)
+        rc = misi_write_file_atomic(to, data, len, err);
+    free(data);
+    return rc;
+}
+
+/* ---- tar ---- */
+
+static void octal(char *dst, size_t width, unsigned long long v)
+{
+    for (size_t i = width - 1; i-- > 0; v >>= 3)
+        dst[i] = (char)('0' + (v & 7));
+    dst[width - 1] = '\0';
+}
+
+static int tar_member(out_file *o, const char *name, const char *data, size_t len, misi_error *err)
+{
+    if (strlen(name) >= 100)
+        return misi_error_set(err, MISI_E_LIMIT, "tar member name '%s' is longer than 99 bytes", name);
+    char h[512];
+    memset(h, 0, sizeof h);
+    memcpy(h, name, strlen(name));
+    octal(h + 100, 8, 0644);
+    octal(h + 108, 8, 0);
+    octal(h + 116, 8, 0);
+    octal(h + 124, 12, len);
+    octal(h + 136, 12, 0); /* mtime 0: shards are reproducible */
+    memset(h + 148, ' ', 8);
+    h[156] = '0';
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (unsigned char)h[i];
+    octal(h + 148, 7, sum);
+    h[155] = ' ';
+    static const char pad[512];
+    int rc = out_write(o, h, sizeof h, err);
+    if (!rc)
+        rc = out_write(o, data, len, err);
+    if (!rc && len % 512)
+        rc = out_write(o, pad, 512 - len % 512, err);
+    return rc;
+}
+
+static int pack_tar(const char *out, const char *const *dirs, image_map *m, int per, cJSON *files, misi_error *err)
+{
+    out_file o = {0};
+    char rel[64];
+    int rc = MISI_OK, shard = 0, members = 0;
+    static const char zero[1024];
+    for (size_t k = 0; !rc && k < m->norder; k++) {
+        image_ent *e = &m->e[m->order[k]];
+        if (!o.f) {
+            snprintf(rel, sizeof rel, "shards/images-%06d.tar", shard);
+            rc = out_open(out, &o, rel, err);
+            if (rc)
+                break;
+        }
+        char *path = join(dirs[e->dir], e->path);
+        char *data = NULL;
+        size_t len = 0;
+        rc = path ? misi_read_file(path, 0, &data, &len, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
+        free(path);
+        if (!rc)
+            rc = tar_member(&o, e->path, data, len, err);
+        free(data);
+        if (!rc && ++members == per) {
+            rc = out_write(&o, zero, sizeof zero, err);
+            if (!rc)
+                rc = out_close(&o, files, err);
+            out_discard(&o);
+            members = 0;
+            shard++;
+        }
+    }
+    if (!rc && o.f) {
+        rc = out_write(&o, zero, sizeof zero, err);
+        if (!rc)
+            rc = out_close(&o, files, err);
+    }
+    out_discard(&o);
+    return rc;
+}
+
+/* ---- the manifest ---- */
+
+static int file_cmp(const void *a, const void *b)
+{
+    const cJSON *x = *(const cJSON *const *)a, *y = *(const cJSON *const *)b;
+    return strcmp(cJSON_GetObjectItem(x, "path")->valuestring, cJSON_GetObjectItem(y, "path")->valuestring);
+}
+
+static cJSON *sorted_files(cJSON *files)
+{
+    int n = cJSON_GetArraySize(files);
+    cJSON **v = malloc(((size_t)n + 1) * sizeof *v);
+    cJSON *out = cJSON_CreateArray();
+    if (!v || !out) {
+        free(v);
+        cJSON_Delete(out);
+        return NULL;
+    }
+    for (int i = 0; i < n; i++)
+        v[i] = cJSON_DetachItemFromArray(files, 0);
+    qsort(v, (size_t)n, sizeof *v, file_cmp);
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(out, v[i]);
+    free(v);
+    return out;
+}
+
+static void rm_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        unlink(path);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char *p = join(path, e->d_name);
+        if (p) {
+            struct stat st;
+            if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+                rm_tree(p);
+            else
+                unlink(p);
+        }
+        free(p);
+    }
+    closedir(d);
+    rmdir(path);
+}
+
+int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, misi_error *err)
+{
+    part_ref *refs = NULL;
+    size_t nrefs = 0;
+    int rc = list_parts(dirs, ndirs, &refs, &nrefs, err);
+    if (rc)
+        return rc;
+    if (nrefs == 0 && complete) {
+        free(refs);
+        return misi_error_set(err, MISI_E_INVALID, "no parts to assemble under %s%s", dirs[0],
+                              ndirs > 1 ? " and the other folders" : "");
+    }
+    size_t ntasks;
+    const misi_task *const *tasks = misi_tasks(&ntasks);
+    double counts[MISI_GEN_MAX_TASKS][2] = {{0}};
+    out_file plain[2] = {0}, conv[2] = {0}, meta = {0};
+    image_map map = {0};
+    cJSON *files = cJSON_CreateArray(), *skipped = cJSON_CreateArray(), *unanswerable = cJSON_CreateArray();
+    cJSON *config = NULL, *seed = NULL;
+    long total = -1, last = -1, ok = 0;
+    bool splits[2] = {false, false};
+    char *config_text = NULL;
+    static const char *const RELS[2][2] = {{"train.jsonl", "train.conversations.jsonl"},
+                                           {"test.jsonl", "test.conversations.jsonl"}};
+    if (!files || !skipped || !unanswerable)
+        rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (size_t r = 0; !rc && r < nrefs; r++) {
+        if (refs[r].index == last)
+            continue; /* the same complex from two folders (a resumed shard): first wins */
+        cJSON *p = read_part(dirs[refs[r].dir], refs[r].name, err);
+        if (!p) {
+            rc = err->code ? err->code : MISI_E_PARSE;
+            break;
+        }
+        cJSON *jt = cJSON_GetObjectItem(p, "total");
+        char *ctext = cJSON_PrintUnformatted(cJSON_GetObjectItem(p, "config"));
+        if (!cJSON_IsNumber(jt) || !ctext) {
+            rc = misi_error_at(err, MISI_E_PARSE, refs[r].name, 0, "part without total or config");
+        } else if (!config) {
+            total = (long)jt->valuedouble;
+            config = cJSON_Duplicate(cJSON_GetObjectItem(p, "config"), 1);
+            seed = cJSON_Duplicate(cJSON_GetObjectItem(p, "seed"), 1);
+            config_text = ctext;
+            ctext = NULL;
+            const char *sp = cJSON_GetStringValue(cJSON_GetObjectItem(config, "splits"));
+            splits[0] = !sp || strcmp(sp, "test") != 0;
+            splits[1] = !sp || strcmp(sp, "train") != 0;
+            for (int s = 0; !rc && s < 2; s++) {
+                if (!splits[s])
+                    continue;
+                rc = out_open(out, &plain[s], RELS[s][0], err);
+                if (!rc)
+                    rc = out_open(out, &conv[s], RELS[s][1], err);
+            }
+            if (!rc)
+                rc = out_open(out, &meta, "metadata.jsonl", err);
+        } else if ((long)jt->valuedouble != total || strcmp(ctext, config_text) != 0 ||
+                   !cJSON_Compare(seed, cJSON_GetObjectItem(p, "seed"), 1)) {
+            rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0,
+                               "made with another seed, configuration or source list than %s",
+                               refs[0].name);
+        }
+        free(ctext);
+        if (!rc && refs[r].index >= total)
+            rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0, "index %ld beyond the %ld sources",
+                               refs[r].index, total);
+        const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(p, "id"));
+        const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(p, "status"));
+        if (!rc && status && !strcmp(status, "skipped")) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "complex", id ? id : "?");
+            cJSON_AddStringToObject(o, "reason", cJSON_GetStringValue(cJSON_GetObjectItem(p, "reason")));
+            cJSON_AddItemToArray(skipped, o);
+        } else if (!rc) {
+            ok++;
+            /* images this part wrote: their hashes and where they are */
+            cJSON *im;
+            cJSON_ArrayForEach(im, cJSON_GetObjectItem(p, "images"))
+            {
+                bool added;
+                image_ent *e = img_find(&map, cJSON_GetStringValue(cJSON_GetObjectItem(im, "path")), true, &added);
+                if (!e) {
+                    rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+                    break;
+                }
+                if (!e->known) {
+                    snprintf(e->sha, sizeof e->sha, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(im, "sha256")));
+                    e->bytes = cJSON_GetObjectItem(im, "bytes")->valuedouble;
+                    e->dir = refs[r].dir;
+                    e->known = true;
+                }
+            }
+            cJSON *md;
+            cJSON_ArrayForEach(md, cJSON_GetObjectItem(p, "metadata"))
+            {
+                if (rc)
+                    break;
+                bool added;
+                image_ent *e = img_find(&map, cJSON_GetStringValue(cJSON_GetObjectItem(md, "file_name")), true, &added);
+                if (!e) {
+                    rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+                    break;
+                }
+                if (e->emitted)
+                    continue;
+                e->emitted = true;
+                if (map.norder == map.caporder) {
+                    size_t cap = map.caporder ? 2 * map.caporder : 1024;
+                    size_t *o = realloc(map.order, cap * sizeof *o);
+                    if (!o) {
+                        rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+                        break;
+                    }
+                    map.order = o;
+                    map.caporder = cap;
+                }
+                map.order[map.norder++] = (size_t)(e - map.e);
+                rc = out_json_line(&meta, md, err);
+            }
+            for (int s = 0; !rc && s < 2; s++) {
+                const char *sn = s ? "test" : "train";
+                cJSON *rec;
+                cJSON_ArrayForEach(rec, cJSON_GetObjectItem(cJSON_GetObjectItem(p, "records"), sn))
+                {
+                    if (rc)
+                        break;
+                    if (!splits[s]) {
+                        rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0, "holds %s records", sn);
+                        break;
+                    }
+                    int num = cJSON_GetObjectItem(rec, "task_number")->valueint;
+                    if (num >= 1 && num <= MISI_GEN_MAX_TASKS)
+                        counts[num - 1][s]++;
+                    rc = out_json_line(&plain[s], rec, err);
+                }
+                cJSON_ArrayForEach(rec, cJSON_GetObjectItem(cJSON_GetObjectItem(p, "conversations"), sn))
+                {
+                    if (rc)
+                        break;
+                    rc = out_json_line(&conv[s], rec, err);
+                }
+            }
+            cJSON *note;
+            cJSON_ArrayForEach(note, cJSON_GetObjectItem(p, "unanswerable"))
+                cJSON_AddItemToArray(unanswerable, cJSON_Duplicate(note, 1));
+        }
+        last = refs[r].index;
+        cJSON_Delete(p);
+    }
+    /* Completeness: one part per source. */
+    if (!rc && complete) {
+        long have = 0, prev = -1;
+        for (size_t r = 0; r < nrefs; r++) {
+            if (refs[r].index != prev)
+                have++;
+            prev = refs[r].index;
+        }
+        if (have != total)
+            rc = misi_error_set(err, MISI_E_INVALID, "%ld of %ld complexes have a part: the run or the shards are "
+                                "not complete (resume the missing ones with --resume)", have, total);
+    }
+    /* Every image a record uses was written by some part. */
+    for (size_t k = 0; !rc && k < map.norder; k++) {
+        image_ent *e = &map.e[map.order[k]];
+        if (!e->known)
+            rc = misi_error_set(err, MISI_E_INVALID, "image %s is used but no part wrote it", e->path);
+    }
+    const char *format = config ? cJSON_GetStringValue(cJSON_GetObjectItem(config, "format")) : NULL;
+    bool tar = format && !strcmp(format, "tar");
+    if (!rc && tar) {
+        cJSON *per = cJSON_GetObjectItem(config, "shard_images");
+        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, files, err);
+    } else {
+        for (size_t k = 0; !rc && k < map.norder; k++) {
+            image_ent *e = &map.e[map.order[k]];
+            if (strcmp(dirs[e->dir], out) != 0) {
+                char *from = join(dirs[e->dir], e->path), *to = join(out, e->path);
+                rc = from && to ? copy_or_link(from, to, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
+                free(from);
+                free(to);
+            }
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "path", e->path);
+            cJSON_AddStringToObject(f, "sha256", e->sha);
+            cJSON_AddNumberToObject(f, "bytes", e->bytes);
+            cJSON_AddItemToArray(files, f);
+        }
+    }
+    for (int s = 0; !rc && s < 2; s++) {
+        if (!splits[s])
+            continue;
+        rc = out_close(&plain[s], files, err);
+        if (!rc)
+            rc = out_close(&conv[s], files, err);
+    }
+    if (!rc && meta.f)
+        rc = out_close(&meta, files, err);
+    if (!rc) {
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "tool", "misi");
+        cJSON_AddStringToObject(m, "version", MISI_VERSION);
+        cJSON_AddBoolToObject(m, "complete", complete);
+        cJSON_AddItemToObject(m, "seed", seed ? seed : cJSON_CreateString("0"));
+        seed = NULL;
+        cJSON_AddItemToObject(m, "config", config ? config : cJSON_CreateObject());
+        config = NULL;
+        cJSON *jc = cJSON_AddObjectToObject(m, "counts");
+        double tot[2] = {0, 0};
+        for (size_t i = 0; i < ntasks; i++) {
+            cJSON *t = cJSON_AddObjectToObject(jc, tasks[i]->name);
+            for (int s = 0; s < 2; s++) {
+                cJSON_AddNumberToObject(t, s ? "test" : "train", counts[tasks[i]->number - 1][s]);
+                tot[s] += counts[tasks[i]->number - 1][s];
+            }
+        }
+        cJSON *all = cJSON_AddObjectToObject(jc, "all");
+        cJSON_AddNumberToObject(all, "train", tot[0]);
+        cJSON_AddNumberToObject(all, "test", tot[1]);
+        cJSON_AddNumberToObject(m, "sources", (double)total);
+        cJSON_AddNumberToObject(m, "complexes", (double)ok);
+        cJSON_AddNumberToObject(m, "images", (double)map.norder);
+        cJSON_AddItemToObject(m, "skipped", skipped);
+        skipped = NULL;
+        cJSON_AddItemToObject(m, "unanswerable", unanswerable);
+        unanswerable = NULL;
+        cJSON *sf = sorted_files(files);
+        cJSON_AddItemToObject(m, "files", sf ? sf : cJSON_CreateArray());
+        char *text = cJSON_Print(m);
+        cJSON_Delete(m);
+        char *path = join(out, "manifest.json");
+        if (!text || !path) {
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        } else {
+            size_t n = strlen(text);
+            text[n] = '\n'; /* written as n + 1 bytes: the NUL becomes the final newline */
+            rc = misi_write_file_atomic(path, text, n + 1, err);
+        }
+        cJSON_free(text);
+        free(path);
+    }
+    if (!rc && tar) {
+        /* the loose images of this folder were only staging for the shards */
+        char *images = join(out, "images");
+        if (images)
+            rm_tree(images);
+        free(images);
+    }
+    if (!rc && complete) {
+        char *parts = join(out, MISI_PARTS_DIR);
+        if (parts)
+            rm_tree(parts);
+        free(parts);
+    }
+    for (int s = 0; s < 2; s++) {
+        out_discard(&plain[s]);
+        out_discard(&conv[s]);
+    }
+    out_discard(&meta);
+    img_free(&map);
+    for (size_t r = 0; r < nrefs; r++)
+        free(refs[r].name);
+    free(refs);
+    free(config_text);
+    cJSON_Delete(files);
+    cJSON_Delete(skipped);
+    cJSON_Delete(unanswerable);
+    cJSON_Delete(config);
+    cJSON_Delete(seed);
+    return rc;
+}

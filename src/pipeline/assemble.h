@@ -1,0 +1,27 @@
+/* Assembling a dataset from per-complex parts (private to src/pipeline).
+ *
+ * A run writes one part per complex, <dir>/.parts/NNNNNN-<id>.json (NNNNNN =
+ * the complex's index among all sources), atomically, once the complex's
+ * images are on disk: its records, the images it needs (with the SHA-256 of
+ * those it wrote) and its notes. The final files are made from parts in index
+ * order, so an unsharded run, a merge of shards and a resumed run are the
+ * same code path and give the same bytes. */
+#ifndef MISI_PIPELINE_ASSEMBLE_H
+#define MISI_PIPELINE_ASSEMBLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "misi/error.h"
+
+#define MISI_PARTS_DIR ".parts"
+
+/* Assemble into out from the parts under each of dirs (out itself may be one
+ * of them). complete: every index 0..total-1 must have a part, and the
+ * manifest says "complete": true; otherwise (an interrupted run) assemble
+ * the parts there are and say false. When complete, out's own .parts folder
+ * is removed afterwards. Images that live in another dir are linked or copied
+ * into out (loose files) or packed (tar format). */
+int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, misi_error *err);
+
+#endif
