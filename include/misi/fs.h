@@ -14,9 +14,10 @@
  * max_bytes (0 = MISI_MAX_INPUT_BYTES) are refused with MISI_E_LIMIT. */
 int misi_read_file(const char *path, size_t max_bytes, char **out, size_t *len, misi_error *err);
 
-/* Write len bytes to path atomically: a temporary file in the same folder,
- * fsync-free rename over the target. On any failure the temporary is removed
- * and the target is untouched. */
+/* Write len bytes to path atomically: a temporary file beside it
+ * ("<path>.tmp.<pid>.<n>", unique per process and call, so threads never
+ * share one), then a rename over the target. On any failure the temporary is
+ * removed and the target is untouched. Thread-safe. */
 int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_error *err);
 
 bool misi_is_dir(const char *path);

@@ -120,10 +120,4 @@ typedef struct misi_writer_stats {
 void misi_writer_pool_stats(misi_writer_pool *pool, misi_writer_stats *out,
                             misi_writer_thread_stats *per_thread, size_t cap);
 
-/* Write data to path atomically through a temporary in the same folder,
- * "<path>.tmp.<pid>.<n>" (n a process-wide counter, so no two writers share
- * one), renamed into place; removed on any failure. The
- * default sink; exposed for other sinks and tools. */
-int misi_writer_write_atomic(const char *path, const uint8_t *data, size_t len, misi_error *err);
-
 #endif

@@ -152,7 +152,7 @@ static int sink_write(void *user, const char *path, const uint8_t *data, size_t 
     const char *rel = path + strlen(g->out) + 1;
     char sha[65];
     misi_sha256_hex(data, len, sha);
-    int rc = misi_writer_write_atomic(path, data, len, err);
+    int rc = misi_write_file_atomic(path, data, len, err);
     if (rc)
         return rc;
     if (record_hash(g, rel, sha, len))

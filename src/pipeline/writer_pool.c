@@ -7,6 +7,8 @@
  * job's memory, so it bounds the pixel buffers the pool holds. */
 #include "misi/writer_pool.h"
 
+#include "misi/fs.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -84,61 +86,11 @@ static void job_free(job *j)
 
 /* ---- atomic files ---- */
 
-static atomic_ulong tmp_counter;
-
-int misi_writer_write_atomic(const char *path, const uint8_t *data, size_t len, misi_error *err)
-{
-    size_t plen = strlen(path);
-    if (plen > SIZE_MAX - 64)
-        return misi_error_at(err, MISI_E_USAGE, path, 0, "path too long");
-    char *tmp = malloc(plen + 64);
-    if (!tmp)
-        return misi_error_at(err, MISI_E_NOMEM, path, 0, "out of memory");
-    /* pid + a process-wide counter: unique across threads and across
-     * processes writing into one folder, so two writers never share a temp. */
-    snprintf(tmp, plen + 64, "%s.tmp.%ld.%lu", path, (long)getpid(),
-             (unsigned long)atomic_fetch_add(&tmp_counter, 1));
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot create a temporary file beside it: %s",
-                               strerror(errno));
-        free(tmp);
-        return rc;
-    }
-    size_t done = 0;
-    int saved = 0;
-    while (done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            saved = n < 0 ? errno : EIO;
-            break;
-        }
-        done += (size_t)n;
-    }
-    if (close(fd) != 0 && !saved)
-        saved = errno;
-    if (saved) {
-        unlink(tmp);
-        free(tmp);
-        return misi_error_at(err, MISI_E_IO, path, 0, "write failed: %s", strerror(saved));
-    }
-    if (rename(tmp, path) != 0) {
-        int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot rename the temporary file into place: %s",
-                               strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-    free(tmp);
-    return MISI_OK;
-}
 
 static int default_sink(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
 {
     (void)user;
-    return misi_writer_write_atomic(path, data, len, err);
+    return misi_write_file_atomic(path, data, len, err);
 }
 
 static int default_encode(void *user, const uint8_t *rgb, int width, int height, size_t stride,

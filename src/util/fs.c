@@ -2,6 +2,9 @@
 #include "misi/fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,30 +49,50 @@ int misi_read_file(const char *path, size_t max_bytes, char **out, size_t *len, 
     return MISI_OK;
 }
 
+/* pid + a process-wide counter: unique across threads and across processes
+ * writing into one folder, so two writers never share a temporary. */
+static atomic_ulong tmp_counter;
+
 int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_error *err)
 {
     size_t plen = strlen(path);
-    char *tmp = malloc(plen + 32);
+    if (plen > SIZE_MAX - 64)
+        return misi_error_at(err, MISI_E_USAGE, path, 0, "path too long");
+    char *tmp = malloc(plen + 64);
     if (!tmp)
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot create temporary file: %s", strerror(errno));
+        return misi_error_at(err, MISI_E_NOMEM, path, 0, "out of memory");
+    snprintf(tmp, plen + 64, "%s.tmp.%ld.%lu", path, (long)getpid(),
+             (unsigned long)atomic_fetch_add(&tmp_counter, 1));
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot create a temporary file beside it: %s",
+                               strerror(errno));
         free(tmp);
         return rc;
     }
-    size_t put = fwrite(data, 1, len, f);
-    int bad = put != len || fflush(f) != 0;
-    int saved = errno;
-    bad |= fclose(f) != 0;
-    if (bad) {
+    const uint8_t *p = data;
+    size_t done = 0;
+    int saved = 0;
+    while (done < len) {
+        ssize_t n = write(fd, p + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            saved = n < 0 ? errno : EIO;
+            break;
+        }
+        done += (size_t)n;
+    }
+    if (close(fd) != 0 && !saved)
+        saved = errno;
+    if (saved) {
         unlink(tmp);
         free(tmp);
-        return misi_error_at(err, MISI_E_IO, path, 0, "write failed: %s", strerror(saved ? saved : EIO));
+        return misi_error_at(err, MISI_E_IO, path, 0, "write failed: %s", strerror(saved));
     }
     if (rename(tmp, path) != 0) {
-        int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot rename temporary file: %s", strerror(errno));
+        int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot rename the temporary file into place: %s",
+                               strerror(errno));
         unlink(tmp);
         free(tmp);
         return rc;

@@ -12,7 +12,7 @@
 #   MISI_SBATCH_ARGS="--partition=gpu --account=me --time=2:00:00"
 #                          extra sbatch options for both jobs (split on spaces)
 # OUT must be on a file system the compute nodes share. Logs go to
-# OUT/shards/logs. The last line printed is "ARRAY_JOB_ID MERGE_JOB_ID".
+# OUT/slurm/logs. The last line printed is "ARRAY_JOB_ID MERGE_JOB_ID".
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,7 +56,7 @@ misi=$(realpath -- "$misi")
 "$misi" merge --help >/dev/null 2>&1 || die "$misi has no 'merge' command: rebuild it"
 export MISI=$misi
 
-mkdir -p "$out/shards/logs"
+mkdir -p "$out/slurm/logs"
 out=$(cd "$out" && pwd)
 
 read -r -a extra <<<"${MISI_SBATCH_ARGS:-}"
@@ -65,7 +65,7 @@ gres=()
 
 # --parsable prints "jobid[;cluster]".
 array_id=$(sbatch --parsable --export=ALL --chdir="$PWD" \
-  --array="0-$((n - 1))" --output="$out/shards/logs/generate-%A_%a.out" \
+  --array="0-$((n - 1))" --output="$out/slurm/logs/generate-%A_%a.out" \
   "${gres[@]}" "${extra[@]}" \
   "$here/generate.sbatch" "$out" "$n" "$@")
 array_id=${array_id%%;*}
@@ -73,12 +73,12 @@ array_id=${array_id%%;*}
 # waiting forever; resubmit with --resume (docs/cluster.md).
 merge_id=$(sbatch --parsable --export=ALL --chdir="$PWD" \
   --dependency="afterok:$array_id" --kill-on-invalid-dep=yes \
-  --output="$out/shards/logs/merge-%j.out" \
+  --output="$out/slurm/logs/merge-%j.out" \
   "${extra[@]}" \
   "$here/merge.sbatch" "$out" "$n")
 merge_id=${merge_id%%;*}
 
-echo "submit.sh: array job $array_id: $n shards of '$misi generate $*' -> $out/shards/0..$((n - 1))"
+echo "submit.sh: array job $array_id: $n shards of '$misi generate $*' -> $out/slurm/0..$((n - 1))"
 echo "submit.sh: merge job $merge_id: after array job $array_id -> $out"
-echo "submit.sh: logs in $out/shards/logs; watch with: squeue -j $array_id,$merge_id"
+echo "submit.sh: logs in $out/slurm/logs; watch with: squeue -j $array_id,$merge_id"
 echo "$array_id $merge_id"
