@@ -9,6 +9,7 @@ PACKAGES=(
   libpng-dev libcglm-dev libcjson-dev libfreetype-dev zlib1g-dev
   libcmocka-dev fonts-dejavu-core
   clang libclang-rt-14-dev
+  slurm-wlm munge
 )
 
 if [ "$(id -u)" -eq 0 ]; then

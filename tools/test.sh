@@ -3,12 +3,16 @@
 # each configured if missing, built and run with `meson test`, then every
 # fuzz target for MISI_FUZZ_SECONDS seconds (tools/fuzz.sh). GL tests must
 # not skip here (MISI_REQUIRE_GL=1): CI runs them on Mesa's llvmpipe.
+# Last, the Slurm suite: a one-node cluster on localhost (tests/slurm).
 # The last line is the total: "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
 export MISI_REQUIRE_GL=1
+# Likewise the Slurm integration test must run, not skip: install-deps.sh
+# installs slurm-wlm and munge.
+export MISI_REQUIRE_SLURM=1
 export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 
 passed=0
@@ -51,7 +55,8 @@ suite() { # $1 = build dir, $2 = label, rest = meson setup options
   # several times over; their time limits stretch with them.
   local mult=1
   case "$label" in asan*) mult=6 ;; esac
-  out=$(meson test -C "$dir" --print-errorlogs --num-processes "$(nproc)" --timeout-multiplier "$mult" 2>&1)
+  # The slurm suite (a local Slurm cluster) is its own stage below.
+  out=$(meson test -C "$dir" --no-suite slurm --print-errorlogs --num-processes "$(nproc)" --timeout-multiplier "$mult" 2>&1)
   printf '%s\n' "$out"
   count "$out" "$label"
 }
@@ -79,6 +84,22 @@ fuzz() {
   echo "[fuzz] ok $ok, failed $bad"
 }
 fuzz
+
+# Slurm: tests/slurm starts a one-node cluster on localhost, runs the job
+# array and merge of tools/slurm/ and compares with an unsharded run
+# (docs/cluster.md). Uses the normal build, configured and built above.
+slurm() {
+  local out
+  if [ ! -x build/misi ]; then
+    echo "[slurm] no build/misi"
+    failed=$((failed + 1))
+    return
+  fi
+  out=$(meson test -C build --suite slurm --print-errorlogs 2>&1)
+  printf '%s\n' "$out"
+  count "$out" "slurm"
+}
+slurm
 
 echo "skipped: $skipped"
 echo "$passed passed, $failed failed"

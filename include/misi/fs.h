@@ -23,6 +23,16 @@ int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_
 bool misi_is_dir(const char *path);
 bool misi_is_file(const char *path);
 
+/* "a" + "b" -> "a/b", malloc'd (caller frees); NULL when out of memory. */
+char *misi_path_join(const char *a, const char *b);
+/* Create a folder and its missing parents (like mkdir -p). */
+int misi_mkdir_p(const char *path, misi_error *err);
+/* Create the missing folders above a file path. */
+int misi_mkdir_parents(const char *file, misi_error *err);
+/* Remove a file or a folder with everything in it (no symlinks followed);
+ * errors are ignored: it is for temporaries we made. */
+void misi_remove_tree(const char *path);
+
 /* Base name without folders ("a/b/1abc" -> "1abc"); points into path. */
 const char *misi_basename(const char *path);
 

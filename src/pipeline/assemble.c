@@ -48,35 +48,6 @@ typedef struct out_file {
     unsigned long long bytes;
 } out_file;
 
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-static int mkdir_parents(const char *path, misi_error *err)
-{
-    char *p = strdup(path);
-    if (!p)
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            int rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
-            free(p);
-            return rc;
-        }
-        *s = '/';
-    }
-    free(p);
-    return MISI_OK;
-}
-
 /* ---- the image map ---- */
 
 static image_ent *img_find(image_map *m, const char *path, bool add, bool *added)
@@ -142,13 +113,13 @@ static int out_open(const char *out, out_file *o, const char *rel, misi_error *e
 {
     memset(o, 0, sizeof *o);
     o->rel = rel;
-    o->final = join(out, rel);
+    o->final = misi_path_join(out, rel);
     size_t n = o->final ? strlen(o->final) + 16 : 0;
     o->tmp = n ? malloc(n) : NULL;
     if (!o->tmp)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
     snprintf(o->tmp, n, "%s.partial", o->final);
-    int rc = mkdir_parents(o->tmp, err);
+    int rc = misi_mkdir_parents(o->tmp, err);
     if (rc)
         return rc;
     o->f = fopen(o->tmp, "wb");
@@ -232,7 +203,7 @@ static int list_parts(const char *const *dirs, size_t ndirs, part_ref **out, siz
     part_ref *refs = NULL;
     size_t cnt = 0, cap = 0;
     for (size_t d = 0; d < ndirs; d++) {
-        char *pd = join(dirs[d], MISI_PARTS_DIR);
+        char *pd = misi_path_join(dirs[d], MISI_PARTS_DIR);
         DIR *dir = pd ? opendir(pd) : NULL;
         free(pd);
         if (!dir)
@@ -272,7 +243,7 @@ static cJSON *read_part(const char *dir, const char *name, misi_error *err)
 {
     char rel[300];
     snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, name);
-    char *path = join(dir, rel);
+    char *path = misi_path_join(dir, rel);
     char *text = NULL;
     size_t len = 0;
     cJSON *j = NULL;
@@ -288,7 +259,7 @@ static cJSON *read_part(const char *dir, const char *name, misi_error *err)
 
 static int copy_or_link(const char *from, const char *to, misi_error *err)
 {
-    int rc = mkdir_parents(to, err);
+    int rc = misi_mkdir_parents(to, err);
     if (rc)
         return rc;
     if (link(from, to) == 0 || errno == EEXIST)
@@ -355,7 +326,7 @@ static int pack_tar(const char *out, const char *const *dirs, image_map *m, int 
             if (rc)
                 break;
         }
-        char *path = join(dirs[e->dir], e->path);
+        char *path = misi_path_join(dirs[e->dir], e->path);
         char *data = NULL;
         size_t len = 0;
         rc = path ? misi_read_file(path, 0, &data, &len, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
@@ -406,31 +377,6 @@ static cJSON *sorted_files(cJSON *files)
         cJSON_AddItemToArray(out, v[i]);
     free(v);
     return out;
-}
-
-static void rm_tree(const char *path)
-{
-    DIR *d = opendir(path);
-    if (!d) {
-        unlink(path);
-        return;
-    }
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *p = join(path, e->d_name);
-        if (p) {
-            struct stat st;
-            if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-                rm_tree(p);
-            else
-                unlink(p);
-        }
-        free(p);
-    }
-    closedir(d);
-    rmdir(path);
 }
 
 int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, misi_error *err)
@@ -609,7 +555,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         for (size_t k = 0; !rc && k < map.norder; k++) {
             image_ent *e = &map.e[map.order[k]];
             if (strcmp(dirs[e->dir], out) != 0) {
-                char *from = join(dirs[e->dir], e->path), *to = join(out, e->path);
+                char *from = misi_path_join(dirs[e->dir], e->path), *to = misi_path_join(out, e->path);
                 rc = from && to ? copy_or_link(from, to, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
                 free(from);
                 free(to);
@@ -662,7 +608,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         cJSON_AddItemToObject(m, "files", sf ? sf : cJSON_CreateArray());
         char *text = cJSON_Print(m);
         cJSON_Delete(m);
-        char *path = join(out, "manifest.json");
+        char *path = misi_path_join(out, "manifest.json");
         if (!text || !path) {
             rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
         } else {
@@ -675,15 +621,15 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     }
     if (!rc && tar) {
         /* the loose images of this folder were only staging for the shards */
-        char *images = join(out, "images");
+        char *images = misi_path_join(out, "images");
         if (images)
-            rm_tree(images);
+            misi_remove_tree(images);
         free(images);
     }
     if (!rc && complete) {
-        char *parts = join(out, MISI_PARTS_DIR);
+        char *parts = misi_path_join(out, MISI_PARTS_DIR);
         if (parts)
-            rm_tree(parts);
+            misi_remove_tree(parts);
         free(parts);
     }
     for (int s = 0; s < 2; s++) {

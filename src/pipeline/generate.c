@@ -84,38 +84,6 @@ static double now_s(void)
 
 /* ---- files ---- */
 
-static char *join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
-static int mkdir_p(const char *path, misi_error *err)
-{
-    char *p = strdup(path);
-    if (!p)
-        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
-            continue;
-        *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-            int rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
-            free(p);
-            return rc;
-        }
-        *s = '/';
-    }
-    int rc = MISI_OK;
-    if (mkdir(p, 0777) != 0 && errno != EEXIST)
-        rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
-    free(p);
-    return rc;
-}
-
 static int record_hash(gen *g, const char *rel, const char *sha, uint64_t bytes)
 {
     pthread_mutex_lock(&g->mu);
@@ -209,8 +177,8 @@ static int load(gen *g, int k, const misi_source *src, misi_error *err)
     }
     char rel[96];
     snprintf(rel, sizeof rel, "images/%s", g->cx[k].id);
-    char *dir = join(g->out, rel);
-    rc = dir ? mkdir_p(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    char *dir = misi_path_join(g->out, rel);
+    rc = dir ? misi_mkdir_p(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     free(dir);
     if (rc) {
         misi_hbond_list_finish(&g->hbl[k]);
@@ -379,7 +347,7 @@ typedef struct render_sink {
 static int on_image(void *user, size_t view, const uint8_t *rgb, int width, int height)
 {
     render_sink *s = user;
-    char *path = join(s->g->out, s->g->reqs[s->entries[view]].path);
+    char *path = misi_path_join(s->g->out, s->g->reqs[s->entries[view]].path);
     if (!path)
         return misi_error_set(&s->err, MISI_E_NOMEM, "out of memory");
     int rc = misi_writer_pool_submit_rgb(s->g->pool, path, rgb, width, height, (size_t)width * 3, &s->err);
@@ -780,13 +748,13 @@ static char *part_path(const gen *g, size_t index, const char *id)
 {
     char rel[128];
     snprintf(rel, sizeof rel, "%s/%06zu-%s.json", MISI_PARTS_DIR, index, id);
-    return join(g->out, rel);
+    return misi_path_join(g->out, rel);
 }
 
 /* A part for source `index` exists already (--resume). */
 static bool part_exists(const gen *g, size_t index)
 {
-    char *dir = join(g->out, MISI_PARTS_DIR);
+    char *dir = misi_path_join(g->out, MISI_PARTS_DIR);
     DIR *d = dir ? opendir(dir) : NULL;
     free(dir);
     if (!d)
@@ -866,7 +834,7 @@ static void sweep_temporaries(const char *dir, int depth)
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char *p = join(dir, e->d_name);
+        char *p = misi_path_join(dir, e->d_name);
         if (!p)
             continue;
         size_t len = strlen(e->d_name);
@@ -885,7 +853,7 @@ static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
 {
     if (cfg->resume || cfg->force)
         sweep_temporaries(g->out, 2);
-    char *manifest = join(g->out, "manifest.json"), *parts = join(g->out, MISI_PARTS_DIR);
+    char *manifest = misi_path_join(g->out, "manifest.json"), *parts = misi_path_join(g->out, MISI_PARTS_DIR);
     int rc = manifest && parts ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     bool finished = false;
     if (!rc && misi_is_file(manifest)) {
@@ -908,7 +876,7 @@ static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
             while (d && (e = readdir(d))) {
                 if (e->d_name[0] == '.')
                     continue;
-                char *f = join(parts, e->d_name);
+                char *f = misi_path_join(parts, e->d_name);
                 if (f)
                     unlink(f);
                 free(f);
@@ -926,10 +894,10 @@ static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
                            MISI_PARTS_DIR);
     }
     if (!rc)
-        rc = mkdir_p(parts, err);
-    char *images = rc ? NULL : join(g->out, "images");
+        rc = misi_mkdir_p(parts, err);
+    char *images = rc ? NULL : misi_path_join(g->out, "images");
     if (!rc)
-        rc = images ? mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        rc = images ? misi_mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     free(images);
     free(manifest);
     free(parts);
@@ -962,7 +930,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     }
     if (!rc)
-        rc = mkdir_p(g.out, err);
+        rc = misi_mkdir_p(g.out, err);
     if (!rc)
         rc = prepare_out(&g, &cfg, err);
     if (!rc) {
@@ -1053,8 +1021,8 @@ int misi_merge(const char *out, const char *const *shard_dirs, size_t n, bool fo
 {
     if (n == 0)
         return misi_error_set(err, MISI_E_USAGE, "no shard folders to merge");
-    int rc = mkdir_p(out, err);
-    char *manifest = rc ? NULL : join(out, "manifest.json");
+    int rc = misi_mkdir_p(out, err);
+    char *manifest = rc ? NULL : misi_path_join(out, "manifest.json");
     if (!rc && manifest && misi_is_file(manifest) && !force)
         rc = misi_error_at(err, MISI_E_USAGE, out, 0, "holds a dataset already (manifest.json); use --force");
     free(manifest);

@@ -61,6 +61,45 @@ misi_pose task_pose(const char *view, const misi_op *ops, size_t n)
     return p;
 }
 
+int task_draw_bins(misi_rng *rng, int step, int nbins)
+{
+    return step * misi_rng_range(rng, 1, nbins) * (misi_rng_below(rng, 2) ? 1 : -1);
+}
+
+int task_other_magnitude(misi_rng *rng, int v, int step, int nbins)
+{
+    int k = abs(v) / step;
+    int j = misi_rng_range(rng, 1, nbins - 1);
+    if (j >= k)
+        j++;
+    return (v < 0 ? -1 : 1) * j * step;
+}
+
+bool task_same_pose(const misi_pose *a, const misi_pose *b)
+{
+    for (int i = 0; i < 9; i++)
+        if (fabsf(a->rot[i] - b->rot[i]) > 1e-4f)
+            return false;
+    for (int i = 0; i < 3; i++)
+        if (fabsf(a->trans[i] - b->trans[i]) > 1e-4f)
+            return false;
+    return true;
+}
+
+bool task_before_after(const misi_task_env *env, const misi_op *ops, size_t n, misi_question *q)
+{
+    misi_image_req after = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
+    after.view = task_pose("front", ops, n);
+    if (!misi_task_in_frame(env, &after))
+        return false;
+    q->images[0] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
+    q->images[1] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "left");
+    q->images[2] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "top");
+    q->images[3] = after;
+    q->nimages = 4;
+    return true;
+}
+
 void task_format_ops(const misi_op *ops, size_t n, char *buf, size_t cap)
 {
     if (misi_cmd_format(ops, n, buf, cap) < 0 && cap)

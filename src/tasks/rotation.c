@@ -19,17 +19,10 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     (void)split;
     int axis = index % 3;
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
-        int a = STEP * misi_rng_range(rng, 1, RANGE / STEP) * (misi_rng_below(rng, 2) ? 1 : -1);
+        int a = task_draw_bins(rng, STEP, RANGE / STEP);
         misi_op op = {MISI_OP_ROLL, (uint8_t)axis, (float)a};
-        misi_image_req after = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
-        after.view = task_pose("front", &op, 1);
-        if (!misi_task_in_frame(env, &after))
+        if (!task_before_after(env, &op, 1, q))
             continue;
-        q->images[0] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
-        q->images[1] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "left");
-        q->images[2] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "top");
-        q->images[3] = after;
-        q->nimages = 4;
         task_format_ops(&op, 1, q->answer, sizeof q->answer);
         misi_question_printf(q, "%s", TASK_PREAMBLE);
         misi_question_printf(q,

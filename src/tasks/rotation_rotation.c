@@ -26,32 +26,6 @@ static int count(const misi_task_env *env, misi_split split)
     return split == MISI_SPLIT_TRAIN ? 6 : 3;
 }
 
-static int draw(misi_rng *rng)
-{
-    return STEP * misi_rng_range(rng, 1, RANGE / STEP) * (misi_rng_below(rng, 2) ? 1 : -1);
-}
-
-/* v with another magnitude (same sign, another bin). */
-static int other_magnitude(misi_rng *rng, int v)
-{
-    int k = abs(v) / STEP;
-    int j = misi_rng_range(rng, 1, RANGE / STEP - 1);
-    if (j >= k)
-        j++;
-    return (v < 0 ? -1 : 1) * j * STEP;
-}
-
-static bool same_pose(const misi_pose *a, const misi_pose *b)
-{
-    for (int i = 0; i < 9; i++)
-        if (fabsf(a->rot[i] - b->rot[i]) > 1e-4f)
-            return false;
-    for (int i = 0; i < 3; i++)
-        if (fabsf(a->trans[i] - b->trans[i]) > 1e-4f)
-            return false;
-    return true;
-}
-
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
@@ -61,12 +35,12 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     int ax1 = pairs[index % 6][0], ax2 = pairs[index % 6][1], third = 3 - ax1 - ax2;
     const char *why = "no try was made";
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
-        misi_op r1 = {MISI_OP_ROLL, (uint8_t)ax1, (float)draw(rng)};
-        misi_op r2 = {MISI_OP_ROLL, (uint8_t)ax2, (float)draw(rng)};
+        misi_op r1 = {MISI_OP_ROLL, (uint8_t)ax1, (float)task_draw_bins(rng, STEP, RANGE / STEP)};
+        misi_op r2 = {MISI_OP_ROLL, (uint8_t)ax2, (float)task_draw_bins(rng, STEP, RANGE / STEP)};
         /* Option ops: [0] the truth, [1] order, [2] magnitude, [3] axis. */
         misi_op ops[4][NOPS] = {{r1, r2, r1, r2}, {r1, r2, r2, r1}, {r1, r2, r1, r2}, {r1, r2, r1, r2}};
         int which = 2 + (int)misi_rng_below(rng, 2);
-        ops[2][which].value = (float)other_magnitude(rng, (int)ops[2][which].value);
+        ops[2][which].value = (float)task_other_magnitude(rng, (int)ops[2][which].value, STEP, RANGE / STEP);
         which = 2 + (int)misi_rng_below(rng, 2);
         ops[3][which].axis = (uint8_t)third;
 
@@ -98,7 +72,7 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         for (int i = 0; i < 4 && ok; i++) {
             for (int j = i + 1; j < 4 && ok; j++) {
                 const misi_image_req *x = &q->images[4 + i], *y = &q->images[4 + j];
-                bool equal = same_pose(&x->view, &y->view);
+                bool equal = task_same_pose(&x->view, &y->view);
                 if (!equal) {
                     int rc = env->images_equal(env->user, x, y, &equal, err);
                     if (rc != MISI_OK)

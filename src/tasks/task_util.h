@@ -17,6 +17,16 @@ static inline const char *axis_name(int axis)
 
 /* The camera of a canonical view with ops appended. */
 misi_pose task_pose(const char *view, const misi_op *ops, size_t n);
+/* A whole number of bins in [1, nbins] times step, random sign (never 0). */
+int task_draw_bins(misi_rng *rng, int step, int nbins);
+/* v with another magnitude: same sign, another bin of [1, nbins]. */
+int task_other_magnitude(misi_rng *rng, int v, int step, int nbins);
+/* Poses equal within 1e-4 (options that would render alike). */
+bool task_same_pose(const misi_pose *a, const misi_pose *b);
+/* The cloze layout of T1-T3: images 1-3 the front, left and top views of the
+ * complex, image 4 the front view after ops. False (q untouched) when image
+ * 4 leaves the frame. */
+bool task_before_after(const misi_task_env *env, const misi_op *ops, size_t n, misi_question *q);
 /* Format ops in the command language into buf. */
 void task_format_ops(const misi_op *ops, size_t n, char *buf, size_t cap);
 

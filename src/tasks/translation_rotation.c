@@ -34,33 +34,6 @@ static int count(const misi_task_env *env, misi_split split)
     return split == MISI_SPLIT_TRAIN ? 6 : 3;
 }
 
-/* A whole number of bins in [1, nbins] times step, random sign. */
-static int draw(misi_rng *rng, int step, int nbins)
-{
-    return step * misi_rng_range(rng, 1, nbins) * (misi_rng_below(rng, 2) ? 1 : -1);
-}
-
-/* v with another magnitude (same sign, another bin of [1, nbins]). */
-static int other_magnitude(misi_rng *rng, int v, int step, int nbins)
-{
-    int k = abs(v) / step;
-    int j = misi_rng_range(rng, 1, nbins - 1);
-    if (j >= k)
-        j++;
-    return (v < 0 ? -1 : 1) * j * step;
-}
-
-static bool same_pose(const misi_pose *a, const misi_pose *b)
-{
-    for (int i = 0; i < 9; i++)
-        if (fabsf(a->rot[i] - b->rot[i]) > 1e-4f)
-            return false;
-    for (int i = 0; i < 3; i++)
-        if (fabsf(a->trans[i] - b->trans[i]) > 1e-4f)
-            return false;
-    return true;
-}
-
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
@@ -73,18 +46,18 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     const char *why = "no try was made";
     static const char *const views[3] = {"front", "left", "top"};
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
-        int d = draw(rng, 1, MOVE_RANGE);
-        int a = draw(rng, ROLL_STEP, ROLL_RANGE / ROLL_STEP);
+        int d = task_draw_bins(rng, 1, MOVE_RANGE);
+        int a = task_draw_bins(rng, ROLL_STEP, ROLL_RANGE / ROLL_STEP);
         /* Option ops: [0] the truth, [1..3] decoys (a), (b), (c). */
         misi_op ops[4][2];
         ops[0][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)d};
-        ops[1][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)other_magnitude(rng, d, 1, MOVE_RANGE)};
+        ops[1][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)task_other_magnitude(rng, d, 1, MOVE_RANGE)};
         ops[2][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)-d};
         ops[3][0] = (misi_op){MISI_OP_MOVE, (uint8_t)(1 - t_axis), (float)d};
         ops[0][1] = (misi_op){MISI_OP_ROLL, (uint8_t)r_axis, (float)a};
         for (int k = 1; k < 4; k++)
             ops[k][1] = (misi_op){MISI_OP_ROLL, (uint8_t)r_axis,
-                                  (float)other_magnitude(rng, a, ROLL_STEP, ROLL_RANGE / ROLL_STEP)};
+                                  (float)task_other_magnitude(rng, a, ROLL_STEP, ROLL_RANGE / ROLL_STEP)};
         /* Which option letter each of ops[] goes to. */
         int correct = (int)misi_rng_below(rng, 4);
         int decoys[3] = {1, 2, 3};
@@ -118,7 +91,7 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         for (int i = 0; i < 4 && ok; i++) {
             for (int j = i + 1; j < 4 && ok; j++) {
                 const misi_image_req *x = &q->images[NREF + NPART + i], *y = &q->images[NREF + NPART + j];
-                bool equal = same_pose(&x->view, &y->view);
+                bool equal = task_same_pose(&x->view, &y->view);
                 if (!equal) {
                     int rc = env->images_equal(env->user, x, y, &equal, err);
                     if (rc != MISI_OK)

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,4 +123,68 @@ const char *misi_basename(const char *path)
     while (b > path && b[-1] != '/')
         b--;
     return b;
+}
+
+char *misi_path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+int misi_mkdir_parents(const char *file, misi_error *err)
+{
+    char *p = strdup(file);
+    if (!p)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            int rc = misi_error_at(err, MISI_E_IO, p, 0, "cannot create folder: %s", strerror(errno));
+            free(p);
+            return rc;
+        }
+        *s = '/';
+    }
+    free(p);
+    return MISI_OK;
+}
+
+int misi_mkdir_p(const char *path, misi_error *err)
+{
+    int rc = misi_mkdir_parents(path, err);
+    if (!rc && mkdir(path, 0777) != 0 && errno != EEXIST)
+        rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot create folder: %s", strerror(errno));
+    if (!rc && !misi_is_dir(path))
+        rc = misi_error_at(err, MISI_E_IO, path, 0, "exists and is not a folder");
+    return rc;
+}
+
+void misi_remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        unlink(path);
+        return;
+    }
+    DIR *d = opendir(path);
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            char *p = misi_path_join(path, e->d_name);
+            if (p)
+                misi_remove_tree(p);
+            free(p);
+        }
+        closedir(d);
+    }
+    rmdir(path);
 }

@@ -1,0 +1,63 @@
+/* misi bench: render and write N images of one complex and time every stage
+ * of the pipeline separately (docs/performance.md). A benchmark, not a test:
+ * it reports figures and asserts nothing about them. */
+#ifndef MISI_BENCH_H
+#define MISI_BENCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "misi/error.h"
+#include "misi/render.h"
+
+/* Zero means default everywhere. */
+typedef struct misi_bench_config {
+    const char *complex_dir; /* PDBbind folder; NULL = misi_bench_default_complex */
+    const char *out_dir;     /* where the PNGs go (must exist); required */
+    int n;                   /* images; 0 = 200 */
+    int width, height;       /* 0 = 512 */
+    misi_style style;
+    misi_labels labels;      /* 0 = on */
+    int aa;                  /* 0 = renderer default */
+    int batch;               /* most views per batch; 0 = automatic */
+    int threads;             /* writer threads; 0 = online CPUs */
+    int device;              /* EGL device; 0 = automatic */
+    bool skip_qa;            /* do not time the task generator */
+} misi_bench_config;
+
+/* Seconds are wall time unless named cpu. */
+typedef struct misi_bench_report {
+    char complex_id[64];
+    uint32_t pocket_atoms, ligand_atoms; /* as loaded (hydrogens included) */
+    uint32_t scene_atoms, scene_bonds, scene_labels;
+    size_t images;
+    int width, height, aa, batch_size, batches, threads;
+    double load_s;       /* read pocket + ligand, bonds, H-bonds */
+    double scene_s;      /* misi_scene_create */
+    double upload_s;     /* first single-view render (shader/scene upload, framebuffers) minus a warm one */
+    double render_s;     /* misi_render_views minus the time in its callback: render + readback */
+    double callback_s;   /* time in the per-image callback (copy into the pool + blocking) */
+    double encode_s;     /* writer pool: seconds in the PNG encoder, all threads */
+    double write_s;      /* writer pool: seconds in the sink (file writes), all threads */
+    double submit_wait_s; /* producer blocked on a full pool */
+    double drain_s;      /* misi_writer_pool_finish after the last image was handed over */
+    double qa_s;         /* the nine tasks' make() for the complex (no rendering) */
+    int qa_questions;
+    double total_s;      /* render loop start to last file written (images/s uses this) */
+    double cpu_s;        /* process CPU time over the same interval (all threads) */
+    double images_per_s;
+    uint64_t bytes_out;
+    long peak_rss_kb;    /* getrusage ru_maxrss of the process */
+    char device[160];    /* GL renderer string */
+    bool software;
+} misi_bench_report;
+
+/* The complex with the most pocket atoms among the folders of assets_dir;
+ * writes its folder path into out. */
+int misi_bench_default_complex(const char *assets_dir, char *out, size_t cap, misi_error *err);
+
+/* Run the benchmark. Images are written to cfg->out_dir/bench-NNNNNN.png. */
+int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_error *err);
+
+#endif
