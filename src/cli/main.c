@@ -13,6 +13,7 @@ static const misi_command COMMANDS[] = {
     {"generate", "make the benchmark dataset (images, questions, manifest)", cmd_generate},
     {"merge", "combine shard folders of misi generate --shard into one dataset", cmd_merge},
     {"score", "score model answers against a gold QA file", cmd_score},
+    {"bench", "time every stage of rendering and writing N images", cmd_bench},
 };
 
 static void usage(FILE *f)

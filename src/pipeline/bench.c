@@ -4,7 +4,6 @@
  * misi generate, so the end-to-end rate shows how much of them overlaps. */
 #include "misi/bench.h"
 
-#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +11,6 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "misi/fs.h"
 #include "misi/hbond.h"
 #include "misi/mol.h"
 #include "misi/tasks.h"

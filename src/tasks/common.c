@@ -100,6 +100,33 @@ bool task_before_after(const misi_task_env *env, const misi_op *ops, size_t n, m
     return true;
 }
 
+int task_check_mc_images(const misi_task_env *env, const misi_question *q, int first, bool *ok, const char **why,
+                         misi_error *err)
+{
+    *ok = true;
+    for (int k = 0; k < q->nimages && *ok; k++)
+        *ok = misi_task_in_frame(env, &q->images[k]);
+    if (!*ok) {
+        *why = "an image leaves the frame";
+        return MISI_OK;
+    }
+    for (int i = 0; i < 4 && *ok; i++) {
+        for (int j = i + 1; j < 4 && *ok; j++) {
+            const misi_image_req *x = &q->images[first + i], *y = &q->images[first + j];
+            bool equal = task_same_pose(&x->view, &y->view);
+            if (!equal) {
+                int rc = env->images_equal(env->user, x, y, &equal, err);
+                if (rc != MISI_OK)
+                    return rc;
+            }
+            *ok = !equal;
+        }
+    }
+    if (!*ok)
+        *why = "two options render identically";
+    return MISI_OK;
+}
+
 void task_format_ops(const misi_op *ops, size_t n, char *buf, size_t cap)
 {
     if (misi_cmd_format(ops, n, buf, cap) < 0 && cap)

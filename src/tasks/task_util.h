@@ -27,6 +27,12 @@ bool task_same_pose(const misi_pose *a, const misi_pose *b);
  * complex, image 4 the front view after ops. False (q untouched) when image
  * 4 leaves the frame. */
 bool task_before_after(const misi_task_env *env, const misi_op *ops, size_t n, misi_question *q);
+/* Answerability of an MC question with image options: every image in frame,
+ * and the four option images (images[first..first+3]) pairwise different as
+ * rendered (env->images_equal). *ok false with *why the reason otherwise;
+ * the return is an error only when rendering fails. */
+int task_check_mc_images(const misi_task_env *env, const misi_question *q, int first, bool *ok, const char **why,
+                         misi_error *err);
 /* Format ops in the command language into buf. */
 void task_format_ops(const misi_op *ops, size_t n, char *buf, size_t cap);
 

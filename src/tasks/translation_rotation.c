@@ -81,29 +81,12 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         for (int k = 0; k < q->nimages; k++)
             q->images[k].px_per_A = scale;
 
-        bool ok = true;
-        for (int k = 0; k < q->nimages && ok; k++)
-            ok = misi_task_in_frame(env, &q->images[k]);
-        if (!ok) {
-            why = "an image leaves the frame";
+        bool ok;
+        int rc = task_check_mc_images(env, q, NREF + NPART, &ok, &why, err);
+        if (rc != MISI_OK)
+            return rc;
+        if (!ok)
             continue;
-        }
-        for (int i = 0; i < 4 && ok; i++) {
-            for (int j = i + 1; j < 4 && ok; j++) {
-                const misi_image_req *x = &q->images[NREF + NPART + i], *y = &q->images[NREF + NPART + j];
-                bool equal = task_same_pose(&x->view, &y->view);
-                if (!equal) {
-                    int rc = env->images_equal(env->user, x, y, &equal, err);
-                    if (rc != MISI_OK)
-                        return rc;
-                }
-                ok = !equal;
-            }
-        }
-        if (!ok) {
-            why = "two options render identically";
-            continue;
-        }
 
         static const char letters[] = "ABCD";
         q->noptions = 4;

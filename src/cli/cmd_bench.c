@@ -1,0 +1,254 @@
+/* misi bench: time every stage of the pipeline on N images of one complex
+ * and print the figures (text or --json). docs/performance.md. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli/cli.h"
+#include "misi/bench.h"
+#include "misi/fs.h"
+#include "misi_config.h"
+
+#define DEFAULT_ASSETS "assets/complexes"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: misi bench [options]\n"
+               "\n"
+               "Renders and writes N images of one complex (a deterministic spread of poses)\n"
+               "through the renderer and the writer pool, as misi generate does, and prints\n"
+               "the time of every stage, images/s end to end, peak memory and the device.\n"
+               "\n"
+               "options:\n"
+               "  --complex DIR   PDBbind folder (default: the asset with the largest pocket)\n"
+               "  -n N            images (default 200)\n"
+               "  --size N|WxH    image size (default 512)\n"
+               "  --style S       ball-and-stick (default) | stick | spacefill\n"
+               "  --labels on|off labels (default on)\n"
+               "  --aa N          supersampling factor (default 2)\n"
+               "  --batch N       most views per render batch (default automatic)\n"
+               "  --threads N     PNG writer threads (default: CPUs)\n"
+               "  --device N      EGL device as numbered by 'misi info'\n"
+               "  --out DIR       write the images here (default: a temporary folder, removed)\n"
+               "  --keep          keep the temporary folder\n"
+               "  --no-qa         skip timing the task generator\n"
+               "  --json          one JSON object instead of text\n"
+               "  -h, --help      this text\n");
+}
+
+static bool parse_int(const char *s, int lo, int hi, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s == '\0' || *end || v < lo || v > hi)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
+/* Remove what the run wrote into a temporary folder, then the folder. */
+static void remove_bench_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!strncmp(e->d_name, "bench-", 6)) {
+            char *p = misi_path_join(dir, e->d_name);
+            if (p)
+                unlink(p);
+            free(p);
+        }
+    }
+    if (d)
+        closedir(d);
+    rmdir(dir);
+}
+
+static void print_json(const misi_bench_report *r, const char *complex_dir)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "complex", r->complex_id);
+    cJSON_AddStringToObject(o, "complex_dir", complex_dir);
+    cJSON_AddNumberToObject(o, "pocket_atoms", r->pocket_atoms);
+    cJSON_AddNumberToObject(o, "ligand_atoms", r->ligand_atoms);
+    cJSON_AddNumberToObject(o, "scene_atoms", r->scene_atoms);
+    cJSON_AddNumberToObject(o, "scene_bonds", r->scene_bonds);
+    cJSON_AddNumberToObject(o, "scene_labels", r->scene_labels);
+    cJSON_AddNumberToObject(o, "images", (double)r->images);
+    cJSON_AddNumberToObject(o, "width", r->width);
+    cJSON_AddNumberToObject(o, "height", r->height);
+    cJSON_AddNumberToObject(o, "aa", r->aa);
+    cJSON_AddNumberToObject(o, "batch_size", r->batch_size);
+    cJSON_AddNumberToObject(o, "batches", r->batches);
+    cJSON_AddNumberToObject(o, "threads", r->threads);
+    cJSON *st = cJSON_AddObjectToObject(o, "stages");
+    cJSON_AddNumberToObject(st, "load_s", r->load_s);
+    cJSON_AddNumberToObject(st, "scene_s", r->scene_s);
+    cJSON_AddNumberToObject(st, "upload_s", r->upload_s);
+    cJSON_AddNumberToObject(st, "render_readback_s", r->render_s);
+    cJSON_AddNumberToObject(st, "callback_s", r->callback_s);
+    cJSON_AddNumberToObject(st, "encode_s", r->encode_s);
+    cJSON_AddNumberToObject(st, "write_s", r->write_s);
+    cJSON_AddNumberToObject(st, "submit_wait_s", r->submit_wait_s);
+    cJSON_AddNumberToObject(st, "drain_s", r->drain_s);
+    cJSON_AddNumberToObject(st, "qa_s", r->qa_s);
+    cJSON_AddNumberToObject(o, "qa_questions", r->qa_questions);
+    cJSON_AddNumberToObject(o, "total_s", r->total_s);
+    cJSON_AddNumberToObject(o, "cpu_s", r->cpu_s);
+    cJSON_AddNumberToObject(o, "images_per_s", r->images_per_s);
+    cJSON_AddNumberToObject(o, "bytes_out", (double)r->bytes_out);
+    cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
+    cJSON_AddStringToObject(o, "device", r->device);
+    cJSON_AddBoolToObject(o, "software", r->software);
+    char *s = cJSON_Print(o);
+    if (s)
+        printf("%s\n", s);
+    cJSON_free(s);
+    cJSON_Delete(o);
+}
+
+static void print_text(const misi_bench_report *r)
+{
+    double n = r->images ? (double)r->images : 1.0;
+    printf("complex %s: %u pocket + %u ligand atoms; scene %u atoms, %u bonds, %u labels\n", r->complex_id,
+           r->pocket_atoms, r->ligand_atoms, r->scene_atoms, r->scene_bonds, r->scene_labels);
+    printf("%zu images of %dx%d, aa %d, batches of %d (%d), %d writer threads\n", r->images, r->width,
+           r->height, r->aa, r->batch_size, r->batches, r->threads);
+    printf("device: %s%s\n\n", r->device, r->software ? " (software)" : "");
+    printf("%-26s %10s %12s\n", "stage", "seconds", "ms/image");
+    printf("%-26s %10.4f %12s\n", "load (read+bonds+H-bonds)", r->load_s, "-");
+    printf("%-26s %10.4f %12s\n", "QA (task make functions)", r->qa_s, "-");
+    printf("%-26s %10.4f %12s\n", "scene build", r->scene_s, "-");
+    printf("%-26s %10.4f %12s\n", "upload (first render)", r->upload_s, "-");
+    printf("%-26s %10.4f %12.3f\n", "render+readback", r->render_s, 1e3 * r->render_s / n);
+    printf("%-26s %10.4f %12.3f\n", "hand-off (copy+wait)", r->callback_s, 1e3 * r->callback_s / n);
+    printf("%-26s %10.4f %12.3f\n", "  of which pool full", r->submit_wait_s, 1e3 * r->submit_wait_s / n);
+    printf("%-26s %10.4f %12.3f\n", "PNG encode (thread-s)", r->encode_s, 1e3 * r->encode_s / n);
+    printf("%-26s %10.4f %12.3f\n", "write (thread-s)", r->write_s, 1e3 * r->write_s / n);
+    printf("%-26s %10.4f %12s\n", "drain after last image", r->drain_s, "-");
+    printf("\nend to end: %.3f s wall, %.3f s CPU, %.1f images/s; %d questions; %.1f KiB/image; peak RSS %ld MiB\n",
+           r->total_s, r->cpu_s, r->images_per_s, r->qa_questions, (double)r->bytes_out / 1024.0 / n,
+           r->peak_rss_kb / 1024);
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    misi_bench_config cfg = {0};
+    const char *out = NULL;
+    bool keep = false, json = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = true;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            usage(stdout);
+            return MISI_EXIT_OK;
+        } else if (!strcmp(a, "--keep")) {
+            keep = true;
+            takes = false;
+        } else if (!strcmp(a, "--json")) {
+            json = true;
+            takes = false;
+        } else if (!strcmp(a, "--no-qa")) {
+            cfg.skip_qa = true;
+            takes = false;
+        } else if (!v) {
+            fprintf(stderr, "misi bench: %s needs a value (or is unknown; see --help)\n", a);
+            return MISI_EXIT_USAGE;
+        } else if (!strcmp(a, "--complex")) {
+            cfg.complex_dir = v;
+        } else if (!strcmp(a, "-n")) {
+            if (!parse_int(v, 1, 10000000, &cfg.n))
+                goto bad;
+        } else if (!strcmp(a, "--size")) {
+            int w, h;
+            if (sscanf(v, "%dx%d", &w, &h) == 2 && w > 0 && h > 0 && w <= 16384 && h <= 16384) {
+                cfg.width = w;
+                cfg.height = h;
+            } else if (parse_int(v, 1, 16384, &w)) {
+                cfg.width = cfg.height = w;
+            } else
+                goto bad;
+        } else if (!strcmp(a, "--style")) {
+            if (misi_style_from_name(v, &cfg.style))
+                goto bad;
+        } else if (!strcmp(a, "--labels")) {
+            if (!strcmp(v, "on"))
+                cfg.labels = MISI_LABELS_ON;
+            else if (!strcmp(v, "off"))
+                cfg.labels = MISI_LABELS_OFF;
+            else
+                goto bad;
+        } else if (!strcmp(a, "--aa")) {
+            if (!parse_int(v, 1, 8, &cfg.aa))
+                goto bad;
+        } else if (!strcmp(a, "--batch")) {
+            if (!parse_int(v, 1, 4096, &cfg.batch))
+                goto bad;
+        } else if (!strcmp(a, "--threads")) {
+            if (!parse_int(v, 1, 256, &cfg.threads))
+                goto bad;
+        } else if (!strcmp(a, "--device")) {
+            if (!parse_int(v, 1, 16, &cfg.device))
+                goto bad;
+        } else if (!strcmp(a, "--out")) {
+            out = v;
+        } else {
+            fprintf(stderr, "misi bench: unknown option '%s'\n", a);
+            usage(stderr);
+            return MISI_EXIT_USAGE;
+        }
+        if (takes)
+            i++;
+        continue;
+    bad:
+        fprintf(stderr, "misi bench: bad value '%s' for %s (see --help)\n", v, a);
+        return MISI_EXIT_USAGE;
+    }
+
+    misi_error err = {0};
+    char complex_dir[4096];
+    if (!cfg.complex_dir) {
+        const char *assets = misi_is_dir(DEFAULT_ASSETS) ? DEFAULT_ASSETS : MISI_SOURCE_ROOT "/" DEFAULT_ASSETS;
+        if (misi_bench_default_complex(assets, complex_dir, sizeof complex_dir, &err)) {
+            fprintf(stderr, "misi bench: %s\n", err.msg);
+            return MISI_EXIT_FAIL;
+        }
+        cfg.complex_dir = complex_dir;
+    }
+    char tmp[4096];
+    bool temporary = !out;
+    if (temporary) {
+        const char *base = getenv("TMPDIR");
+        snprintf(tmp, sizeof tmp, "%s/misi-bench-XXXXXX", base && *base ? base : "/tmp");
+        if (!mkdtemp(tmp)) {
+            perror("misi bench: cannot make a temporary folder");
+            return MISI_EXIT_FAIL;
+        }
+        out = tmp;
+    } else if (misi_mkdir_p(out, &err)) {
+        fprintf(stderr, "misi bench: %s\n", err.msg);
+        return MISI_EXIT_FAIL;
+    }
+    cfg.out_dir = out;
+    misi_bench_report rep;
+    int rc = misi_bench_run(&cfg, &rep, &err);
+    if (temporary && !keep)
+        remove_bench_dir(out);
+    else if (!json)
+        fprintf(stderr, "misi bench: images kept in %s\n", out);
+    if (rc) {
+        fprintf(stderr, "misi bench: %s\n", err.msg);
+        return MISI_EXIT_FAIL;
+    }
+    if (json)
+        print_json(&rep, cfg.complex_dir);
+    else
+        print_text(&rep);
+    return MISI_EXIT_OK;
+}
