@@ -11,8 +11,8 @@
 # real installation. The daemons run as the calling user (root in CI):
 # SlurmUser is that user, and there are no cgroups (proctrack/linuxproc,
 # task/none), which containers rarely allow. The node advertises
-# MISI_TEST_GPUS (default 4) count-only "gpu" GRES, so job scripts that ask
-# for --gres=gpu:1 are scheduled as on a GPU cluster (no device is bound).
+# MISI_TEST_GPUS (default 4) stand-in "gpu" GRES (clones of /dev/null), so
+# job scripts that ask for --gres=gpu:1 are scheduled as on a GPU cluster.
 set -euo pipefail
 
 usage() {

@@ -11,6 +11,7 @@
 #                          "none" for a CPU-only run on Mesa's llvmpipe)
 #   MISI_SBATCH_ARGS="--partition=gpu --account=me --time=2:00:00"
 #                          extra sbatch options for both jobs (split on spaces)
+#   MISI_MERGE_ARGS=--force  options for `misi merge` (--force: replace a dataset in OUT)
 # OUT must be on a file system the compute nodes share. Logs go to
 # OUT/slurm/logs. The last line printed is "ARRAY_JOB_ID MERGE_JOB_ID".
 set -euo pipefail
@@ -60,6 +61,7 @@ mkdir -p "$out/slurm/logs"
 out=$(cd "$out" && pwd)
 
 read -r -a extra <<<"${MISI_SBATCH_ARGS:-}"
+read -r -a merge_args <<<"${MISI_MERGE_ARGS:-}"
 gres=()
 [ -n "${MISI_GRES:-}" ] && gres=(--gres="$MISI_GRES")
 
@@ -75,7 +77,7 @@ merge_id=$(sbatch --parsable --export=ALL --chdir="$PWD" \
   --dependency="afterok:$array_id" --kill-on-invalid-dep=yes \
   --output="$out/slurm/logs/merge-%j.out" \
   "${extra[@]}" \
-  "$here/merge.sbatch" "$out" "$n")
+  "$here/merge.sbatch" "$out" "$n" "${merge_args[@]}")
 merge_id=${merge_id%%;*}
 
 echo "submit.sh: array job $array_id: $n shards of '$misi generate $*' -> $out/slurm/0..$((n - 1))"
