@@ -566,7 +566,8 @@ static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
         cJSON_AddItemToObject(m, "rotation", cJSON_CreateDoubleArray(rot, 9));
         cJSON_AddItemToObject(m, "translation", cJSON_CreateDoubleArray(tr, 3));
         cJSON_AddBoolToObject(m, "ligand_moved", e->req.ligand_moved);
-        cJSON_AddNumberToObject(m, "px_per_angstrom", round(req_scale(g, &e->req) * 1e4) / 1e4);
+        /* exact: with the pose, enough to draw the image again */
+        cJSON_AddNumberToObject(m, "px_per_angstrom", (double)req_scale(g, &e->req));
         cJSON_AddItemToArray(cJSON_GetObjectItem(g->part, "metadata"), m);
     }
     (void)err;

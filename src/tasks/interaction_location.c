@@ -58,6 +58,22 @@ static void format_move(int a, int b, char *buf, size_t cap)
     task_format_ops(ops, 2, buf, cap);
 }
 
+/* How far (Å, the larger axis) the midpoint stays from the centre after
+ * move x a, move y b. */
+static float residual(const float s[2], int a, int b)
+{
+    float dx = fabsf(s[0] + (float)a), dy = fabsf(s[1] + (float)b);
+    return dx > dy ? dx : dy;
+}
+
+/* A decoy must leave the midpoint at least half an Å farther from the centre
+ * than the right answer: a midpoint near a bin boundary would otherwise make
+ * a decoy that only rounding tells apart, which no image shows. */
+static bool clearly_worse(const float s[2], int a, int b, int x, int y)
+{
+    return residual(s, x, y) >= residual(s, a, b) + 0.5f;
+}
+
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
@@ -105,17 +121,17 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         bool dup = false;
         for (int k = 0; k < have; k++)
             dup = dup || (val[k][0] == x && val[k][1] == y);
-        if (dup)
+        if (dup || !clearly_worse(s, a, b, x, y))
             continue;
         val[have][0] = x;
         val[have][1] = y;
         have++;
     }
-    for (int d = 1; have < 4; d++) { /* unreachable in practice; keeps the contract */
+    for (int d = 2; have < 4; d++) { /* unreachable in practice; keeps the contract */
         bool dup = false;
         for (int k = 0; k < have; k++)
             dup = dup || (val[k][0] == a + d && val[k][1] == b);
-        if (dup)
+        if (dup || !clearly_worse(s, a, b, a + d, b))
             continue;
         val[have][0] = a + d;
         val[have][1] = b;

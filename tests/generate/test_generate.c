@@ -5,6 +5,7 @@
  * image byte for byte. */
 #include <cjson/cJSON.h>
 #include <dirent.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -532,6 +533,273 @@ static void stop_request_leaves_a_partial_manifest(void **s)
     free(text);
 }
 
+/* ---- T5-T8 against their renders ---- */
+
+typedef struct loaded {
+    char id[16];
+    misi_complex cx;
+    misi_frame frame;
+    float scale;
+} loaded;
+
+typedef struct render_check {
+    misi_renderer *r;
+    loaded cx[2];
+    cJSON *meta; /* file_name -> metadata line */
+    int t5, t6, t7, t8;
+} render_check;
+
+static loaded *find_cx(render_check *rc, const char *image_path)
+{
+    for (int k = 0; k < 2; k++) {
+        char dir[64];
+        snprintf(dir, sizeof dir, "images/%s/", rc->cx[k].id);
+        if (!strncmp(image_path, dir, strlen(dir)))
+            return &rc->cx[k];
+    }
+    fail_msg("no complex for %s", image_path);
+    return NULL;
+}
+
+static float image_scale(render_check *rc, const char *path)
+{
+    cJSON *m = cJSON_GetObjectItem(rc->meta, path);
+    if (!m)
+        fail_msg("%s not in metadata.jsonl", path);
+    return (float)cJSON_GetObjectItem(m, "px_per_angstrom")->valuedouble;
+}
+
+/* Render cx (ligand coordinates optionally replaced) from the pose of ops. */
+static uint8_t *render_ops(render_check *rc, loaded *l, const float *ligand_xyz, const char *ops, float scale)
+{
+    misi_error err = {0};
+    misi_pose pose;
+    if (misi_pose_from_text(ops, &pose, &err))
+        fail_msg("'%s': %s", ops, err.msg);
+    float *saved = NULL;
+    size_t n = (size_t)l->cx.ligand.top.natoms * 3;
+    if (ligand_xyz) {
+        saved = malloc(n * sizeof *saved);
+        memcpy(saved, l->cx.ligand.xyz, n * sizeof *saved);
+        memcpy(l->cx.ligand.xyz, ligand_xyz, n * sizeof *saved);
+    }
+    misi_scene_desc desc = {.frame = &l->frame};
+    misi_scene *scene = NULL;
+    assert_int_equal(misi_scene_create(&l->cx, &desc, &scene, &err), MISI_OK);
+    if (saved) {
+        memcpy(l->cx.ligand.xyz, saved, n * sizeof *saved);
+        free(saved);
+    }
+    misi_render_params p = {.width = SIZE, .height = SIZE, .px_per_A = scale};
+    uint8_t *rgb = malloc(SIZE * SIZE * 3);
+    assert_int_equal(misi_render_view(rc->r, scene, &p, &pose, rgb, &err), MISI_OK);
+    misi_scene_destroy(scene);
+    return rgb;
+}
+
+static uint8_t *read_image(const char *rel)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", g_dir[0], rel);
+    uint8_t *rgb;
+    int w, h;
+    misi_error err = {0};
+    if (misi_png_read_file(path, &rgb, &w, &h, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(w, SIZE);
+    return rgb;
+}
+
+static bool same_pixels(const uint8_t *a, const uint8_t *b)
+{
+    return memcmp(a, b, SIZE * SIZE * 3) == 0;
+}
+
+static void check_mc_render(cJSON *rec, const char *file, void *user)
+{
+    (void)file;
+    render_check *rc = user;
+    const char *task = str(rec, "task");
+    cJSON *truth = cJSON_GetObjectItem(rec, "truth");
+    if (!strcmp(task, "translation_rotation") || !strcmp(task, "rotation_rotation")) {
+        /* every option image shows its operations; only the right one is the truth */
+        const char *correct = str(truth, "correct");
+        cJSON *opts = cJSON_GetObjectItem(rec, "options");
+        uint8_t *right_img = read_image(str(opts, correct));
+        for (char L = 'A'; L <= 'D'; L++) {
+            char key[2] = {L, 0};
+            const char *img = str(opts, key);
+            loaded *l = find_cx(rc, img);
+            uint8_t *want = render_ops(rc, l, NULL, str(cJSON_GetObjectItem(truth, "options"), key), image_scale(rc, img));
+            uint8_t *have = read_image(img);
+            assert_true(same_pixels(want, have));
+            if (L != correct[0])
+                assert_false(same_pixels(want, right_img));
+            free(want);
+            free(have);
+        }
+        free(right_img);
+        if (task[0] == 't')
+            rc->t5++;
+        else
+            rc->t6++;
+    } else if (!strcmp(task, "docking")) {
+        /* rebuild the displacement from the truth (the answer undoes it):
+         * p' = R(a) (p - c) + c + (dx, 0, 0) with a = -rotation, dx = -translation */
+        cJSON *rot = cJSON_GetObjectItem(truth, "rotation"), *tr = cJSON_GetObjectItem(truth, "translation");
+        const char *images[7];
+        for (int k = 0; k < 7; k++)
+            images[k] = cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), k)->valuestring;
+        loaded *l = find_cx(rc, images[6]);
+        float scale = image_scale(rc, images[6]);
+        uint32_t n = l->cx.ligand.top.natoms;
+        float c[3] = {0, 0, 0};
+        int heavy = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (l->cx.ligand.top.atoms[i].element == 1)
+                continue;
+            for (int k = 0; k < 3; k++)
+                c[k] += l->cx.ligand.xyz[3 * i + k];
+            heavy++;
+        }
+        for (int k = 0; k < 3; k++)
+            c[k] /= (float)heavy;
+        char undo_roll[64];
+        snprintf(undo_roll, sizeof undo_roll, "roll %s %g", str(rot, "axis"), -cJSON_GetObjectItem(rot, "value")->valuedouble);
+        misi_pose disp;
+        misi_error err = {0};
+        assert_int_equal(misi_pose_from_text(undo_roll, &disp, &err), MISI_OK);
+        disp.trans[0] = (float)-cJSON_GetObjectItem(tr, "value")->valuedouble;
+        float *moved = malloc(n * 3 * sizeof *moved);
+        for (uint32_t i = 0; i < n; i++) {
+            misi_pose_point(&disp, c, &l->cx.ligand.xyz[3 * i], &moved[3 * i]);
+            for (int k = 0; k < 3; k++)
+                moved[3 * i + k] += c[k];
+        }
+        /* image 7 is the complex with that displaced ligand, front view */
+        uint8_t *want = render_ops(rc, l, moved, "front", scale), *have = read_image(images[6]);
+        assert_true(same_pixels(want, have));
+        free(want);
+        free(have);
+        /* the answer applied to the displaced ligand puts it back: the same
+         * pixels as the complex as it was */
+        misi_oplist ops = {0};
+        assert_int_equal(misi_cmd_parse(str(rec, "answer"), &ops, &err), MISI_OK);
+        float cc[3] = {0, 0, 0};
+        for (uint32_t i = 0; i < n; i++) {
+            if (l->cx.ligand.top.atoms[i].element == 1)
+                continue;
+            for (int k = 0; k < 3; k++)
+                cc[k] += moved[3 * i + k];
+        }
+        for (int k = 0; k < 3; k++)
+            cc[k] /= (float)heavy;
+        misi_pose back;
+        misi_pose_identity(&back);
+        misi_pose_apply(&back, ops.ops, ops.count);
+        misi_oplist_finish(&ops);
+        for (uint32_t i = 0; i < n; i++) {
+            misi_pose_point(&back, cc, &moved[3 * i], &moved[3 * i]);
+            for (int k = 0; k < 3; k++)
+                moved[3 * i + k] += cc[k];
+        }
+        uint8_t *restored = render_ops(rc, l, moved, "front", scale), *orig = render_ops(rc, l, NULL, "front", scale);
+        assert_true(same_pixels(restored, orig));
+        free(restored);
+        free(orig);
+        free(moved);
+        rc->t7++;
+    } else if (!strcmp(task, "interaction_location")) {
+        /* the right option's moves bring the bond midpoint to the image
+         * centre (within half a pixel per Å rounding), no decoy's do */
+        cJSON *bond = cJSON_GetObjectItem(truth, "bond");
+        loaded *l = find_cx(rc, cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 0)->valuestring);
+        float mid[3] = {0, 0, 0};
+        int found = 0;
+        for (uint32_t i = 0; i < l->cx.pocket.top.natoms; i++) {
+            const misi_atom *a = &l->cx.pocket.top.atoms[i];
+            if (a->resseq == cJSON_GetObjectItem(bond, "number")->valueint && !strcmp(a->name, str(bond, "residue_atom")) &&
+                !strcmp(a->resname, str(bond, "residue")) &&
+                (a->chain == ' ' ? !str(bond, "chain")[0] : a->chain == str(bond, "chain")[0])) {
+                for (int k = 0; k < 3; k++)
+                    mid[k] += 0.5f * l->cx.pocket.xyz[3 * i + k];
+                found++;
+            }
+        }
+        for (uint32_t i = 0; i < l->cx.ligand.top.natoms; i++) {
+            if (!strcmp(l->cx.ligand.top.atoms[i].name, str(bond, "ligand_atom"))) {
+                for (int k = 0; k < 3; k++)
+                    mid[k] += 0.5f * l->cx.ligand.xyz[3 * i + k];
+                found++;
+            }
+        }
+        assert_int_equal(found, 2);
+        misi_scene_desc desc = {.frame = &l->frame};
+        misi_scene *scene = NULL;
+        misi_error err = {0};
+        assert_int_equal(misi_scene_create(&l->cx, &desc, &scene, &err), MISI_OK);
+        misi_render_params p = {.width = SIZE, .height = SIZE, .px_per_A = l->scale};
+        const char *correct = str(truth, "correct");
+        float off[4];
+        for (char L = 'A'; L <= 'D'; L++) {
+            char key[2] = {L, 0};
+            misi_pose pose;
+            assert_int_equal(misi_pose_from_text(str(cJSON_GetObjectItem(rec, "options"), key), &pose, &err), MISI_OK);
+            float px[2], depth;
+            assert_true(misi_project(scene, &p, &pose, mid, px, &depth));
+            /* distance from the centre in Å, the larger axis */
+            float dx = fabsf(px[0] - SIZE / 2.0f) / l->scale, dy = fabsf(px[1] - SIZE / 2.0f) / l->scale;
+            off[L - 'A'] = dx > dy ? dx : dy;
+        }
+        int right = correct[0] - 'A';
+        assert_true(off[right] <= 0.5f + 1e-3f); /* rounded to whole Å */
+        for (int k = 0; k < 4; k++) {
+            if (k != right && off[k] < off[right] + 0.5f - 1e-3f)
+                fail_msg("%s: decoy %c leaves the midpoint %.3f A from the centre, the answer %.3f A", str(rec, "id"),
+                         'A' + k, off[k], off[right]);
+        }
+        misi_scene_destroy(scene);
+        rc->t8++;
+    }
+}
+
+static void mc_and_docking_answers_match_their_renders(void **s)
+{
+    (void)s;
+    render_check rc = {0};
+    misi_error err = {0};
+    assert_int_equal(misi_renderer_create(NULL, &rc.r, &err), MISI_OK);
+    const char *ids[2] = {"1hpv", "4cup"};
+    misi_task_geometry geo = {.width = SIZE, .height = SIZE, .eye_distance = 100, .edge_margin_px = 2};
+    for (int k = 0; k < 2; k++) {
+        char dir[512];
+        snprintf(dir, sizeof dir, "%s/%s", g_assets, ids[k]);
+        snprintf(rc.cx[k].id, sizeof rc.cx[k].id, "%s", ids[k]);
+        misi_complex_init(&rc.cx[k].cx);
+        assert_int_equal(misi_complex_load_dir(dir, NULL, &rc.cx[k].cx, &err), MISI_OK);
+        misi_task_frame(&rc.cx[k].cx, &geo, &rc.cx[k].frame, &rc.cx[k].scale);
+    }
+    rc.meta = cJSON_CreateObject();
+    size_t n;
+    char *text = slurp(g_dir[0], "metadata.jsonl", &n);
+    for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+        cJSON *m = cJSON_Parse(line);
+        cJSON_AddItemToObject(rc.meta, str(m, "file_name"), m);
+    }
+    free(text);
+    each_record(g_dir[0], "train.jsonl", check_mc_render, &rc);
+    each_record(g_dir[0], "test.jsonl", check_mc_render, &rc);
+    /* both complexes: T5-T7 6 + 3 each; T8 min(3, bonds) for 1hpv, none for 4cup */
+    assert_int_equal(rc.t5, 18);
+    assert_int_equal(rc.t6, 18);
+    assert_int_equal(rc.t7, 18);
+    assert_int_equal(rc.t8, 6);
+    cJSON_Delete(rc.meta);
+    for (int k = 0; k < 2; k++)
+        misi_complex_finish(&rc.cx[k].cx);
+    misi_renderer_destroy(rc.r);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -542,6 +810,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(records_follow_the_schema_and_the_paper_counts),
         cmocka_unit_test(conversations_hold_one_image_tag_per_image),
         cmocka_unit_test(cloze_answers_reapplied_reproduce_the_target_image),
+        cmocka_unit_test(mc_and_docking_answers_match_their_renders),
         cmocka_unit_test(existing_dataset_needs_force),
         cmocka_unit_test(tar_shards_hold_the_same_images_as_loose_files),
         cmocka_unit_test(shards_merged_equal_the_unsharded_run),
