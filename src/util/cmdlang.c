@@ -481,8 +481,11 @@ int misi_viewset_add(misi_viewset *set, const char *name, const char *commands, 
         return misi_error_set(err, MISI_E_USAGE, "misi_viewset_add: NULL argument");
     misi_viewdef v = {0};
     int rc = misi_cmd_parse(commands, &v.ops, err);
-    if (rc != MISI_OK)
+    if (rc != MISI_OK) {
+        /* the parse may have grown the list for the items before the bad one */
+        misi_oplist_finish(&v.ops);
         return rc;
+    }
 
     char auto_name[MISI_VIEW_NAME_MAX + 1];
     if (!name || !*name) {
