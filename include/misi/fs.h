@@ -33,6 +33,11 @@ int misi_mkdir_parents(const char *file, misi_error *err);
  * errors are ignored: it is for temporaries we made. */
 void misi_remove_tree(const char *path);
 
+/* Usable as one path component of our output (a complex id becomes a
+ * folder name): 1-60 characters of [A-Za-z0-9._-], not starting with '.',
+ * so no "..", no "/", no control characters, nothing absolute. */
+bool misi_name_is_safe(const char *name);
+
 /* Base name without folders ("a/b/1abc" -> "1abc"); points into path. */
 const char *misi_basename(const char *path);
 

@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "misi/cmdlang.h"
 #include "misi/mol.h"
+#include "misi/fs.h"
 #include "misi/render.h"
 #include "misi/writer_pool.h"
 
@@ -43,25 +44,6 @@ static void usage(FILE *f)
                "\n"
                "Exit status: 0 when every complex rendered, 1 when any was skipped, 2 on a\n"
                "usage error.\n");
-}
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0 || n >= sizeof buf)
-        return -1;
-    memcpy(buf, path, n + 1);
-    for (size_t i = 1; i <= n; i++) {
-        if (buf[i] == '/' || buf[i] == '\0') {
-            char c = buf[i];
-            buf[i] = '\0';
-            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-                return -1;
-            buf[i] = c;
-        }
-    }
-    return 0;
 }
 
 static double now_s(void)
@@ -285,10 +267,20 @@ int cmd_render(int argc, char **argv)
             failed++;
             continue;
         }
+        if (!misi_name_is_safe(cx.id)) {
+            /* the id names the output folder: it must not leave --out */
+            fprintf(stderr, "misi render: skipped %s: complex id is not usable as a folder name "
+                            "(letters, digits, '_', '-', '.'; not starting with '.')\n", id);
+            misi_scene_destroy(scene);
+            misi_complex_finish(&cx);
+            failed++;
+            continue;
+        }
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", out, cx.id);
-        if (mkdir_p(dir) != 0) {
-            fprintf(stderr, "misi render: cannot create %s: %s\n", dir, strerror(errno));
+        misi_error derr = {0};
+        if (misi_mkdir_p(dir, &derr) != 0) {
+            fprintf(stderr, "misi render: %s\n", derr.msg);
             misi_scene_destroy(scene);
             misi_complex_finish(&cx);
             failed++;

@@ -130,19 +130,6 @@ static int sink_write(void *user, const char *path, const uint8_t *data, size_t 
 
 /* ---- complexes ---- */
 
-static bool id_is_safe(const char *id)
-{
-    if (!id[0] || id[0] == '.' || strlen(id) > 60)
-        return false;
-    for (const char *p = id; *p; p++) {
-        char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-              c == '-' || c == '.'))
-            return false;
-    }
-    return true;
-}
-
 static void unload(gen *g, int k)
 {
     if (!g->loaded[k])
@@ -160,7 +147,7 @@ static int load(gen *g, int k, const misi_source *src, misi_error *err)
     unload(g, k);
     misi_complex_init(&g->cx[k]);
     int rc = misi_source_load(src, NULL, &g->cx[k], err);
-    if (!rc && !id_is_safe(g->cx[k].id))
+    if (!rc && !misi_name_is_safe(g->cx[k].id))
         rc = misi_error_set(err, MISI_E_INVALID,
                             "complex id '%s' is not usable as a folder name (letters, digits, '_', '-', '.')",
                             g->cx[k].id);

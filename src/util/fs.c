@@ -188,3 +188,17 @@ void misi_remove_tree(const char *path)
     }
     rmdir(path);
 }
+
+bool misi_name_is_safe(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 60 || name[0] == '.')
+        return false;
+    for (const char *p = name; *p; p++) {
+        char c = *p;
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+              c == '.'))
+            return false;
+    }
+    return true;
+}
