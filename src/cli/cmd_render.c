@@ -39,6 +39,7 @@ static void usage(FILE *f)
                "  --device N          EGL device as numbered by 'misi info' (default automatic)\n"
                "  --threads N         PNG writer threads (default: CPUs)\n"
                "  --out DIR           output folder (default: render)\n"
+               "  --force             overwrite images that exist already (default: skip that complex)\n"
                "  -q, --quiet         no per-complex lines\n"
                "  -h, --help          this text\n"
                "\n"
@@ -92,7 +93,7 @@ int cmd_render(int argc, char **argv)
     misi_renderer *r = NULL;
     misi_error err = {0};
     const char *out = "render";
-    bool quiet = false;
+    bool quiet = false, force = false;
     int status = MISI_EXIT_USAGE;
     int nsources = 0;
 
@@ -104,6 +105,9 @@ int cmd_render(int argc, char **argv)
             usage(stdout);
             status = MISI_EXIT_OK;
             goto done;
+        } else if (!strcmp(a, "--force")) {
+            force = true;
+            takes = false;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
             takes = false;
@@ -278,6 +282,22 @@ int cmd_render(int argc, char **argv)
         }
         char dir[4096];
         snprintf(dir, sizeof dir, "%s/%s", out, cx.id);
+        /* an earlier render's images are kept unless --force */
+        const char *existing = NULL;
+        for (size_t v = 0; !force && !existing && v < views.count; v++) {
+            char path[4200];
+            snprintf(path, sizeof path, "%s/%s.png", dir, views.views[v].name);
+            if (misi_is_file(path))
+                existing = views.views[v].name;
+        }
+        if (existing) {
+            fprintf(stderr, "misi render: skipped %s: %s/%s.png exists (use --force to overwrite)\n", cx.id, dir,
+                    existing);
+            misi_scene_destroy(scene);
+            misi_complex_finish(&cx);
+            failed++;
+            continue;
+        }
         misi_error derr = {0};
         if (misi_mkdir_p(dir, &derr) != 0) {
             fprintf(stderr, "misi render: %s\n", derr.msg);

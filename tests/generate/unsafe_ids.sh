@@ -34,4 +34,12 @@ rc=$?
 [ $rc = 1 ] || fail "generate exit $rc, expected 1"
 grep -q '"complex":[[:space:]]*"bad id"' "$tmp/gen/manifest.json" || fail "manifest does not list the skipped id"
 [ "$(ls "$tmp/gen/images")" = "4cup" ] || fail "generate wrote images for the bad id"
-echo "ok: unsafe ids are skipped and nothing leaves --out"
+# existing images are kept unless --force
+before=$(sha256sum "$tmp/render/4cup/front.png")
+"$misi" render --size 80 --view front --out "$tmp/render" "$tmp/in/4cup" 2>"$tmp/again.err"
+[ $? = 1 ] || fail "render overwrote an existing image without --force"
+grep -q "use --force" "$tmp/again.err" || fail "render did not say how to overwrite"
+[ "$(sha256sum "$tmp/render/4cup/front.png")" = "$before" ] || fail "existing image changed"
+"$misi" render --force --size 80 --view front --out "$tmp/render" "$tmp/in/4cup" 2>/dev/null || fail "--force failed"
+[ "$(sha256sum "$tmp/render/4cup/front.png")" != "$before" ] || fail "--force did not overwrite"
+echo "ok: unsafe ids are skipped, nothing leaves --out, nothing is overwritten without --force"
