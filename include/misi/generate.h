@@ -60,6 +60,8 @@ typedef struct misi_generate_report {
     size_t questions[MISI_GEN_MAX_TASKS][2];
     size_t images;
     size_t unanswerable;  /* task/complex pairs that could not make a question */
+    size_t renders;       /* views the renderer drew, answerability checks included */
+    size_t redraws;       /* of those, views of a request already drawn for the same complex */
     double seconds;
 } misi_generate_report;
 

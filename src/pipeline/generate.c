@@ -37,6 +37,20 @@ typedef struct req_entry {
     char path[160]; /* relative to the output folder */
 } req_entry;
 
+/* Pixels drawn for env->images_equal (the T5/T6 answerability checks compare
+ * every pair of options). They are kept until the complex's images are
+ * written and handed to the writer pool then, so no image is drawn twice. */
+typedef struct pix_entry {
+    uint64_t hash;
+    char key[400];       /* request_key() */
+    misi_image_req req;  /* exactly what was drawn: keys round, renders do not */
+    uint8_t *rgb;        /* NULL once handed to the pool */
+} pix_entry;
+
+/* At most this many bytes of pixels are kept; past it images_equal still
+ * answers but its renders are not reused. */
+#define PIX_CACHE_BUDGET ((size_t)256 << 20)
+
 typedef struct file_hash {
     char *path; /* relative */
     char sha[65];
@@ -66,6 +80,11 @@ typedef struct gen {
      * partner's own turn comes. Open addressing, 0 = empty. */
     uint64_t *seen;
     size_t seen_cap, seen_n;
+    pix_entry *pix;
+    size_t npix, cappix, pix_bytes;
+    /* request hashes drawn for the complex in flight: counts redraws */
+    uint64_t *drawn;
+    size_t ndrawn, capdrawn;
     /* sha256 of every written file, filled by the sink from worker threads */
     pthread_mutex_t mu;
     file_hash *files;
@@ -325,20 +344,125 @@ static int add_request(gen *g, const misi_image_req *r, size_t *out, misi_error 
 
 /* ---- rendering ---- */
 
+/* Count a view about to be drawn (rep->renders, rep->redraws). */
+static int note_draw(gen *g, uint64_t hash, misi_error *err)
+{
+    g->rep->renders++;
+    for (size_t i = 0; i < g->ndrawn; i++) {
+        if (g->drawn[i] == hash) {
+            g->rep->redraws++;
+            return MISI_OK;
+        }
+    }
+    if (g->ndrawn == g->capdrawn) {
+        size_t cap = g->capdrawn ? 2 * g->capdrawn : 256;
+        uint64_t *t = realloc(g->drawn, cap * sizeof *t);
+        if (!t)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        g->drawn = t;
+        g->capdrawn = cap;
+    }
+    g->drawn[g->ndrawn++] = hash;
+    return MISI_OK;
+}
+
+/* ---- the pixel cache of images_equal ---- */
+
+static size_t image_bytes(const gen *g)
+{
+    return (size_t)g->params.width * (size_t)g->params.height * 3;
+}
+
+static pix_entry *pix_find(gen *g, uint64_t hash, const char *key)
+{
+    for (size_t i = 0; i < g->npix; i++)
+        if (g->pix[i].hash == hash && g->pix[i].rgb && !strcmp(g->pix[i].key, key))
+            return &g->pix[i];
+    return NULL;
+}
+
+/* Bit-exact equality of what a scene is built from (requests with one
+ * scene key may still differ below the key's rounding). */
+static bool same_scene(const misi_image_req *a, const misi_image_req *b)
+{
+    return a->complex == b->complex && a->show == b->show && a->residue == b->residue &&
+           a->ligand_moved == b->ligand_moved && a->framed == b->framed &&
+           !memcmp(&a->px_per_A, &b->px_per_A, sizeof a->px_per_A) &&
+           (!a->ligand_moved || (!memcmp(a->ligand_pose.rot, b->ligand_pose.rot, sizeof a->ligand_pose.rot) &&
+                                 !memcmp(a->ligand_pose.trans, b->ligand_pose.trans, sizeof a->ligand_pose.trans))) &&
+           (!a->framed || (!memcmp(a->frame.centre, b->frame.centre, sizeof a->frame.centre) &&
+                           !memcmp(&a->frame.radius, &b->frame.radius, sizeof a->frame.radius)));
+}
+
+static bool same_view(const misi_image_req *a, const misi_image_req *b)
+{
+    return !memcmp(a->view.rot, b->view.rot, sizeof a->view.rot) &&
+           !memcmp(a->view.trans, b->view.trans, sizeof a->view.trans);
+}
+
+/* Drop every kept image (between complexes, and on errors). */
+static void pix_clear(gen *g)
+{
+    for (size_t i = 0; i < g->npix; i++)
+        free(g->pix[i].rgb);
+    g->npix = 0;
+    g->pix_bytes = 0;
+}
+
+/* Hand a kept image to the writer pool for path; the entry lets go of it. */
+static int pix_submit(gen *g, pix_entry *e, const char *path, misi_error *err)
+{
+    uint8_t *rgb = e->rgb;
+    e->rgb = NULL;
+    g->pix_bytes -= image_bytes(g);
+    return misi_writer_pool_submit_rgb_owned(g->pool, path, rgb, g->params.width, g->params.height,
+                                             (size_t)g->params.width * 3, NULL, NULL, err);
+}
+
+/* ---- rendering ---- */
+
+/* One scene's images in submission order: kept ones (cached[k]) go straight
+ * to the pool, the rest are rendered; on_image hands each rendered one over
+ * after the kept ones before it, so the pool sees the same order either way
+ * (an ordered sink, --format tar, depends on it). */
 typedef struct render_sink {
     gen *g;
-    size_t *entries; /* request index of each view */
-    misi_error err;   /* the callback's own error: the renderer reports a stop in its words */
+    const size_t *entries;     /* request index of each image, in order */
+    pix_entry *const *cached;  /* its kept pixels, or NULL to render */
+    const size_t *pos;         /* position in entries of each rendered view */
+    size_t next;               /* first position not yet handed over */
+    misi_error err;            /* the callback's own error: the renderer reports a stop in its words */
 } render_sink;
+
+static int submit_entry(render_sink *s, size_t k, const uint8_t *rgb, int width, int height)
+{
+    char *path = misi_path_join(s->g->out, s->g->reqs[s->entries[k]].path);
+    if (!path)
+        return misi_error_set(&s->err, MISI_E_NOMEM, "out of memory");
+    int rc = s->cached[k] ? pix_submit(s->g, s->cached[k], path, &s->err)
+                          : misi_writer_pool_submit_rgb(s->g->pool, path, rgb, width, height, (size_t)width * 3,
+                                                        &s->err);
+    free(path);
+    return rc;
+}
+
+/* Hand over the kept images at positions [s->next, upto). */
+static int submit_cached(render_sink *s, size_t upto)
+{
+    int rc = MISI_OK;
+    for (; !rc && s->next < upto; s->next++)
+        rc = submit_entry(s, s->next, NULL, 0, 0);
+    return rc;
+}
 
 static int on_image(void *user, size_t view, const uint8_t *rgb, int width, int height)
 {
     render_sink *s = user;
-    char *path = misi_path_join(s->g->out, s->g->reqs[s->entries[view]].path);
-    if (!path)
-        return misi_error_set(&s->err, MISI_E_NOMEM, "out of memory");
-    int rc = misi_writer_pool_submit_rgb(s->g->pool, path, rgb, width, height, (size_t)width * 3, &s->err);
-    free(path);
+    size_t k = s->pos[view];
+    int rc = submit_cached(s, k);
+    if (!rc)
+        rc = submit_entry(s, k, rgb, width, height);
+    s->next = k + 1;
     return rc;
 }
 
@@ -394,78 +518,154 @@ static misi_view to_view(const misi_pose *p)
 }
 
 /* Render requests [from, to) of g->reqs that are not yet rendered, grouped
- * by scene in first-seen order. */
+ * by scene in first-seen order; images images_equal drew already are
+ * handed over as they are. */
 static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
 {
     size_t n = to - from;
     if (!n)
         return MISI_OK;
     bool *done = malloc(n * sizeof *done);
-    size_t *idx = malloc(n * sizeof *idx);
+    size_t *idx = malloc(n * sizeof *idx), *pos = malloc(n * sizeof *pos);
+    pix_entry **cached = malloc(n * sizeof *cached);
     misi_view *views = malloc(n * sizeof *views);
-    int rc = (!done || !idx || !views) ? misi_error_set(err, MISI_E_NOMEM, "out of memory") : MISI_OK;
-    for (size_t i = 0; i < n; i++)
+    int rc = (!done || !idx || !pos || !cached || !views) ? misi_error_set(err, MISI_E_NOMEM, "out of memory")
+                                                          : MISI_OK;
+    for (size_t i = 0; !rc && i < n; i++)
         done[i] = g->reqs[from + i].old;
     for (size_t i = 0; !rc && i < n; i++) {
         if (done[i])
             continue;
         char ki[128], kj[128];
         scene_key(g, &g->reqs[from + i].req, ki, sizeof ki);
-        size_t m = 0;
+        size_t m = 0, nv = 0;
         for (size_t j = i; j < n; j++) {
             if (done[j])
                 continue;
-            scene_key(g, &g->reqs[from + j].req, kj, sizeof kj);
+            const req_entry *e = &g->reqs[from + j];
+            scene_key(g, &e->req, kj, sizeof kj);
             if (strcmp(ki, kj) != 0)
                 continue;
             done[j] = true;
             idx[m] = from + j;
-            views[m] = to_view(&g->reqs[from + j].req.view);
+            /* The group draws every view from the scene of its first
+             * request: kept pixels count only when drawn exactly so. */
+            cached[m] = pix_find(g, e->hash, e->key);
+            if (cached[m] && !(same_view(&cached[m]->req, &e->req) &&
+                               same_scene(&cached[m]->req, &g->reqs[from + i].req)))
+                cached[m] = NULL;
+            if (!cached[m]) {
+                views[nv] = to_view(&e->req.view);
+                pos[nv++] = m;
+                rc = note_draw(g, e->hash, err);
+            }
             m++;
         }
-        misi_scene *scene = NULL;
-        rc = make_scene(g, &g->reqs[from + i].req, &scene, err);
         if (rc)
             break;
-        misi_render_params p = g->params;
-        p.px_per_A = req_scale(g, &g->reqs[from + i].req);
-        render_sink sink = {.g = g, .entries = idx};
-        rc = misi_render_views(g->r, scene, &p, views, m, on_image, &sink, err);
+        render_sink sink = {.g = g, .entries = idx, .cached = cached, .pos = pos};
+        if (nv) {
+            misi_scene *scene = NULL;
+            rc = make_scene(g, &g->reqs[from + i].req, &scene, err);
+            if (rc)
+                break;
+            misi_render_params p = g->params;
+            p.px_per_A = req_scale(g, &g->reqs[from + i].req);
+            rc = misi_render_views(g->r, scene, &p, views, nv, on_image, &sink, err);
+            misi_scene_destroy(scene);
+        }
+        if (!rc)
+            rc = submit_cached(&sink, m);
         if (rc && sink.err.code)
             *err = sink.err;
-        misi_scene_destroy(scene);
     }
     free(done);
     free(idx);
+    free(pos);
+    free(cached);
     free(views);
     return rc;
 }
 
-/* env->images_equal: render both and compare the pixels. */
+/* The pixels of request r: kept from an earlier call, or rendered now and
+ * kept while the budget allows (else drawn into *scratch, allocated here
+ * and freed by the caller). When an earlier question of the complex asked
+ * for the same key, its request is the one drawn, as render_pending would. */
+static int request_pixels(gen *g, const misi_image_req *r, uint8_t **scratch, const uint8_t **px, misi_error *err)
+{
+    char key[400];
+    request_key(g, r, key, sizeof key);
+    uint64_t h = misi_hash64(key);
+    for (size_t i = 0; i < g->nreqs; i++) {
+        if (g->reqs[i].hash == h && !strcmp(g->reqs[i].key, key)) {
+            r = &g->reqs[i].req;
+            break;
+        }
+    }
+    pix_entry *e = pix_find(g, h, key);
+    if (e) {
+        *px = e->rgb;
+        return MISI_OK;
+    }
+    size_t bytes = image_bytes(g);
+    bool keep = g->pix_bytes + bytes <= PIX_CACHE_BUDGET;
+    if (keep && g->npix == g->cappix) {
+        size_t cap = g->cappix ? 2 * g->cappix : 32;
+        pix_entry *t = realloc(g->pix, cap * sizeof *t);
+        if (!t)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        g->pix = t;
+        g->cappix = cap;
+    }
+    uint8_t *dst = malloc(bytes);
+    if (!dst)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for a %dx%d image", g->params.width,
+                              g->params.height);
+    if (!keep)
+        *scratch = dst;
+    misi_scene *scene = NULL;
+    int rc = note_draw(g, h, err);
+    if (!rc)
+        rc = make_scene(g, r, &scene, err);
+    if (!rc) {
+        misi_render_params p = g->params;
+        p.px_per_A = req_scale(g, r);
+        misi_view v = to_view(&r->view);
+        rc = misi_render_view(g->r, scene, &p, &v, dst, err);
+        misi_scene_destroy(scene);
+    }
+    if (keep) {
+        if (rc) {
+            free(dst);
+            return rc;
+        }
+        e = &g->pix[g->npix++];
+        e->hash = h;
+        snprintf(e->key, sizeof e->key, "%s", key);
+        e->req = *r;
+        e->rgb = dst;
+        g->pix_bytes += bytes;
+    }
+    *px = dst;
+    return rc;
+}
+
+/* env->images_equal: render both (each distinct request once per complex)
+ * and compare the pixels. */
 static int images_equal(void *user, const misi_image_req *a, const misi_image_req *b, bool *equal,
                         misi_error *err)
 {
     gen *g = user;
-    size_t bytes = (size_t)g->params.width * g->params.height * 3;
-    uint8_t *pa = malloc(bytes), *pb = malloc(bytes);
-    int rc = (!pa || !pb) ? misi_error_set(err, MISI_E_NOMEM, "out of memory") : MISI_OK;
+    uint8_t *scratch[2] = {NULL, NULL};
+    const uint8_t *px[2] = {NULL, NULL};
     const misi_image_req *rq[2] = {a, b};
-    uint8_t *px[2] = {pa, pb};
-    for (int k = 0; !rc && k < 2; k++) {
-        misi_scene *scene = NULL;
-        rc = make_scene(g, rq[k], &scene, err);
-        if (rc)
-            break;
-        misi_render_params p = g->params;
-        p.px_per_A = req_scale(g, rq[k]);
-        misi_view v = to_view(&rq[k]->view);
-        rc = misi_render_view(g->r, scene, &p, &v, px[k], err);
-        misi_scene_destroy(scene);
-    }
+    int rc = MISI_OK;
+    for (int k = 0; !rc && k < 2; k++)
+        rc = request_pixels(g, rq[k], &scratch[k], &px[k], err);
     if (!rc)
-        *equal = memcmp(pa, pb, bytes) == 0;
-    free(pa);
-    free(pb);
+        *equal = memcmp(px[0], px[1], image_bytes(g)) == 0;
+    free(scratch[0]);
+    free(scratch[1]);
     return rc;
 }
 
@@ -604,6 +804,8 @@ static int process_complex(gen *g, misi_error *err)
         .user = g,
     };
     g->nreqs = 0;
+    g->ndrawn = 0;
+    pix_clear(g);
     made *qs = NULL;
     size_t nq = 0, capq = 0;
     int rc = MISI_OK;
@@ -672,6 +874,8 @@ static int process_complex(gen *g, misi_error *err)
         misi_question_finish(&m->q);
     }
     free(qs);
+    /* What is left was drawn for questions that were resampled. */
+    pix_clear(g);
     if (rc)
         return rc;
     for (size_t i = 0; i < g->nreqs; i++)
@@ -998,6 +1202,9 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     free(g.files);
     free(g.reqs);
     free(g.seen);
+    pix_clear(&g);
+    free(g.pix);
+    free(g.drawn);
     cJSON_Delete(g.config);
     pthread_mutex_destroy(&g.mu);
     free(g.out);

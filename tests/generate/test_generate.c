@@ -46,6 +46,9 @@ static int run_fmt(const char *out, int threads, int batch, bool force, misi_out
     return run_cfg(out, cfg, err);
 }
 
+/* The report of the last run_cfg, and of setup's first run. */
+static misi_generate_report g_last_rep, g_rep0;
+
 static int run_cfg(const char *out, misi_generate_config cfg, misi_error *err)
 {
     misi_source_list src = {0};
@@ -60,6 +63,8 @@ static int run_cfg(const char *out, misi_generate_config cfg, misi_error *err)
     misi_generate_report rep;
     if (!rc)
         rc = misi_generate(&src, &cfg, &rep, err);
+    if (!rc)
+        g_last_rep = rep;
     misi_sources_finish(&src);
     return rc;
 }
@@ -93,6 +98,7 @@ static int setup(void **state)
         fprintf(stderr, "generate: %s\n", err.msg);
         return -1;
     }
+    g_rep0 = g_last_rep;
     if (run(g_dir[1], 3, 0, false, &err)) {
         fprintf(stderr, "generate: %s\n", err.msg);
         return -1;
@@ -121,6 +127,18 @@ static void dataset_is_identical_across_threads_and_batch_sizes(void **s)
     assert_memory_equal(ma, mb, a);
     free(ma);
     free(mb);
+}
+
+/* The answerability checks of T5/T6 render every option to compare them;
+ * those renders are the options' images, so nothing is drawn twice. */
+static void no_image_is_drawn_twice(void **s)
+{
+    (void)s;
+    size_t t6 = g_rep0.questions[5][0] + g_rep0.questions[5][1];
+    assert_true(t6 > 0); /* the checks ran */
+    assert_true(g_rep0.images > 0);
+    assert_true(g_rep0.renders >= g_rep0.images);
+    assert_int_equal(g_rep0.redraws, 0);
 }
 
 static int count_files(const char *dir)
@@ -806,6 +824,7 @@ int main(int argc, char **argv)
         g_assets = argv[1];
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dataset_is_identical_across_threads_and_batch_sizes),
+        cmocka_unit_test(no_image_is_drawn_twice),
         cmocka_unit_test(manifest_hashes_every_file),
         cmocka_unit_test(records_follow_the_schema_and_the_paper_counts),
         cmocka_unit_test(conversations_hold_one_image_tag_per_image),
