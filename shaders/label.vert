@@ -1,7 +1,8 @@
 #version 300 es
 // Labels: one instance per glyph (and one backing box per label), placed in
 // pixels around the projected anchor and clamped inside the tile so a label
-// is never clipped.
+// is never clipped. Drawn on the resolved image: "render pixels" below are
+// output pixels (u_k = 1).
 precision highp float;
 
 layout(location = 0) in vec2 a_corner;   // (0|1, 0|1)

@@ -77,9 +77,11 @@ void gfx_resolve_destroy(gfx_resolve *rs);
 /* ---- label.c: the label pass ---- */
 typedef struct gfx_labels gfx_labels;
 int gfx_labels_create(gfx_labels **out, misi_error *err);
-/* Lay out the scene's labels (font size in render pixels) into instance data. */
+/* Lay out the scene's labels (font size in pixels of the label pass: the
+ * output image's) into instance data. */
 int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, misi_error *err);
-/* Draw into the current tile (blending set by the caller). */
+/* Draw into the current tile of the resolved image (u at k = 1; blending
+ * set by the caller). */
 void gfx_labels_draw(gfx_labels *l, const gfx_view_uniforms *u);
 void gfx_labels_destroy(gfx_labels *l);
 

@@ -1,11 +1,10 @@
 /* The label pass: residue and atom labels as instanced textured quads from
- * the font atlas (misi/font.h), drawn after the molecule with the depth test
- * off. One instance per glyph plus one translucent backing box per label.
- * The vertex shader centres each label on its projected anchor and clamps
- * it inside the tile, so a label is never clipped. The atlas is rasterised
- * at the render resolution (label size × supersampling factor), so glyph
- * texels map 1:1 to render pixels and the resolve filters them like the
- * molecule. */
+ * the font atlas (misi/font.h), drawn on the resolved image (output pixels)
+ * with the depth test off. One instance per glyph plus one translucent
+ * backing box per label. The vertex shader centres each label on its
+ * projected anchor and clamps it inside the tile, so a label is never
+ * clipped. The atlas is rasterised at the output size, so glyph texels map
+ * 1:1 to image pixels. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,9 +13,9 @@
 
 typedef struct label_inst {
     float anchor[3];
-    float rect[4]; /* x, y from the label's lower-left (y up), w, h: render pixels */
+    float rect[4]; /* x, y from the label's lower-left (y up), w, h: pixels of the pass */
     float uv[4];   /* u0, v_bottom, u1, v_top; u0 < 0: the backing box */
-    float box[2];  /* label size, render pixels */
+    float box[2];  /* label size, pixels of the pass */
 } label_inst;
 
 struct gfx_labels {

@@ -264,6 +264,31 @@ static float scene_extent(const misi_scene *s)
     return e;
 }
 
+/* The camera uniforms of tile t of a batch at k render pixels per output
+ * pixel (k = p->aa for the molecule, 1 for the labels on the resolved image). */
+static void tile_uniforms(const misi_renderer *r, const misi_scene *s, const misi_render_params *p,
+                          const misi_view *v, size_t t, int k, float scale, float extent, gfx_view_uniforms *u)
+{
+    GLsizei tw = p->width * k, th = p->height * k;
+    int col = (int)(t % (size_t)r->fb_cols), row = (int)(t / (size_t)r->fb_cols);
+    float D = p->eye_distance;
+    bool persp = p->projection == MISI_PROJECTION_PERSPECTIVE;
+    float m = persp ? 1.0f : D / (D - v->trans[2]);
+    *u = (gfx_view_uniforms){
+        .tile_origin = {(float)(col * tw), (float)(row * th)},
+        .tile_size = {(float)tw, (float)th},
+        .scale = scale * (float)k * m,
+        .persp = persp,
+        .eye = D,
+        .zrange = {v->trans[2] - extent - 1.0f, v->trans[2] + extent + 1.0f},
+        .bond_radius = s->bond_radius,
+        .k = (float)k,
+    };
+    memcpy(u->rot, v->rot, sizeof u->rot);
+    memcpy(u->centre, s->frame.centre, sizeof u->centre);
+    memcpy(u->trans, v->trans, sizeof u->trans);
+}
+
 static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_params *p,
                       const misi_view *views, size_t first, size_t count, float scale, float extent,
                       misi_error *err)
@@ -286,36 +311,11 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
     }
 
     for (size_t t = 0; t < count; t++) {
-        const misi_view *v = &views[first + t];
-        int col = (int)(t % (size_t)r->fb_cols), row = (int)(t / (size_t)r->fb_cols);
-        GLint ox = col * tw, oy = row * th;
-        float D = p->eye_distance;
-        bool persp = p->projection == MISI_PROJECTION_PERSPECTIVE;
-        float m = persp ? 1.0f : D / (D - v->trans[2]);
-        gfx_view_uniforms u = {
-            .tile_origin = {(float)ox, (float)oy},
-            .tile_size = {(float)tw, (float)th},
-            .scale = scale * (float)k * m,
-            .persp = persp,
-            .eye = D,
-            .zrange = {v->trans[2] - extent - 1.0f, v->trans[2] + extent + 1.0f},
-            .bond_radius = s->bond_radius,
-            .k = (float)k,
-        };
-        memcpy(u.rot, v->rot, sizeof u.rot);
-        memcpy(u.centre, s->frame.centre, sizeof u.centre);
-        memcpy(u.trans, v->trans, sizeof u.trans);
-        glViewport(ox, oy, tw, th);
-        glScissor(ox, oy, tw, th);
-
+        gfx_view_uniforms u;
+        tile_uniforms(r, s, p, &views[first + t], t, k, scale, extent, &u);
+        glViewport((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], tw, th);
+        glScissor((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], tw, th);
         gfx_impostors_draw(r->impostors, &u);
-        if (p->labels == MISI_LABELS_ON && s->nlabels) {
-            glDisable(GL_DEPTH_TEST);
-            glEnable(GL_BLEND);
-            glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
-            gfx_labels_draw(r->labels, &u);
-            glDisable(GL_BLEND);
-        }
     }
     glDisable(GL_SCISSOR_TEST);
     if (p->msaa > 1 && r->info.sample_shading)
@@ -331,6 +331,26 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
     glBindFramebuffer(GL_FRAMEBUFFER, r->out_fbo);
     glViewport(0, 0, r->fb_cols * p->width, rows_used * p->height);
     gfx_resolve_draw(r->resolve, r->ss_tex, k);
+
+    /* Labels go on the resolved image at the output resolution: the glyphs
+     * come antialiased from FreeType, so supersampling them would only
+     * multiply their fragments by k^2 (on llvmpipe the label boxes cost as
+     * much as the molecule at k = 2). */
+    if (p->labels == MISI_LABELS_ON && s->nlabels) {
+        glEnable(GL_SCISSOR_TEST);
+        glDisable(GL_DEPTH_TEST);
+        glEnable(GL_BLEND);
+        glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+        for (size_t t = 0; t < count; t++) {
+            gfx_view_uniforms u;
+            tile_uniforms(r, s, p, &views[first + t], t, 1, scale, extent, &u);
+            glViewport((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
+            glScissor((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
+            gfx_labels_draw(r->labels, &u);
+        }
+        glDisable(GL_BLEND);
+        glDisable(GL_SCISSOR_TEST);
+    }
     return gfx_check("drawing a batch", err);
 }
 
@@ -443,7 +463,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     if (rc)
         return rc;
     if (p.labels == MISI_LABELS_ON && scene->nlabels) {
-        rc = gfx_labels_prepare(r->labels, scene, p.label_px * (float)p.aa, err);
+        rc = gfx_labels_prepare(r->labels, scene, p.label_px, err);
         if (rc)
             return rc;
     }
