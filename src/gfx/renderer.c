@@ -441,10 +441,19 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
         return misi_error_set(err, MISI_E_LIMIT,
                               "%dx%d at %dx supersampling exceeds the GL limit of %d pixels per side",
                               p.width, p.height, p.aa, max_dim(r));
+    float extent = scene_extent(scene);
     for (size_t i = 0; i < n; i++) {
         if (p.projection != MISI_PROJECTION_PERSPECTIVE && !(views[i].trans[2] < p.eye_distance))
             return misi_error_set(err, MISI_E_RANGE, "view %zu: move z %.2f reaches the eye distance %.2f", i,
                                   views[i].trans[2], p.eye_distance);
+        /* In perspective the eye sits at z = D: a scene that reaches it
+         * would be drawn partly from behind the eye (culled spheres, bonds
+         * flattened onto the image plane), a wrong picture, not a view. */
+        if (p.projection == MISI_PROJECTION_PERSPECTIVE && !(views[i].trans[2] + extent < p.eye_distance))
+            return misi_error_set(err, MISI_E_RANGE,
+                                  "view %zu: move z %.2f brings the scene (radius %.2f A about its centre) to the "
+                                  "eye at %.2f A; perspective views need move z < %.2f",
+                                  i, views[i].trans[2], extent, p.eye_distance, p.eye_distance - extent);
         for (int k = 0; k < 9; k++)
             if (!isfinite(views[i].rot[k]))
                 return misi_error_set(err, MISI_E_RANGE, "view %zu: non-finite rotation", i);
@@ -468,7 +477,6 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
             return rc;
     }
     float scale = misi_render_scale(scene, &p);
-    float extent = scene_extent(scene);
 
     pending pd[2] = {{0}, {0}};
     int have = 0, slot = 0; /* have: batches in flight (0..2) */

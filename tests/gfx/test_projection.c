@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "gfx_test.h"
@@ -74,7 +75,22 @@ static void run(misi_renderer *r, misi_projection proj, const char *name)
             int in = (int)floorf(px[0] + rp - 1.5f), out = (int)floorf(px[0] + rp + 1.5f);
             CHECK(gt_px(img, 200, in, y)[0] + gt_px(img, 200, in, y)[1] + gt_px(img, 200, in, y)[2] > 0,
                   "%s view %d atom %d: pixel %d inside the silhouette is background", name, v, i, in);
-            (void)out;
+            /* Just outside it: background, unless another atom is drawn there. */
+            bool other = out >= 200;
+            for (int j = 0; j < 6 && !other; j++) {
+                float pj[2], zj;
+                misi_project(s, &p, &views[v], s->atoms[j].pos, pj, &zj);
+                float magj = proj == MISI_PROJECTION_PERSPECTIVE ? 100.0f / (100.0f - zj)
+                                                                 : 100.0f / (100.0f - views[v].trans[2]);
+                float rj = s->atoms[j].radius * scale * magj + 1.5f;
+                float dx = out + 0.5f - pj[0], dy = y + 0.5f - pj[1];
+                other = j != i && dx * dx + dy * dy < rj * rj;
+            }
+            if (!other) {
+                const uint8_t *o = gt_px(img, 200, out, y);
+                CHECK(o[0] == 0 && o[1] == 0 && o[2] == 0,
+                      "%s view %d atom %d: pixel %d outside the silhouette is lit", name, v, i, out);
+            }
         }
     }
     free(img);
@@ -107,6 +123,18 @@ int main(void)
         if (outside)
             CHECK(c[0] == 0 && c[1] == 0 && c[2] == 0, "pixel %d outside the sphere is lit", x);
     }
+
+    /* Perspective: a view that brings the scene to the eye is refused, one
+     * just in front of it renders. (Radius 2 + 2 margin: extent 2 Å here.) */
+    p.projection = MISI_PROJECTION_PERSPECTIVE;
+    misi_view_move(&v, 2, 98.0f);
+    int rc = misi_render_view(r, s, &p, &v, img, &err);
+    CHECK(rc == MISI_E_RANGE, "scene at the eye: rc %d (%s)", rc, err.msg);
+    CHECK(strstr(err.msg, "eye") != NULL, "message names the eye: %s", err.msg);
+    v = misi_view_identity();
+    misi_view_move(&v, 2, 97.0f);
+    rc = misi_render_view(r, s, &p, &v, img, &err);
+    CHECK(rc == 0, "scene 1 A in front of the eye: %s", err.msg);
     misi_scene_destroy(s);
     misi_renderer_destroy(r);
     if (failures)
