@@ -25,7 +25,7 @@ build=${MISI_FUZZ_BUILD:-build-fuzz}
 out=${MISI_FUZZ_OUT:-$build/fuzz-crashes}
 timeout=${MISI_FUZZ_TIMEOUT:-10}
 rss=${MISI_FUZZ_RSS_MB:-2048}
-all=(pdb mol2 sdf sources hbond cmd viewset gold predictions)
+all=(pdb mol2 sdf sources hbond cmd viewset gold predictions parts)
 targets=("$@")
 [ ${#targets[@]} -eq 0 ] && targets=("${all[@]}")
 

@@ -239,6 +239,119 @@ static int list_parts(const char *const *dirs, size_t ndirs, part_ref **out, siz
     return MISI_OK;
 }
 
+/* ---- checking a part ---- */
+
+/* "images/<id>/<file>": two safe names below images/, nothing else (no
+ * "..", no absolute path, no control character), so that joining it to an
+ * output folder stays inside it. */
+static bool image_path_ok(const char *p)
+{
+    static const char PREFIX[] = "images/";
+    if (!p || strncmp(p, PREFIX, sizeof PREFIX - 1) != 0)
+        return false;
+    const char *a = p + sizeof PREFIX - 1, *slash = strchr(a, '/');
+    if (!slash || strchr(slash + 1, '/') || slash - a > 60)
+        return false;
+    char seg[64];
+    memcpy(seg, a, (size_t)(slash - a));
+    seg[slash - a] = '\0';
+    return misi_name_is_safe(seg) && misi_name_is_safe(slash + 1);
+}
+
+static bool is_sha(const char *s)
+{
+    if (!s || strlen(s) != 64)
+        return false;
+    for (const char *c = s; *c; c++)
+        if (!((*c >= '0' && *c <= '9') || (*c >= 'a' && *c <= 'f')))
+            return false;
+    return true;
+}
+
+static bool is_count(const cJSON *j)
+{
+    return cJSON_IsNumber(j) && j->valuedouble >= 0 && j->valuedouble <= 9e15 &&
+           j->valuedouble == (double)(long long)j->valuedouble;
+}
+
+#define PART_FAIL(...) (misi_error_at(err, MISI_E_PARSE, path, 0, __VA_ARGS__), false)
+
+static bool check_part(const cJSON *p, const char *path, misi_error *err)
+{
+    if (!cJSON_IsObject(p))
+        return PART_FAIL("not a part file: expected a JSON object");
+    if (!is_count(cJSON_GetObjectItem(p, "index")) || !is_count(cJSON_GetObjectItem(p, "total")))
+        return PART_FAIL("index, total: expected whole numbers");
+    if (!cJSON_IsObject(cJSON_GetObjectItem(p, "config")))
+        return PART_FAIL("config: expected an object");
+    if (!cJSON_IsString(cJSON_GetObjectItem(p, "seed")) || !cJSON_IsString(cJSON_GetObjectItem(p, "id")))
+        return PART_FAIL("seed, id: expected strings");
+    const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(p, "status"));
+    if (!status || (strcmp(status, "ok") != 0 && strcmp(status, "skipped") != 0))
+        return PART_FAIL("status: expected \"ok\" or \"skipped\"");
+    if (!strcmp(status, "skipped"))
+        return cJSON_IsString(cJSON_GetObjectItem(p, "reason")) ? true : PART_FAIL("reason: expected a string");
+    const char *arrays[] = {"images", "metadata", "unanswerable"};
+    for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
+        if (!cJSON_IsArray(cJSON_GetObjectItem(p, arrays[k])))
+            return PART_FAIL("%s: expected an array", arrays[k]);
+    int i = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "images"))
+    {
+        if (!image_path_ok(cJSON_GetStringValue(cJSON_GetObjectItem(e, "path"))))
+            return PART_FAIL("images[%d].path: expected \"images/<id>/<file>\" with safe names", i);
+        if (!is_sha(cJSON_GetStringValue(cJSON_GetObjectItem(e, "sha256"))))
+            return PART_FAIL("images[%d].sha256: expected 64 lowercase hex digits", i);
+        if (!is_count(cJSON_GetObjectItem(e, "bytes")))
+            return PART_FAIL("images[%d].bytes: expected a whole number", i);
+        i++;
+    }
+    i = 0;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(p, "metadata"))
+    {
+        if (!cJSON_IsObject(e) || !image_path_ok(cJSON_GetStringValue(cJSON_GetObjectItem(e, "file_name"))))
+            return PART_FAIL("metadata[%d].file_name: expected \"images/<id>/<file>\" with safe names", i);
+        i++;
+    }
+    const char *groups[] = {"records", "conversations"};
+    for (int g = 0; g < 2; g++) {
+        const cJSON *o = cJSON_GetObjectItem(p, groups[g]);
+        if (!cJSON_IsObject(o))
+            return PART_FAIL("%s: expected an object", groups[g]);
+        for (int sp = 0; sp < 2; sp++) {
+            const char *sn = sp ? "test" : "train";
+            const cJSON *arr = cJSON_GetObjectItem(o, sn);
+            if (!cJSON_IsArray(arr))
+                return PART_FAIL("%s.%s: expected an array", groups[g], sn);
+            i = 0;
+            cJSON_ArrayForEach(e, arr)
+            {
+                if (!cJSON_IsObject(e))
+                    return PART_FAIL("%s.%s[%d]: expected an object", groups[g], sn, i);
+                if (g == 0 && !is_count(cJSON_GetObjectItem(e, "task_number")))
+                    return PART_FAIL("records.%s[%d].task_number: expected a whole number", sn, i);
+                i++;
+            }
+        }
+    }
+    return true;
+}
+
+cJSON *misi_part_parse(const char *text, size_t len, const char *path, misi_error *err)
+{
+    cJSON *j = cJSON_ParseWithLength(text, len);
+    if (!j) {
+        misi_error_at(err, MISI_E_PARSE, path, 0, "not a valid part file: expected JSON");
+        return NULL;
+    }
+    if (!check_part(j, path, err)) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    return j;
+}
+
 static cJSON *read_part(const char *dir, const char *name, misi_error *err)
 {
     char rel[300];
@@ -247,11 +360,10 @@ static cJSON *read_part(const char *dir, const char *name, misi_error *err)
     char *text = NULL;
     size_t len = 0;
     cJSON *j = NULL;
-    if (path && !misi_read_file(path, 0, &text, &len, err)) {
-        j = cJSON_ParseWithLength(text, len);
-        if (!j)
-            misi_error_at(err, MISI_E_PARSE, path, 0, "not a valid part file (JSON)");
-    }
+    if (!path)
+        misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    else if (!misi_read_file(path, 0, &text, &len, err))
+        j = misi_part_parse(text, len, path, err);
     free(text);
     free(path);
     return j;

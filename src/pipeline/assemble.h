@@ -24,4 +24,12 @@
  * into out (loose files) or packed (tar format). */
 int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, misi_error *err);
 
+/* Parse and check one part file's text (path names it in errors). Parts come
+ * from other machines' shards and from interrupted runs, so nothing in them
+ * is trusted: every field assembly reads must be there with its type, and
+ * every image path must be a safe "images/<id>/<name>" inside the dataset.
+ * Returns the parsed part (cJSON_Delete it) or NULL with err set (MISI_E_PARSE
+ * naming the file and the field, e.g. "images[3].path: expected ..."). */
+struct cJSON *misi_part_parse(const char *text, size_t len, const char *path, misi_error *err);
+
 #endif
