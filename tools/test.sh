@@ -17,9 +17,11 @@ export LSAN_OPTIONS="suppressions=$root/tests/lsan.supp:print_suppressions=0"
 
 passed=0
 failed=0
+failed_before=0
 skipped=0
 
 count() { # $1 = meson testlog summary text, $2 = label
+  failed_before=$failed
   local ok xf fail up to sk
   ok=$(sed -n 's/^Ok: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
   xf=$(sed -n 's/^Expected Fail: *\([0-9]*\).*/\1/p' <<<"$1" | tail -n1)
@@ -31,6 +33,15 @@ count() { # $1 = meson testlog summary text, $2 = label
   failed=$((failed + ${fail:-0} + ${up:-0} + ${to:-0}))
   skipped=$((skipped + ${sk:-0}))
   echo "[$2] ok ${ok:-0}, failed $(( ${fail:-0} + ${up:-0} + ${to:-0} )), skipped ${sk:-0}"
+}
+
+# meson test failed but its summary counted no failure (it stopped early, or
+# printed no summary): that is one failure, not a pass.
+exit_failed() { # $1 = meson test's exit status, $2 = label
+  if [ "$1" -ne 0 ] && [ "$failed" -eq "$failed_before" ]; then
+    echo "[$2] meson test exited $1 with no failure counted"
+    failed=$((failed + 1))
+  fi
 }
 
 suite() { # $1 = build dir, $2 = label, rest = meson setup options
@@ -57,8 +68,10 @@ suite() { # $1 = build dir, $2 = label, rest = meson setup options
   case "$label" in asan*) mult=6 ;; esac
   # The slurm suite (a local Slurm cluster) is its own stage below.
   out=$(meson test -C "$dir" --no-suite slurm --print-errorlogs --num-processes "$(nproc)" --timeout-multiplier "$mult" 2>&1)
+  local status=$?
   printf '%s\n' "$out"
   count "$out" "$label"
+  exit_failed "$status" "$label"
 }
 
 suite build "default"
@@ -96,8 +109,10 @@ slurm() {
     return
   fi
   out=$(meson test -C build --suite slurm --print-errorlogs 2>&1)
+  local status=$?
   printf '%s\n' "$out"
   count "$out" "slurm"
+  exit_failed "$status" "slurm"
 }
 slurm
 
