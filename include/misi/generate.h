@@ -29,6 +29,13 @@ typedef struct misi_generate_config {
     const char *out_dir;     /* NULL = "misi-out" */
     uint64_t seed;           /* the run seed; 0 is a seed like any other */
     int splits;              /* MISI_GEN_SPLITS_* */
+    /* With both splits, each complex goes to ONE split, so that no complex,
+     * image or question of the test split is seen in training: the test
+     * split when its id is in test_ids (when given), else when a hash of
+     * its id falls below test_fraction (0 = the paper's 490 / 3993). */
+    const char *const *test_ids;
+    size_t ntest_ids;
+    double test_fraction;
     /* Questions per complex, task (index = number - 1) and split; negative
      * = the paper preset's count for that complex. Zero-initialised configs
      * get the preset through misi_generate_config_defaults. */

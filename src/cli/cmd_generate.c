@@ -12,6 +12,50 @@
 #include "misi_config.h"
 
 #define DEFAULT_ASSETS "assets/complexes"
+/* The bundled complexes' test split, used when generate runs on them by default. */
+#define DEFAULT_TEST_LIST "assets/test-list.txt"
+
+/* The test split as a file: one complex id per line; blank lines and lines
+ * starting with '#' are skipped. */
+typedef struct id_list {
+    char *text;
+    char **ids;
+    size_t n;
+} id_list;
+
+static int read_id_list(const char *path, id_list *l, misi_error *err)
+{
+    size_t len = 0;
+    int rc = misi_read_file(path, 64u << 20, &l->text, &len, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    long line = 0;
+    for (char *p = l->text, *next; p && *p; p = next) {
+        line++;
+        next = strchr(p, '\n');
+        if (next)
+            *next++ = '\0';
+        char *e = p + strlen(p);
+        while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+            *--e = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p || *p == '#')
+            continue;
+        if (strpbrk(p, " \t"))
+            return misi_error_at(err, MISI_E_PARSE, path, line, "expected one complex id per line, found '%s'", p);
+        if (l->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **ids = realloc(l->ids, cap * sizeof *ids);
+            if (!ids)
+                return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+            l->ids = ids;
+        }
+        l->ids[l->n++] = p;
+    }
+    return MISI_OK;
+}
 
 /* SIGINT / SIGTERM ask the run to stop after the complex in flight; a second
  * signal ends the process at once (the default action). */
@@ -35,7 +79,11 @@ static void usage(FILE *f)
             "options:\n"
             "  --out DIR            output folder (default misi-out)\n"
             "  --seed N             run seed (default 0); same seed, same dataset\n"
-            "  --split S            train, test or both (default both)\n"
+            "  --split S            train, test or both (default both: each complex in one split)\n"
+            "  --test-list FILE     with both splits: the complexes of the test split, one id a line\n"
+            "                       (default for the bundled assets: " DEFAULT_TEST_LIST ")\n"
+            "  --test-fraction F    with both splits and no list: the share of complexes, chosen\n"
+            "                       by a hash of their ids, in the test split (default 490/3993)\n"
             "  --preset paper       the paper's per-complex counts (default)\n"
             "  --count TASK=N[/M]   N train (and M test) questions per complex for TASK\n"
             "                       (a name from docs/dataset.md or 1-9); repeatable\n"
@@ -93,6 +141,8 @@ int cmd_generate(int argc, char **argv)
     if (!paths)
         return MISI_EXIT_FAIL;
     int status = MISI_EXIT_OK;
+    const char *test_list = NULL;
+    id_list tl = {0};
 #define NEED_ARG()                                                                                            \
     do {                                                                                                      \
         if (i + 1 >= argc) {                                                                                  \
@@ -129,6 +179,16 @@ int cmd_generate(int argc, char **argv)
                 cfg.splits = MISI_GEN_SPLITS_BOTH;
             else
                 goto bad_value;
+        } else if (!strcmp(a, "--test-list")) {
+            NEED_ARG();
+            test_list = v;
+        } else if (!strcmp(a, "--test-fraction")) {
+            NEED_ARG();
+            char *end;
+            double f = strtod(v, &end);
+            if (end == v || *end || !(f > 0.0 && f < 1.0))
+                goto bad_value;
+            cfg.test_fraction = f;
         } else if (!strcmp(a, "--preset")) {
             NEED_ARG();
             if (strcmp(v, "paper") != 0)
@@ -248,8 +308,21 @@ int cmd_generate(int argc, char **argv)
     misi_source_list sources = {0};
     misi_error err = {0};
     if (npaths == 0) {
-        /* The bundled assets, from the working folder or the source tree. */
-        paths[npaths++] = misi_is_dir(DEFAULT_ASSETS) ? DEFAULT_ASSETS : MISI_SOURCE_ROOT "/" DEFAULT_ASSETS;
+        /* The bundled assets, from the working folder or the source tree,
+         * with their test split unless one was asked for. */
+        bool here = misi_is_dir(DEFAULT_ASSETS);
+        paths[npaths++] = here ? DEFAULT_ASSETS : MISI_SOURCE_ROOT "/" DEFAULT_ASSETS;
+        if (!test_list && cfg.test_fraction == 0)
+            test_list = here ? DEFAULT_TEST_LIST : MISI_SOURCE_ROOT "/" DEFAULT_TEST_LIST;
+    }
+    if (test_list) {
+        if (read_id_list(test_list, &tl, &err)) {
+            fprintf(stderr, "misi generate: %s\n", err.msg);
+            status = MISI_EXIT_USAGE;
+            goto done;
+        }
+        cfg.test_ids = (const char *const *)tl.ids;
+        cfg.ntest_ids = tl.n;
     }
     for (int i = 0; i < npaths; i++) {
         if (misi_sources_add_path(&sources, paths[i], &err)) {
@@ -286,6 +359,8 @@ int cmd_generate(int argc, char **argv)
             cfg.shard_count ? " (a shard: combine with misi merge)" : "");
     status = rep.skipped ? MISI_EXIT_FAIL : MISI_EXIT_OK;
 done:
+    free(tl.ids);
+    free(tl.text);
     free(paths);
     return status;
 }

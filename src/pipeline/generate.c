@@ -769,6 +769,38 @@ static bool split_on(const misi_generate_config *cfg, misi_split s)
            (cfg->splits == MISI_GEN_SPLITS_TEST && s == MISI_SPLIT_TEST);
 }
 
+#define PAPER_TEST_FRACTION (490.0 / 3993.0)
+
+/* The one split a complex belongs to when the run makes both: from the id
+ * alone (never the seed or the other complexes), so a complex keeps its
+ * split across runs, seeds and source lists. */
+static misi_split complex_split(const misi_generate_config *cfg, const char *id)
+{
+    if (cfg->test_ids) {
+        for (size_t i = 0; i < cfg->ntest_ids; i++)
+            if (!strcmp(cfg->test_ids[i], id))
+                return MISI_SPLIT_TEST;
+        return MISI_SPLIT_TRAIN;
+    }
+    char key[128];
+    snprintf(key, sizeof key, "misi-split/%s", id);
+    uint64_t z = misi_hash64(key); /* FNV-1a; splitmix64's finaliser spreads it */
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    double u = (double)(z >> 11) * 0x1.0p-53;
+    double f = cfg->test_fraction > 0 ? cfg->test_fraction : PAPER_TEST_FRACTION;
+    return u < f ? MISI_SPLIT_TEST : MISI_SPLIT_TRAIN;
+}
+
+/* Does complex id get questions of split s in this run? */
+static bool complex_in_split(const misi_generate_config *cfg, const char *id, misi_split s)
+{
+    if (!split_on(cfg, s))
+        return false;
+    return cfg->splits != MISI_GEN_SPLITS_BOTH || complex_split(cfg, id) == s;
+}
+
 static void add_note(cJSON *arr, const char *id, const char *task, const char *reason)
 {
     cJSON *o = cJSON_CreateObject();
@@ -810,7 +842,7 @@ static int process_complex(gen *g, misi_error *err)
     size_t nq = 0, capq = 0;
     int rc = MISI_OK;
     for (int s = 0; !rc && s < MISI_SPLIT_COUNT; s++) {
-        if (!split_on(g->cfg, (misi_split)s))
+        if (!complex_in_split(g->cfg, g->cx[0].id, (misi_split)s))
             continue;
         for (size_t ti = 0; !rc && ti < ntasks; ti++) {
             const misi_task *t = tasks[ti];
@@ -906,6 +938,15 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
     cJSON_AddStringToObject(c, "splits", cfg->splits == MISI_GEN_SPLITS_TRAIN  ? "train"
                                          : cfg->splits == MISI_GEN_SPLITS_TEST ? "test"
                                                                                : "both");
+    if (cfg->splits == MISI_GEN_SPLITS_BOTH) {
+        /* which complexes went to the test split */
+        if (cfg->test_ids)
+            cJSON_AddItemToObject(c, "test_ids",
+                                  cJSON_CreateStringArray((const char *const *)cfg->test_ids, (int)cfg->ntest_ids));
+        else
+            cJSON_AddNumberToObject(c, "test_fraction",
+                                    cfg->test_fraction > 0 ? cfg->test_fraction : PAPER_TEST_FRACTION);
+    }
     cJSON_AddStringToObject(c, "preset", cfg->counts_set ? "custom" : "paper");
     cJSON_AddStringToObject(c, "format", cfg->format == MISI_FORMAT_TAR ? "tar" : "files");
     if (cfg->format == MISI_FORMAT_TAR)
@@ -1160,11 +1201,17 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
             progress(&g, i + 1, false);
             continue;
         }
-        /* T5's partner: the next complex in source order that loads. */
+        /* T5's partner: the next complex in source order that loads and,
+         * when the run makes both splits, belongs to the same split (a test
+         * question must not show a training complex). */
         unload(&g, 1);
         for (size_t k = 1; k < sources->count; k++) {
+            const misi_source *ps = &sources->items[(i + k) % sources->count];
+            if (cfg.splits == MISI_GEN_SPLITS_BOTH && ps->id &&
+                complex_split(&cfg, ps->id) != complex_split(&cfg, g.cx[0].id))
+                continue;
             misi_error perr = {0};
-            if (!load(&g, 1, &sources->items[(i + k) % sources->count], &perr))
+            if (!load(&g, 1, ps, &perr))
                 break;
         }
         g.part = new_part(&g, i, g.cx[0].id);

@@ -30,6 +30,11 @@ static const char *g_assets = "assets/complexes";
 #define NDIRS 8
 static char g_dir[NDIRS][256];
 
+/* The runs put both complexes in the training split (an empty test list),
+ * so that T5 can pair them; both_splits_hold_disjoint_complexes covers the
+ * split itself. */
+static const char *const no_test_ids[1] = {NULL};
+
 static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err);
 static int run_cfg(const char *out, misi_generate_config cfg, misi_error *err);
 
@@ -42,7 +47,7 @@ static int run_fmt(const char *out, int threads, int batch, bool force, misi_out
 {
     misi_generate_config cfg = {.out_dir = out, .seed = SEED, .width = SIZE, .height = SIZE, .threads = threads,
                                 .batch = batch, .force = force, .progress = -1, .format = fmt,
-                                .shard_images = 40};
+                                .shard_images = 40, .test_ids = no_test_ids};
     return run_cfg(out, cfg, err);
 }
 
@@ -127,6 +132,81 @@ static void dataset_is_identical_across_threads_and_batch_sizes(void **s)
     assert_memory_equal(ma, mb, a);
     free(ma);
     free(mb);
+}
+
+static const char *str(cJSON *o, const char *k);
+
+/* With both splits each complex goes to one: the test list's complexes to
+ * the test split with its counts, the others to training, and no complex or
+ * image is in both. Without a list, a hash of the id decides, the same way
+ * whatever else is in the run. */
+static void both_splits_hold_disjoint_complexes(void **s)
+{
+    (void)s;
+    static const char *const test_ids[] = {"4cup"};
+    misi_generate_config cfg = {.seed = SEED, .width = 48, .height = 48, .progress = -1,
+                                .test_ids = test_ids, .ntest_ids = 1, .counts_set = true};
+    for (int t = 0; t < MISI_GEN_MAX_TASKS; t++)
+        cfg.counts[t][0] = cfg.counts[t][1] = 0;
+    cfg.counts[0][0] = 3; /* translation: 3 train, 2 test per complex */
+    cfg.counts[0][1] = 2;
+    misi_error err = {0};
+    char dir[] = "/tmp/misi-split-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(run_cfg(dir, cfg, &err), MISI_OK);
+    int n[2] = {0, 0};
+    char *seen_images[2][64];
+    int nimg[2] = {0, 0};
+    const char *files[2] = {"train.jsonl", "test.jsonl"};
+    for (int sp = 0; sp < 2; sp++) {
+        size_t len;
+        char *text = slurp(dir, files[sp], &len);
+        for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+            cJSON *rec = cJSON_Parse(line);
+            assert_non_null(rec);
+            assert_string_equal(str(rec, "complex"), sp ? "4cup" : "1hpv");
+            cJSON *img;
+            cJSON_ArrayForEach(img, cJSON_GetObjectItem(rec, "images"))
+            {
+                if (nimg[sp] < 64)
+                    seen_images[sp][nimg[sp]++] = strdup(img->valuestring);
+            }
+            n[sp]++;
+            cJSON_Delete(rec);
+        }
+        free(text);
+    }
+    assert_int_equal(n[0], 3);
+    assert_int_equal(n[1], 2);
+    for (int i = 0; i < nimg[0]; i++)
+        for (int j = 0; j < nimg[1]; j++)
+            assert_string_not_equal(seen_images[0][i], seen_images[1][j]);
+    for (int sp = 0; sp < 2; sp++)
+        for (int i = 0; i < nimg[sp]; i++)
+            free(seen_images[sp][i]);
+    /* The manifest records the split. */
+    size_t len;
+    char *m = slurp(dir, "manifest.json", &len);
+    assert_non_null(strstr(m, "\"test_ids\""));
+    free(m);
+
+    /* No list: the hash of each id decides; every complex lands in exactly
+     * one split, and a complex's split does not depend on the others. */
+    cfg.test_ids = NULL;
+    cfg.ntest_ids = 0;
+    cfg.test_fraction = 0.5;
+    cfg.force = true;
+    assert_int_equal(run_cfg(dir, cfg, &err), MISI_OK);
+    char *tr = slurp(dir, "train.jsonl", &len), *te = slurp(dir, "test.jsonl", &len);
+    for (int k = 0; k < 2; k++) {
+        const char *id = k ? "\"complex\":\"4cup\"" : "\"complex\":\"1hpv\"";
+        assert_true((strstr(tr, id) != NULL) != (strstr(te, id) != NULL));
+    }
+    free(tr);
+    free(te);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
 }
 
 /* The answerability checks of T5/T6 render every option to compare them;
@@ -264,8 +344,9 @@ static void records_follow_the_schema_and_the_paper_counts(void **s)
     int counts[18] = {0};
     each_record(g_dir[0], "train.jsonl", check_plain, counts);
     each_record(g_dir[0], "test.jsonl", check_plain, counts);
-    /* T1-T3 and T9 have fixed paper counts per complex (1hpv has H-bonds). */
-    int expect[4][3] = {{1, 4, 2}, {2, 6, 3}, {3, 4, 2}, {9, 1, 1}};
+    /* T1-T3 and T9 have fixed paper counts per complex (1hpv has H-bonds);
+     * these runs put every complex in the training split. */
+    int expect[4][3] = {{1, 4, 0}, {2, 6, 0}, {3, 4, 0}, {9, 1, 0}};
     for (int i = 0; i < 4; i++) {
         assert_int_equal(counts[(expect[i][0] - 1) * 2], expect[i][1]);
         assert_int_equal(counts[(expect[i][0] - 1) * 2 + 1], expect[i][2]);
@@ -358,7 +439,7 @@ static void cloze_answers_reapplied_reproduce_the_target_image(void **s)
     misi_task_frame(&ra.cx, &geo, &ra.frame, &ra.scale);
     each_record(g_dir[0], "train.jsonl", check_reapply, &ra);
     each_record(g_dir[0], "test.jsonl", check_reapply, &ra);
-    assert_int_equal(ra.checked, 4 + 2 + 6 + 3 + 4 + 2);
+    assert_int_equal(ra.checked, 4 + 6 + 4); /* training split only */
     misi_complex_finish(&ra.cx);
     misi_renderer_destroy(ra.r);
 }
@@ -437,7 +518,7 @@ static void assert_same_manifest(const char *a, const char *b)
 static misi_generate_config base_cfg(misi_output_format fmt)
 {
     misi_generate_config cfg = {.seed = SEED, .width = SIZE, .height = SIZE, .threads = 2, .progress = -1,
-                                .format = fmt, .shard_images = 40};
+                                .format = fmt, .shard_images = 40, .test_ids = no_test_ids};
     return cfg;
 }
 
@@ -807,11 +888,12 @@ static void mc_and_docking_answers_match_their_renders(void **s)
     free(text);
     each_record(g_dir[0], "train.jsonl", check_mc_render, &rc);
     each_record(g_dir[0], "test.jsonl", check_mc_render, &rc);
-    /* both complexes: T5-T7 6 + 3 each; T8 min(3, bonds) for 1hpv, none for 4cup */
-    assert_int_equal(rc.t5, 18);
-    assert_int_equal(rc.t6, 18);
-    assert_int_equal(rc.t7, 18);
-    assert_int_equal(rc.t8, 6);
+    /* both complexes, training split: T5-T7 6 each; T8 min(3, bonds) for
+     * 1hpv, none for 4cup */
+    assert_int_equal(rc.t5, 12);
+    assert_int_equal(rc.t6, 12);
+    assert_int_equal(rc.t7, 12);
+    assert_int_equal(rc.t8, 3);
     cJSON_Delete(rc.meta);
     for (int k = 0; k < 2; k++)
         misi_complex_finish(&rc.cx[k].cx);
@@ -825,6 +907,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(dataset_is_identical_across_threads_and_batch_sizes),
         cmocka_unit_test(no_image_is_drawn_twice),
+        cmocka_unit_test(both_splits_hold_disjoint_complexes),
         cmocka_unit_test(manifest_hashes_every_file),
         cmocka_unit_test(records_follow_the_schema_and_the_paper_counts),
         cmocka_unit_test(conversations_hold_one_image_tag_per_image),
