@@ -286,6 +286,8 @@ static bool check_part(const cJSON *p, const char *path, misi_error *err)
         return PART_FAIL("config: expected an object");
     if (!cJSON_IsString(cJSON_GetObjectItem(p, "seed")) || !cJSON_IsString(cJSON_GetObjectItem(p, "id")))
         return PART_FAIL("seed, id: expected strings");
+    if (!is_sha(cJSON_GetStringValue(cJSON_GetObjectItem(p, "sources_sha256"))))
+        return PART_FAIL("sources_sha256: expected 64 lowercase hex digits");
     const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(p, "status"));
     if (!status || (strcmp(status, "ok") != 0 && strcmp(status, "skipped") != 0))
         return PART_FAIL("status: expected \"ok\" or \"skipped\"");
@@ -511,6 +513,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     cJSON *files = cJSON_CreateArray(), *skipped = cJSON_CreateArray(), *unanswerable = cJSON_CreateArray();
     cJSON *config = NULL, *seed = NULL;
     long total = -1, last = -1, ok = 0;
+    char sources_sha[65] = "";
     bool splits[2] = {false, false};
     char *config_text = NULL;
     static const char *const RELS[2][2] = {{"train.jsonl", "train.conversations.jsonl"},
@@ -531,6 +534,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
             rc = misi_error_at(err, MISI_E_PARSE, refs[r].name, 0, "part without total or config");
         } else if (!config) {
             total = (long)jt->valuedouble;
+            snprintf(sources_sha, sizeof sources_sha, "%s",
+                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "sources_sha256")));
             config = cJSON_Duplicate(cJSON_GetObjectItem(p, "config"), 1);
             seed = cJSON_Duplicate(cJSON_GetObjectItem(p, "seed"), 1);
             config_text = ctext;
@@ -548,7 +553,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
             if (!rc)
                 rc = out_open(out, &meta, "metadata.jsonl", err);
         } else if ((long)jt->valuedouble != total || strcmp(ctext, config_text) != 0 ||
-                   !cJSON_Compare(seed, cJSON_GetObjectItem(p, "seed"), 1)) {
+                   !cJSON_Compare(seed, cJSON_GetObjectItem(p, "seed"), 1) ||
+                   strcmp(sources_sha, cJSON_GetStringValue(cJSON_GetObjectItem(p, "sources_sha256"))) != 0) {
             rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0,
                                "made with another seed, configuration or source list than %s",
                                refs[0].name);

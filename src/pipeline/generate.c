@@ -91,6 +91,7 @@ typedef struct gen {
     size_t nfiles, capfiles;
     misi_generate_report *rep;
     size_t total_sources;
+    char sources_sha[65]; /* SHA-256 of the ordered source ids: parts of one run agree on it */
     struct timespec t0;
 } gen;
 
@@ -1013,6 +1014,7 @@ static cJSON *new_part(const gen *g, size_t index, const char *id)
     cJSON_AddNumberToObject(p, "total", (double)g->total_sources);
     cJSON_AddStringToObject(p, "id", id);
     cJSON_AddStringToObject(p, "seed", seed);
+    cJSON_AddStringToObject(p, "sources_sha256", g->sources_sha);
     cJSON_AddItemToObject(p, "config", cJSON_Duplicate(g->config, 1));
     cJSON_AddStringToObject(p, "status", "ok");
     cJSON *rec = cJSON_AddObjectToObject(p, "records"), *conv = cJSON_AddObjectToObject(p, "conversations");
@@ -1082,6 +1084,84 @@ static void sweep_temporaries(const char *dir, int depth)
     closedir(d);
 }
 
+/* The ordered source ids, one a line, hashed: shards and resumed runs must
+ * share it (the same complexes in the same order), or their parts would
+ * index different complexes. */
+static int sources_hash(const misi_source_list *sources, char hex[65], misi_error *err)
+{
+    misi_sha256 h;
+    misi_sha256_init(&h);
+    for (size_t i = 0; i < sources->count; i++) {
+        const char *id = sources->items[i].id ? sources->items[i].id : "";
+        misi_sha256_update(&h, id, strlen(id));
+        misi_sha256_update(&h, "\n", 1);
+    }
+    uint8_t d[32];
+    misi_sha256_final(&h, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    (void)err;
+    return MISI_OK;
+}
+
+/* --resume continues a run only with its own options: compare one part
+ * already there with what this run would write, before doing any work (a
+ * run resumed with another seed would make parts that never assemble). */
+static int check_resumable(gen *g, const char *parts, misi_error *err)
+{
+    DIR *d = opendir(parts);
+    if (!d)
+        return MISI_OK;
+    char *name = NULL;
+    struct dirent *e;
+    while (!name && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] != '.' && len > 5 && !strcmp(e->d_name + len - 5, ".json"))
+            name = strdup(e->d_name);
+    }
+    closedir(d);
+    if (!name)
+        return MISI_OK;
+    char *path = misi_path_join(parts, name);
+    char *text = NULL, *mine = NULL, *theirs = NULL;
+    size_t len = 0;
+    cJSON *p = NULL;
+    int rc = path ? misi_read_file(path, 0, &text, &len, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    if (!rc) {
+        p = misi_part_parse(text, len, path, err);
+        rc = p ? MISI_OK : err->code;
+    }
+    if (!rc) {
+        char seed[32];
+        snprintf(seed, sizeof seed, "%llu", (unsigned long long)g->cfg->seed);
+        mine = cJSON_PrintUnformatted(g->config);
+        theirs = cJSON_PrintUnformatted(cJSON_GetObjectItem(p, "config"));
+        const char *what = NULL;
+        if (!mine || !theirs)
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        else if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "seed")), seed) != 0)
+            what = "another seed";
+        else if (strcmp(mine, theirs) != 0)
+            what = "other options (image size, tasks, counts, split, format ...)";
+        else if ((size_t)cJSON_GetObjectItem(p, "total")->valuedouble != g->total_sources ||
+                 !cJSON_IsString(cJSON_GetObjectItem(p, "sources_sha256")) ||
+                 strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "sources_sha256")), g->sources_sha) != 0)
+            what = "another list of complexes";
+        if (what)
+            rc = misi_error_at(err, MISI_E_USAGE, path, 0,
+                               "the run to resume was made with %s than this one: resume with the same "
+                               "options and complexes, or start over with --force",
+                               what);
+    }
+    cJSON_free(mine);
+    cJSON_free(theirs);
+    cJSON_Delete(p);
+    free(text);
+    free(path);
+    free(name);
+    return rc;
+}
+
 static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
 {
     if (cfg->resume || cfg->force)
@@ -1126,6 +1206,8 @@ static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
                            "holds an unfinished run (%s); use --resume to continue it or --force to start over",
                            MISI_PARTS_DIR);
     }
+    if (!rc && cfg->resume && unfinished)
+        rc = check_resumable(g, parts, err);
     if (!rc)
         rc = misi_mkdir_p(parts, err);
     char *images = rc ? NULL : misi_path_join(g->out, "images");
@@ -1156,6 +1238,8 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     g.geo = (misi_task_geometry){.width = g.params.width, .height = g.params.height,
                                  .eye_distance = g.params.eye_distance, .edge_margin_px = 2.0f};
     int rc = g.out ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    if (!rc)
+        rc = sources_hash(sources, g.sources_sha, err);
     if (!rc && cfg.shard_count && (cfg.shard_index < 0 || cfg.shard_index >= cfg.shard_count))
         rc = misi_error_set(err, MISI_E_USAGE, "shard %d/%d: K must be in 0..N-1", cfg.shard_index, cfg.shard_count);
     if (!rc) {
@@ -1188,7 +1272,17 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         }
         misi_error lerr = {0};
         const char *sid = sources->items[i].id ? sources->items[i].id : "unknown";
-        if (load(&g, 0, &sources->items[i], &lerr)) {
+        /* An id names the images folder and every question id: a second
+         * complex with the same id would collide with the first. */
+        size_t first = i;
+        for (size_t k = 0; k < i && first == i; k++)
+            if (sources->items[k].id && !strcmp(sources->items[k].id, sid))
+                first = k;
+        int lrc = first < i ? misi_error_set(&lerr, MISI_E_INVALID,
+                                             "the id '%s' is also source %zu's: complex ids must be unique", sid,
+                                             first + 1)
+                            : load(&g, 0, &sources->items[i], &lerr);
+        if (lrc) {
             g.part = new_part(&g, i, sid);
             cJSON_ReplaceItemInObject(g.part, "status", cJSON_CreateString("skipped"));
             cJSON_AddStringToObject(g.part, "reason", lerr.msg);
