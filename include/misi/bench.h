@@ -37,6 +37,8 @@ typedef struct misi_bench_report {
     double scene_s;      /* misi_scene_create */
     double upload_s;     /* first single-view render (shader/scene upload, framebuffers) minus a warm one */
     double render_s;     /* misi_render_views minus the time in its callback: render + readback */
+    double draw_s;       /* of render_s: drawing and waiting on the device (render_s - readback_s) */
+    double readback_s;   /* of render_s: mapping the readback buffers and converting tiles to RGB */
     double callback_s;   /* time in the per-image callback (copy into the pool + blocking) */
     double encode_s;     /* writer pool: seconds in the PNG encoder, all threads */
     double write_s;      /* writer pool: seconds in the sink (file writes), all threads */

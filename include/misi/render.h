@@ -238,6 +238,19 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
 int misi_render_view(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
                      const misi_view *view, uint8_t *rgb, misi_error *err);
 
+/* What a renderer has done since it was created (wall seconds on the
+ * calling thread). readback_s is the CPU side of readback: mapping a batch's
+ * pixel-pack buffer and converting its tiles to RGB rows, without the
+ * callback. wait_s is time blocked on the device: issuing the readback and
+ * waiting for its fence (on Mesa's llvmpipe glReadPixels waits for the
+ * render itself, so wait_s is mostly drawing there). */
+typedef struct misi_render_stats {
+    size_t views, batches;
+    double readback_s, wait_s;
+} misi_render_stats;
+
+void misi_renderer_stats(const misi_renderer *r, misi_render_stats *out);
+
 /* Tiles per batch the renderer would use for params p (after defaults). */
 int misi_render_batch_size(const misi_renderer *r, const misi_render_params *p);
 

@@ -91,6 +91,8 @@ static void print_json(const misi_bench_report *r, const char *complex_dir)
     cJSON_AddNumberToObject(st, "scene_s", r->scene_s);
     cJSON_AddNumberToObject(st, "upload_s", r->upload_s);
     cJSON_AddNumberToObject(st, "render_readback_s", r->render_s);
+    cJSON_AddNumberToObject(st, "render_s", r->draw_s);
+    cJSON_AddNumberToObject(st, "readback_s", r->readback_s);
     cJSON_AddNumberToObject(st, "callback_s", r->callback_s);
     cJSON_AddNumberToObject(st, "encode_s", r->encode_s);
     cJSON_AddNumberToObject(st, "write_s", r->write_s);
@@ -126,6 +128,8 @@ static void print_text(const misi_bench_report *r)
     printf("%-26s %10.4f %12s\n", "scene build", r->scene_s, "-");
     printf("%-26s %10.4f %12s\n", "upload (first render)", r->upload_s, "-");
     printf("%-26s %10.4f %12.3f\n", "render+readback", r->render_s, 1e3 * r->render_s / n);
+    printf("%-26s %10.4f %12.3f\n", "  render (draw + wait)", r->draw_s, 1e3 * r->draw_s / n);
+    printf("%-26s %10.4f %12.3f\n", "  readback (map + copy)", r->readback_s, 1e3 * r->readback_s / n);
     printf("%-26s %10.4f %12.3f\n", "hand-off (copy+wait)", r->callback_s, 1e3 * r->callback_s / n);
     printf("%-26s %10.4f %12.3f\n", "  of which pool full", r->submit_wait_s, 1e3 * r->submit_wait_s / n);
     printf("%-26s %10.4f %12.3f\n", "PNG encode (thread-s)", r->encode_s, 1e3 * r->encode_s / n);

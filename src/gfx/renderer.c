@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gfx/gfx_internal.h"
 
@@ -30,7 +31,20 @@ struct misi_renderer {
     GLuint pbo[2];
     size_t pbo_size;
     uint8_t *tile_rgb;
+    misi_render_stats stats;
 };
+
+static double clock_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+void misi_renderer_stats(const misi_renderer *r, misi_render_stats *out)
+{
+    *out = r->stats;
+}
 
 int misi_gfx_enumerate(misi_gfx_info *info, misi_error *err)
 {
@@ -362,6 +376,7 @@ typedef struct pending {
 
 static int start_readback(misi_renderer *r, int slot, pending *pd, misi_error *err)
 {
+    double t0 = clock_s();
     glBindFramebuffer(GL_READ_FRAMEBUFFER, r->out_fbo);
     glReadBuffer(GL_COLOR_ATTACHMENT0);
     glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[slot]);
@@ -372,12 +387,15 @@ static int start_readback(misi_renderer *r, int slot, pending *pd, misi_error *e
     pd->fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
     pd->slot = slot;
     glFlush();
+    r->stats.wait_s += clock_s() - t0;
+    r->stats.batches++;
     return gfx_check("starting readback", err);
 }
 
 static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void *user, misi_error *err)
 {
     int rc = 0;
+    double t0 = clock_s();
     for (;;) {
         GLenum w = glClientWaitSync(pd->fence, GL_SYNC_FLUSH_COMMANDS_BIT, 1000000000ull);
         if (w == GL_ALREADY_SIGNALED || w == GL_CONDITION_SATISFIED)
@@ -390,6 +408,9 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
     }
     glDeleteSync(pd->fence);
     pd->fence = 0;
+    double t1 = clock_s();
+    r->stats.wait_s += t1 - t0;
+    double in_fn = 0;
     glBindBuffer(GL_PIXEL_PACK_BUFFER, r->pbo[pd->slot]);
     size_t rows_used = (pd->count + (size_t)r->fb_cols - 1) / (size_t)r->fb_cols;
     size_t used = rows_used * (size_t)r->fb_h * (size_t)r->fb_cols * (size_t)r->fb_w * 4;
@@ -412,7 +433,10 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
                 dst[3 * x + 2] = src[4 * x + 2];
             }
         }
+        double c0 = clock_s();
         rc = fn(user, pd->first + t, r->tile_rgb, w, h);
+        in_fn += clock_s() - c0;
+        r->stats.views++;
         if (rc > 0)
             rc = MISI_E_USAGE;
         /* Keep the callback's own message when it left one in err. */
@@ -421,6 +445,7 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
     }
     glUnmapBuffer(GL_PIXEL_PACK_BUFFER);
     glBindBuffer(GL_PIXEL_PACK_BUFFER, 0);
+    r->stats.readback_s += clock_s() - t1 - in_fn;
     return rc;
 }
 

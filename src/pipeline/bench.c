@@ -234,6 +234,8 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
     rep->aa = p.aa;
 
     bench_sink sink = {.pool = pool, .dir = cfg->out_dir, .err = err};
+    misi_render_stats rs0, rs1;
+    misi_renderer_stats(r, &rs0);
     double c0 = cpu_now_s();
     t0 = now_s();
     rc = misi_render_views(r, scene, &p, views, n, on_image, &sink, err);
@@ -251,6 +253,9 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
     rep->cpu_s = cpu_now_s() - c0;
     rep->callback_s = sink.in_cb_s;
     rep->render_s = (t_rendered - t0) - sink.in_cb_s;
+    misi_renderer_stats(r, &rs1);
+    rep->readback_s = rs1.readback_s - rs0.readback_s;
+    rep->draw_s = rep->render_s - rep->readback_s;
     rep->drain_s = t_end - t_rendered;
     misi_writer_stats ws;
     misi_writer_pool_stats(pool, &ws, NULL, 0);
