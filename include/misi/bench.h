@@ -19,6 +19,7 @@ typedef struct misi_bench_config {
     int width, height;       /* 0 = 512 */
     misi_style style;
     misi_labels labels;      /* 0 = on */
+    const char *font_path;   /* label font; NULL = the renderer's default */
     int aa;                  /* 0 = renderer default */
     int batch;               /* most views per batch; 0 = automatic */
     int threads;             /* writer threads; 0 = online CPUs */

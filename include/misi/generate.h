@@ -45,6 +45,8 @@ typedef struct misi_generate_config {
     int width, height;       /* 0 = 512 */
     misi_style style;
     int aa;                  /* supersampling factor; 0 = renderer default */
+    const char *font_path;   /* label font; NULL = the renderer's default (not in the manifest: a
+                                path says nothing of the font's contents) */
     int threads;             /* PNG encoder threads; 0 = online CPUs */
     int batch;               /* most views per render batch; 0 = automatic */
     int device;              /* EGL device (misi info); 0 = automatic */

@@ -162,6 +162,8 @@ typedef struct misi_render_params {
     int msaa;           /* extra MSAA samples per supersample; 0/1 = off */
     misi_labels labels;
     float label_px;       /* label font size in output pixels; 0 = 13 */
+    const char *font_path; /* TrueType/OpenType file for labels; NULL = $MISI_FONT, else DejaVu Sans
+                              (MISI_FONT_DEFAULT_PATH, Debian's fonts-dejavu-core) */
     int batch_max;        /* most tiles per batch; 0 = as many as limits and budget allow */
     size_t memory_budget; /* bytes for batch framebuffers + readback; 0 = 256 MiB */
 } misi_render_params;

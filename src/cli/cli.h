@@ -2,6 +2,8 @@
 #ifndef MISI_CLI_H
 #define MISI_CLI_H
 
+#include <stdbool.h>
+
 enum {
     MISI_EXIT_OK = 0,
     MISI_EXIT_FAIL = 1,  /* input could not be processed (every complex failed, bad file) */
@@ -13,6 +15,10 @@ typedef struct misi_command {
     const char *summary;
     int (*run)(int argc, char **argv); /* argv[0] is the command name */
 } misi_command;
+
+/* --font PATH given to command cmd: true when the file can be read, else
+ * says why on stderr (the run would otherwise skip every complex for it). */
+bool cli_font_ok(const char *cmd, const char *path);
 
 int cmd_hbonds(int argc, char **argv);
 int cmd_check(int argc, char **argv);

@@ -30,6 +30,7 @@ static void usage(FILE *f)
                "  --size N|WxH    image size (default 512)\n"
                "  --style S       ball-and-stick (default) | stick | spacefill\n"
                "  --labels on|off labels (default on)\n"
+               "  --font PATH     TrueType font for labels (default DejaVu Sans)\n"
                "  --aa N          supersampling factor (default 2)\n"
                "  --batch N       most views per render batch (default automatic)\n"
                "  --threads N     PNG writer threads (default: CPUs)\n"
@@ -188,6 +189,8 @@ int cmd_bench(int argc, char **argv)
                 cfg.labels = MISI_LABELS_OFF;
             else
                 goto bad;
+        } else if (!strcmp(a, "--font")) {
+            cfg.font_path = v;
         } else if (!strcmp(a, "--aa")) {
             if (!parse_int(v, 1, 8, &cfg.aa))
                 goto bad;
@@ -214,6 +217,8 @@ int cmd_bench(int argc, char **argv)
         fprintf(stderr, "misi bench: bad value '%s' for %s (see --help)\n", v, a);
         return MISI_EXIT_USAGE;
     }
+    if (cfg.font_path && !cli_font_ok("bench", cfg.font_path))
+        return MISI_EXIT_USAGE;
 
     misi_error err = {0};
     char complex_dir[4096];

@@ -91,6 +91,8 @@ static void usage(FILE *f)
             "  --size N | WxH       image size in pixels (default 512)\n"
             "  --style S            ball-and-stick (default), stick or spacefill\n"
             "  --aa N               supersampling factor (default: the renderer's)\n"
+            "  --font PATH          TrueType/OpenType font for labels (default $MISI_FONT, else\n"
+            "                       DejaVu Sans from fonts-dejavu-core)\n"
             "  --threads N          PNG encoder threads (default: all cores); never changes output\n"
             "  --batch N            most views per render batch (default: automatic); never changes output\n"
             "  --device N           EGL device as `misi info` lists it (default: automatic)\n"
@@ -240,6 +242,9 @@ int cmd_generate(int argc, char **argv)
             NEED_ARG();
             if (misi_style_from_name(v, &cfg.style))
                 goto bad_value;
+        } else if (!strcmp(a, "--font")) {
+            NEED_ARG();
+            cfg.font_path = v;
         } else if (!strcmp(a, "--aa")) {
             NEED_ARG();
             if (parse_int(v, 1, 8, &n))
@@ -304,6 +309,10 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
 #undef NEED_ARG
+    if (cfg.font_path && !cli_font_ok("generate", cfg.font_path)) {
+        status = MISI_EXIT_USAGE;
+        goto done;
+    }
 
     misi_source_list sources = {0};
     misi_error err = {0};

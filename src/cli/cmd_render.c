@@ -30,6 +30,8 @@ static void usage(FILE *f)
                "  --style S           ball-and-stick (default) | stick | spacefill\n"
                "  --labels on|off     residue and ligand atom labels (default on)\n"
                "  --label-px N        label font size in pixels (default 13)\n"
+               "  --font PATH         TrueType/OpenType font for labels (default $MISI_FONT, else\n"
+               "                      DejaVu Sans from fonts-dejavu-core)\n"
                "  --aa N              supersampling factor, 1 = off (default 2)\n"
                "  --msaa N            MSAA samples per supersample (default off)\n"
                "  --projection P      ortho (default) | perspective\n"
@@ -161,6 +163,8 @@ int cmd_render(int argc, char **argv)
                 fprintf(stderr, "misi render: --labels wants on or off\n");
                 goto done;
             }
+        } else if (!strcmp(a, "--font")) {
+            params.font_path = v;
         } else if (!strcmp(a, "--label-px")) {
             int n;
             if (!parse_int(v, 4, 256, &n)) {
@@ -231,6 +235,8 @@ int cmd_render(int argc, char **argv)
         if (takes)
             i++;
     }
+    if (params.font_path && !cli_font_ok("render", params.font_path))
+        goto done;
     if (nsources == 0) {
         usage(stderr);
         goto done;

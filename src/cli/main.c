@@ -1,4 +1,5 @@
 /* misi: one executable, one subcommand per file in src/cli. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,17 @@ static void usage(FILE *f)
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\n'misi <command> --help' describes a command.\n");
+}
+
+bool cli_font_ok(const char *cmd, const char *path)
+{
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (f) {
+        fclose(f);
+        return true;
+    }
+    fprintf(stderr, "misi %s: --font %s: cannot open: %s\n", cmd, path ? path : "", strerror(errno));
+    return false;
 }
 
 int main(int argc, char **argv)

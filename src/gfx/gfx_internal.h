@@ -78,8 +78,9 @@ void gfx_resolve_destroy(gfx_resolve *rs);
 typedef struct gfx_labels gfx_labels;
 int gfx_labels_create(gfx_labels **out, misi_error *err);
 /* Lay out the scene's labels (font size in pixels of the label pass: the
- * output image's) into instance data. */
-int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, misi_error *err);
+ * output image's; font_path NULL = the default font) into instance data. */
+int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, const char *font_path,
+                       misi_error *err);
 /* Draw into the current tile of the resolved image (u at k = 1; blending
  * set by the caller). */
 void gfx_labels_draw(gfx_labels *l, const gfx_view_uniforms *u);

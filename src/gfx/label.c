@@ -5,6 +5,8 @@
  * projected anchor and clamps it inside the tile, so a label is never
  * clipped. The atlas is rasterised at the output size, so glyph texels map
  * 1:1 to image pixels. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,7 @@ struct gfx_labels {
     GLint loc_rot, loc_centre, loc_trans, loc_tile_size, loc_scale, loc_persp, loc_eye, loc_k, loc_atlas;
     misi_font_atlas *atlas;
     float atlas_px;
+    char *atlas_font; /* the font_path the atlas was made from; NULL = default */
     label_inst *inst;
     size_t ninst, cap;
     bool broken; /* font could not load: error on prepare */
@@ -89,20 +92,42 @@ void gfx_labels_destroy(gfx_labels *l)
     glDeleteBuffers(2, b);
     glDeleteTextures(1, &l->atlas_tex);
     misi_font_atlas_destroy(l->atlas);
+    free(l->atlas_font);
     free(l->inst);
     free(l);
 }
 
-static int ensure_atlas(gfx_labels *l, float px, misi_error *err)
+static bool same_font(const char *a, const char *b)
 {
-    if (l->atlas && l->atlas_px == px)
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static int ensure_atlas(gfx_labels *l, float px, const char *font, misi_error *err)
+{
+    if (font && !*font)
+        font = NULL;
+    if (l->atlas && l->atlas_px == px && same_font(l->atlas_font, font))
         return 0;
     misi_font_atlas_destroy(l->atlas);
     l->atlas = NULL;
-    misi_font_config cfg = {.px = px};
+    free(l->atlas_font);
+    l->atlas_font = NULL;
+    misi_font_config cfg = {.px = px, .path = font};
     int rc = misi_font_atlas_create(&cfg, &l->atlas, err);
+    if (rc == MISI_E_IO && !font && !getenv("MISI_FONT") && err) {
+        /* the default font: say where it comes from */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        return misi_error_set(err, rc, "%s (the default label font: install Debian's fonts-dejavu-core, or "
+                              "give a TrueType file with --font or $MISI_FONT, or turn labels off)", why);
+    }
     if (rc)
         return rc;
+    if (font && !(l->atlas_font = strdup(font))) {
+        misi_font_atlas_destroy(l->atlas);
+        l->atlas = NULL;
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    }
     l->atlas_px = px;
     if (!l->atlas_tex)
         glGenTextures(1, &l->atlas_tex);
@@ -131,9 +156,9 @@ static int push(gfx_labels *l, label_inst v, misi_error *err)
     return 0;
 }
 
-int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float px, misi_error *err)
+int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float px, const char *font, misi_error *err)
 {
-    int rc = ensure_atlas(l, px, err);
+    int rc = ensure_atlas(l, px, font, err);
     if (rc)
         return rc;
     l->ninst = 0;

@@ -497,7 +497,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     if (rc)
         return rc;
     if (p.labels == MISI_LABELS_ON && scene->nlabels) {
-        rc = gfx_labels_prepare(r->labels, scene, p.label_px, err);
+        rc = gfx_labels_prepare(r->labels, scene, p.label_px, p.font_path, err);
         if (rc)
             return rc;
     }

@@ -150,7 +150,7 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
         return misi_error_set(err, MISI_E_USAGE, "misi_bench_run needs complex_dir and out_dir");
     size_t n = cfg->n > 0 ? (size_t)cfg->n : 200;
     misi_render_params p = {.width = cfg->width, .height = cfg->height, .aa = cfg->aa, .batch_max = cfg->batch,
-                            .labels = cfg->labels};
+                            .labels = cfg->labels, .font_path = cfg->font_path};
     misi_render_params_defaults(&p);
 
     misi_complex cx;

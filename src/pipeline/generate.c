@@ -1233,7 +1233,8 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     double start = now_s();
     pthread_mutex_init(&g.mu, NULL);
     g.out = strdup(cfg.out_dir ? cfg.out_dir : DEFAULT_OUT);
-    g.params = (misi_render_params){.width = cfg.width, .height = cfg.height, .aa = cfg.aa, .batch_max = cfg.batch};
+    g.params = (misi_render_params){
+        .width = cfg.width, .height = cfg.height, .aa = cfg.aa, .batch_max = cfg.batch, .font_path = cfg.font_path};
     misi_render_params_defaults(&g.params);
     g.geo = (misi_task_geometry){.width = g.params.width, .height = g.params.height,
                                  .eye_distance = g.params.eye_distance, .edge_margin_px = 2.0f};

@@ -82,6 +82,41 @@ int main(int argc, char **argv)
     }
     misi_scene_destroy(s);
 
+    /* --font: another TrueType file changes the label pixels and equals the
+     * API's render with that font_path; a missing file is a usage error. */
+    const char *bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"; /* fonts-dejavu-core */
+    snprintf(cmd, sizeof cmd,
+             "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in/%s --size 128 --view front --out %s/plain -q && "
+             "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in/%s --size 128 --view front --font %s --out %s/bold -q",
+             argv[1], tmp, id, tmp, argv[1], tmp, id, bold, tmp);
+    CHECK(run(cmd) == 0, "render with --font failed");
+    uint8_t *plain = NULL, *boldpx = NULL;
+    int w = 0, h = 0;
+    snprintf(path, sizeof path, "%s/plain/%s/front.png", tmp, id);
+    CHECK(misi_png_read_file(path, &plain, &w, &h, &err) == 0, "%s", err.msg);
+    snprintf(path, sizeof path, "%s/bold/%s/front.png", tmp, id);
+    CHECK(misi_png_read_file(path, &boldpx, &w, &h, &err) == 0, "%s", err.msg);
+    CHECK(plain && boldpx && memcmp(plain, boldpx, 128 * 128 * 3) != 0, "--font did not change the labels");
+    misi_scene *sl = NULL;
+    CHECK(misi_scene_create(&cx, NULL, &sl, &err) == 0, "%s", err.msg);
+    misi_render_params pb = {.width = 128, .height = 128, .font_path = bold};
+    CHECK(misi_render_view(r, sl, &pb, &views[0], api, &err) == 0, "%s", err.msg);
+    CHECK(boldpx && memcmp(boldpx, api, sizeof api) == 0, "--font render differs from the API's with font_path");
+    misi_scene_destroy(sl);
+    free(plain);
+    free(boldpx);
+    snprintf(cmd, sizeof cmd,
+             "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in/%s --view front --font %s/no-such.ttf --out %s/nf "
+             "2> %s/font.txt",
+             argv[1], tmp, id, tmp, tmp, tmp);
+    CHECK(run(cmd) == 2, "a missing --font file should be a usage error (exit 2)");
+    snprintf(path, sizeof path, "%s/font.txt", tmp);
+    text = NULL;
+    CHECK(misi_read_file(path, 0, &text, &len, &err) == 0 && strstr(text, "no-such.ttf") &&
+              strstr(text, "cannot open"),
+          "the missing font is not named: %s", text ? text : err.msg);
+    free(text);
+
     /* misi info --json */
     snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' info --json > %s/info.json", argv[1], tmp);
     CHECK(run(cmd) == 0, "misi info failed");
