@@ -7,8 +7,9 @@
  *     commas, semicolons, "and", "then" or white space), so prose around it
  *     is ignored;
  *   - letters: the whole text when it is one letter, else the last letter
- *     marked as an answer ("(B)", "B)", "Answer: B", "option b"), else the
- *     last stand-alone capital A-D; T8 also takes an option's command text
+ *     marked as an answer ("(B)", "B)", "Answer: B", "option b", "B is
+ *     correct"), else the last stand-alone capital A-D; T8 also takes an
+ *     option's command text, T5/T6 an option's image number ("Image 8"),
  *     when it comes after any letter;
  *   - bonds: "No", or bonds anchored on their comma ("VAL O, N1",
  *     "ARG 45 NH2 A, O1B") separated by anything; a duplicate counts once.
@@ -88,6 +89,14 @@ void misi_answer_finish(misi_answer *a);
  * Returns 0, MISI_E_USAGE (bad task) or MISI_E_NOMEM. out is overwritten
  * (call misi_answer_finish on it afterwards). */
 int misi_answer_parse(int task, const char *text, const char *const options[4], misi_answer *out);
+/* The same, and for T5/T6 "image N" / "image #N" (any case) reads as the
+ * letter image_letters[N - 1] ('A'..'D', or 0 for an image that is no
+ * option) for 1 <= N <= nimages: the question calls images[N - 1] "Image N".
+ * The last mention that names an option counts (others are ignored); with a
+ * letter too, the one that ends later in the text wins, as with T8's command
+ * text. image_letters NULL (nimages 0): letters only. */
+int misi_answer_parse_images(int task, const char *text, const char *const options[4],
+                             const char *image_letters, size_t nimages, misi_answer *out);
 
 /* The last run of commands in text, as misi_answer_parse reads it: up to max
  * ops into ops, their number in *n. Returns false when there is none or the

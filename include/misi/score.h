@@ -30,6 +30,12 @@ typedef struct misi_gold_item {
     misi_answer truth;
     double range;     /* full range for partial credit: T1, T2 value range; T7 rotation range */
     char *options[4]; /* T8 option commands (owned), NULL otherwise */
+    /* T5, T6 with image options: for each entry of the record's "images", the
+     * letter whose option path equals it ('A'..'D'; 0 for no option or two),
+     * so that "Image N" reads as that letter. Owned; NULL when no option
+     * path is in "images". */
+    char *image_letters;
+    size_t nimages;
 } misi_gold_item;
 
 typedef struct misi_gold {

@@ -84,6 +84,7 @@ void misi_gold_finish(misi_gold *g)
         misi_answer_finish(&it->truth);
         for (int o = 0; o < 4; o++)
             free(it->options[o]);
+        free(it->image_letters);
     }
     free(g->items);
     free(g->slots);
@@ -229,6 +230,52 @@ static int check_bonds(const misi_gold_item *it, const cJSON *bonds, const char 
     return MISI_OK;
 }
 
+/* T5, T6: which option each entry of "images" shows (misi_gold_item). A
+ * record without image options, or whose "images" does not list them, keeps
+ * letters only; that is not an error (the answer is still a letter). */
+static int image_options(misi_gold_item *it, const cJSON *o)
+{
+    const cJSON *opts = cJSON_GetObjectItemCaseSensitive(o, "options");
+    const cJSON *images = cJSON_GetObjectItemCaseSensitive(o, "images");
+    if (!cJSON_IsObject(opts) || !cJSON_IsArray(images))
+        return MISI_OK;
+    const char *path[4];
+    for (int k = 0; k < 4; k++) {
+        const char key[2] = {(char)('A' + k), 0};
+        path[k] = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(opts, key));
+    }
+    int n = cJSON_GetArraySize(images);
+    if (n <= 0)
+        return MISI_OK;
+    char *letters = calloc((size_t)n, 1);
+    if (!letters)
+        return MISI_E_NOMEM;
+    bool any = false;
+    size_t i = 0;
+    const cJSON *img;
+    cJSON_ArrayForEach(img, images)
+    {
+        const char *p = cJSON_GetStringValue(img);
+        int matches = 0;
+        char letter = 0;
+        for (int k = 0; p && k < 4; k++)
+            if (path[k] && !strcmp(p, path[k])) {
+                letter = (char)('A' + k);
+                matches++;
+            }
+        letters[i] = matches == 1 ? letter : 0; /* two options with one path: neither */
+        any |= letters[i] != 0;
+        i++;
+    }
+    if (!any) {
+        free(letters);
+        return MISI_OK;
+    }
+    it->image_letters = letters;
+    it->nimages = i;
+    return MISI_OK;
+}
+
 /* One gold record into a new item. */
 static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long line, misi_error *err)
 {
@@ -280,6 +327,8 @@ static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long li
                 return misi_error_set(err, MISI_E_NOMEM, "out of memory reading %s", origin);
         }
     }
+    if ((t == MISI_TASK_TRANSLATION_ROTATION || t == MISI_TASK_ROTATION_ROTATION) && image_options(it, o))
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory reading %s", origin);
     if (misi_answer_parse(t, answer->valuestring, (const char *const *)it->options, &it->truth))
         return misi_error_set(err, MISI_E_NOMEM, "out of memory reading %s", origin);
     if (!gold_answer_ok(t, &it->truth))
@@ -477,7 +526,8 @@ double misi_score_question(const misi_gold_item *g, const misi_answer *p, bool *
 int misi_score_text(const misi_gold_item *g, const char *text, double *score, bool *exact)
 {
     misi_answer a;
-    int rc = misi_answer_parse(g->task, text, (const char *const *)g->options, &a);
+    int rc = misi_answer_parse_images(g->task, text, (const char *const *)g->options, g->image_letters,
+                                      g->nimages, &a);
     if (rc)
         return rc;
     *score = misi_score_question(g, &a, exact);
@@ -584,7 +634,8 @@ int misi_score_text_lines(const misi_gold *g, const char *text, size_t len, cons
         }
         ts->answered++;
         misi_answer a;
-        rc = misi_answer_parse(it->task, answer[i], (const char *const *)it->options, &a);
+        rc = misi_answer_parse_images(it->task, answer[i], (const char *const *)it->options,
+                                      it->image_letters, it->nimages, &a);
         if (rc)
             break;
         bool exact;

@@ -253,13 +253,40 @@ static bool is_letter(char c)
     return c >= 'A' && c <= 'D';
 }
 
-/* "(B)", "B)", "[B]", "Answer: B", "answer is b", "option B", "choice: b". */
+/* After the letter at t + i: "is correct", "is right", "is the answer", "is
+ * the correct answer" (any case; also "is the right answer"), past blanks,
+ * '*' and quotes, so "A is correct." is the letter A and not the article. */
+static bool letter_called_answer(const char *t, size_t i)
+{
+    size_t j = i + 1, after;
+    while (t[j] && strchr(" \t*'\"`", t[j]))
+        j++;
+    if (!word_at(t, j, "is", &after))
+        return false;
+    j = skip_blanks(t, after);
+    bool the = word_at(t, j, "the", &after);
+    if (the)
+        j = skip_blanks(t, after);
+    if (word_at(t, j, "correct", &after) || word_at(t, j, "right", &after)) {
+        if (!the)
+            return true;
+        j = skip_blanks(t, after);
+    } else if (!the) {
+        return false;
+    }
+    return word_at(t, j, "answer", NULL);
+}
+
+/* "(B)", "B)", "[B]", "Answer: B", "answer is b", "option B", "choice: b",
+ * "B is correct". */
 static bool letter_marked(const char *t, size_t i)
 {
     size_t j = i + 1;
     while (t[j] == ' ' || t[j] == '*')
         j++;
     if (t[j] == ')' || t[j] == ']')
+        return true;
+    if (letter_called_answer(t, i))
         return true;
     /* walk back over blanks, ':', '*', '-', '=', an optional "is" */
     size_t k = i;
@@ -367,6 +394,36 @@ static char option_by_text(const char *text, const char *const options[4], size_
     }
     if (found)
         *end = e;
+    return found;
+}
+
+/* T5, T6: the option letter of the last "image N" ("Image 8", "image #8")
+ * whose N names an option image (image_letters[N - 1], 1 <= N <= nimages),
+ * or 0. Numbers of images that are no option are ignored. */
+static char option_by_image(const char *text, const char *image_letters, size_t nimages, size_t *end)
+{
+    char found = 0;
+    if (!image_letters)
+        return 0;
+    for (size_t i = 0; text[i]; i++) {
+        size_t j;
+        if ((text[i] != 'i' && text[i] != 'I') || !word_at(text, i, "image", &j))
+            continue;
+        j = skip_blanks(text, j);
+        if (text[j] == '#')
+            j = skip_blanks(text, j + 1);
+        size_t n = 0, digits = 0;
+        for (; isdigit((unsigned char)text[j]); j++, digits++)
+            if (n <= nimages)
+                n = n * 10 + (size_t)(text[j] - '0');
+        if (!digits || is_alnum(text[j]) || (text[j] == '.' && isdigit((unsigned char)text[j + 1])))
+            continue; /* "image x", "image 8b", "image 8.5" */
+        if (n >= 1 && n <= nimages && image_letters[n - 1]) {
+            found = image_letters[n - 1];
+            *end = j;
+        }
+        i = j - 1;
+    }
     return found;
 }
 
@@ -603,6 +660,12 @@ static int parse_bonds(int task, const char *text, misi_answer *out)
 
 int misi_answer_parse(int task, const char *text, const char *const options[4], misi_answer *out)
 {
+    return misi_answer_parse_images(task, text, options, NULL, 0, out);
+}
+
+int misi_answer_parse_images(int task, const char *text, const char *const options[4],
+                             const char *image_letters, size_t nimages, misi_answer *out)
+{
     memset(out, 0, sizeof *out);
     if (task < 1 || task > MISI_TASK_MAX)
         return MISI_E_USAGE;
@@ -621,7 +684,9 @@ int misi_answer_parse(int task, const char *text, const char *const options[4], 
     case MISI_TASK_INTERACTION_LOCATION: {
         size_t lend = 0, oend = 0;
         char l = misi_answer_find_letter(text, &lend);
-        char o = task == MISI_TASK_INTERACTION_LOCATION ? option_by_text(text, options, &oend) : 0;
+        char o = task == MISI_TASK_INTERACTION_LOCATION
+                     ? option_by_text(text, options, &oend)
+                     : option_by_image(text, image_letters, nimages, &oend);
         char pick = o && (!l || oend >= lend) ? o : l;
         if (pick) {
             out->kind = MISI_ANSWER_LETTER;

@@ -101,6 +101,82 @@ static void answer_t8_option_text_counts_as_its_letter(void **state)
     assert_int_equal(letter_of(MISI_TASK_ROTATION_ROTATION, "move x 2, move y 3", opts), 0);
 }
 
+static void answer_letter_is_correct_is_not_an_article(void **state)
+{
+    (void)state;
+    const int t = MISI_TASK_TRANSLATION_ROTATION;
+    /* "<letter> is correct / right / the answer / the correct answer" */
+    assert_int_equal(letter_of(t, "A is correct.", NULL), 'A');
+    assert_int_equal(letter_of(t, "A is correct", NULL), 'A');
+    assert_int_equal(letter_of(t, "A is the answer", NULL), 'A');
+    assert_int_equal(letter_of(t, "A is the correct answer.", NULL), 'A');
+    assert_int_equal(letter_of(t, "A is the right answer", NULL), 'A');
+    assert_int_equal(letter_of(t, "A IS RIGHT", NULL), 'A');
+    assert_int_equal(letter_of(t, "a is right", NULL), 'A');
+    assert_int_equal(letter_of(t, "**A** is correct", NULL), 'A');
+    assert_int_equal(letter_of(t, "I compared them all. B is correct.", NULL), 'B');
+    /* it is a marked letter: it beats later plain capitals, loses to a later mark */
+    assert_int_equal(letter_of(t, "A is correct; D looks close", NULL), 'A');
+    assert_int_equal(letter_of(t, "A is correct? No, the answer is C", NULL), 'C');
+    /* the other forms of A still read as A */
+    assert_int_equal(letter_of(t, "The answer is A.", NULL), 'A');
+    assert_int_equal(letter_of(t, "Option A", NULL), 'A');
+    assert_int_equal(letter_of(t, "(A)", NULL), 'A');
+    assert_int_equal(letter_of(t, "A)", NULL), 'A');
+    /* "A" as an article is still no answer */
+    assert_int_equal(letter_of(t, "A rotation of 30 degrees about y gives D.", NULL), 'D');
+    assert_int_equal(letter_of(t, "A rotation of 30 degrees is correct, so C", NULL), 'C');
+    assert_int_equal(letter_of(t, "A is not correct; D", NULL), 'D');
+    assert_int_equal(letter_of(t, "A is incorrect, B is wrong. D", NULL), 'D');
+    assert_int_equal(letter_of(t, "A careful look", NULL), 0);
+    assert_int_equal(letter_of(t, "This is a correct reading", NULL), 0);
+    assert_int_equal(letter_of(t, "it is a good one", NULL), 0);
+}
+
+static char image_letter_of(int task, const char *text, const char *letters, size_t n)
+{
+    misi_answer a;
+    assert_int_equal(misi_answer_parse_images(task, text, NULL, letters, n, &a), MISI_OK);
+    char l = a.kind == MISI_ANSWER_LETTER ? a.letter : 0;
+    misi_answer_finish(&a);
+    return l;
+}
+
+static void answer_t5_t6_image_number_reads_as_its_option(void **state)
+{
+    (void)state;
+    /* T5: eleven images, options A-D are images 8-11 */
+    const char t5[11] = {0, 0, 0, 0, 0, 0, 0, 'A', 'B', 'C', 'D'};
+    const int t = MISI_TASK_TRANSLATION_ROTATION;
+    assert_int_equal(image_letter_of(t, "Image 8", t5, 11), 'A');
+    assert_int_equal(image_letter_of(t, "image 9", t5, 11), 'B');
+    assert_int_equal(image_letter_of(t, "IMAGE #10", t5, 11), 'C');
+    assert_int_equal(image_letter_of(t, "image # 11.", t5, 11), 'D');
+    assert_int_equal(image_letter_of(t, "The answer is Image 9.", t5, 11), 'B');
+    /* a mention of an image that is no option is ignored */
+    assert_int_equal(image_letter_of(t, "Image 9 matches image 4", t5, 11), 'B');
+    /* with a letter too, the later one wins */
+    assert_int_equal(image_letter_of(t, "Image 8? No: the answer is C", t5, 11), 'C');
+    assert_int_equal(image_letter_of(t, "Answer: C. On reflection, image 9.", t5, 11), 'B');
+    /* numbers that name no option */
+    assert_int_equal(image_letter_of(t, "Image 5", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "Image 4 is the reference", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "Image 12", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "image 0", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "image 99999999999999999999999", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "image 8b", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "image 8.5", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "images 8", t5, 11), 0);
+    assert_int_equal(image_letter_of(t, "image", t5, 11), 0);
+    /* T6: eight images, options A-D are images 5-8 */
+    const char t6[8] = {0, 0, 0, 0, 'A', 'B', 'C', 'D'};
+    assert_int_equal(image_letter_of(MISI_TASK_ROTATION_ROTATION, "Image 8", t6, 8), 'D');
+    assert_int_equal(image_letter_of(MISI_TASK_ROTATION_ROTATION, "Image 4", t6, 8), 0);
+    /* without the image table (or for T8) image numbers mean nothing */
+    assert_int_equal(letter_of(t, "Image 8", NULL), 0);
+    assert_int_equal(image_letter_of(MISI_TASK_INTERACTION_LOCATION, "Image 8", t5, 11), 0);
+}
+
 static void assert_bonds(int task, const char *text, int kind, const char *want)
 {
     misi_answer a;
@@ -191,6 +267,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(answer_commands_take_last_sequence_in_prose),
         cmocka_unit_test(answer_letters_in_every_form),
         cmocka_unit_test(answer_t8_option_text_counts_as_its_letter),
+        cmocka_unit_test(answer_letter_is_correct_is_not_an_article),
+        cmocka_unit_test(answer_t5_t6_image_number_reads_as_its_option),
         cmocka_unit_test(answer_t4_bonds_no_and_separators),
         cmocka_unit_test(answer_t9_bonds_tolerate_spacing_case_and_newlines),
         cmocka_unit_test(answer_formatters_round_trip),

@@ -171,6 +171,75 @@ static void score_mc_letter_and_option_text(void **state)
     assert_near(score1(T5, "b.png", NULL), 0.0, 1e-12); /* image options: letters only */
 }
 
+/* T5 with the right answer A, and T5/T6 records as the generator writes them:
+ * the option images listed in "images" (T5: images 8-11, T6: images 5-8). */
+#define T5A                                                                                                  \
+    "{\"id\":\"q\",\"task\":\"translation_rotation\",\"answer\":\"A\",\"options\":{\"A\":\"a.png\",\"B\":"   \
+    "\"b.png\",\"C\":\"c.png\",\"D\":\"d.png\"}}"
+#define T5_IMAGES                                                                                            \
+    "{\"id\":\"q\",\"task\":\"translation_rotation\",\"answer\":\"B\",\"images\":[\"r1.png\",\"r2.png\","    \
+    "\"r3.png\",\"r4.png\",\"s1.png\",\"s2.png\",\"s3.png\",\"a.png\",\"b.png\",\"c.png\",\"d.png\"],"       \
+    "\"options\":{\"A\":\"a.png\",\"B\":\"b.png\",\"C\":\"c.png\",\"D\":\"d.png\"}}"
+#define T6_IMAGES                                                                                            \
+    "{\"id\":\"q\",\"task\":\"rotation_rotation\",\"answer\":\"D\",\"images\":[\"r1.png\",\"r2.png\","       \
+    "\"r3.png\",\"r4.png\",\"a.png\",\"b.png\",\"c.png\",\"d.png\"],"                                        \
+    "\"options\":{\"A\":\"a.png\",\"B\":\"b.png\",\"C\":\"c.png\",\"D\":\"d.png\"}}"
+
+static void score_mc_letter_is_correct_phrases(void **state)
+{
+    (void)state;
+    assert_near(score1(T5A, "A is correct.", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "A is the answer", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "a is the correct answer", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "A is right", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "The answer is A.", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "Option A", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "(A)", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "A)", NULL), 1.0, 1e-12);
+    assert_near(score1(T5, "A is correct.", NULL), 0.0, 1e-12);
+    assert_near(score1(T5, "B is correct.", NULL), 1.0, 1e-12);
+    /* the article "A" in prose is still not the letter A */
+    assert_near(score1(T5, "A rotation of 30 degrees about y gives B.", NULL), 1.0, 1e-12);
+    assert_near(score1(T5A, "A rotation of 30 degrees about y gives B.", NULL), 0.0, 1e-12);
+    assert_near(score1(T5A, "A rotation of 30 degrees about y", NULL), 0.0, 1e-12);
+}
+
+static void score_t5_t6_image_number_names_its_option(void **state)
+{
+    (void)state;
+    assert_near(score1(T5_IMAGES, "Image 9", NULL), 1.0, 1e-12);
+    assert_near(score1(T5_IMAGES, "The answer is image #9.", NULL), 1.0, 1e-12);
+    assert_near(score1(T5_IMAGES, "Image 8", NULL), 0.0, 1e-12); /* option A */
+    assert_near(score1(T6_IMAGES, "Image 8", NULL), 1.0, 1e-12);
+    assert_near(score1(T6_IMAGES, "IMAGE # 8", NULL), 1.0, 1e-12);
+    assert_near(score1(T6_IMAGES, "Image 5", NULL), 0.0, 1e-12); /* option A */
+    /* images that are no option */
+    assert_near(score1(T6_IMAGES, "Image 4", NULL), 0.0, 1e-12);
+    assert_near(score1(T6_IMAGES, "Image 9", NULL), 0.0, 1e-12);
+    assert_near(score1(T5_IMAGES, "Image 5", NULL), 0.0, 1e-12);
+    /* letters still count, and the later of letter and image wins */
+    assert_near(score1(T6_IMAGES, "Answer: D", NULL), 1.0, 1e-12);
+    assert_near(score1(T6_IMAGES, "Image 8 or the answer is A", NULL), 0.0, 1e-12);
+    assert_near(score1(T6_IMAGES, "Not A: image 8", NULL), 1.0, 1e-12);
+    /* a record whose "images" does not list the option paths: letters only */
+    assert_near(score1(T5, "Image 9", NULL), 0.0, 1e-12);
+    assert_near(score1(T5, "Image 1", NULL), 0.0, 1e-12);
+
+    /* the same through a predictions file */
+    const char gold[] = T5_IMAGES "\n";
+    misi_gold g = {0};
+    misi_error err;
+    misi_error_clear(&err);
+    assert_int_equal(misi_gold_load_text(gold, strlen(gold), "g.jsonl", &g, &err), MISI_OK);
+    assert_int_equal(g.items[0].nimages, 11);
+    const char pred[] = "{\"id\": \"q\", \"answer\": \"I pick Image 9.\"}\n";
+    misi_score_report r = {0};
+    assert_int_equal(misi_score_text_lines(&g, pred, strlen(pred), "p.jsonl", NULL, &r, &err), MISI_OK);
+    assert_near(r.scores[0], 1.0, 1e-12);
+    misi_score_report_finish(&r);
+    misi_gold_finish(&g);
+}
+
 static void score_prose_around_answers(void **state)
 {
     (void)state;
@@ -452,6 +521,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(score_bonds_no_on_negative_and_positive),
         cmocka_unit_test(score_t9_matches_number_chain_and_insertion_code),
         cmocka_unit_test(score_mc_letter_and_option_text),
+        cmocka_unit_test(score_mc_letter_is_correct_phrases),
+        cmocka_unit_test(score_t5_t6_image_number_names_its_option),
         cmocka_unit_test(score_prose_around_answers),
         cmocka_unit_test(score_turn_is_roll),
         cmocka_unit_test(score_fixture_gives_known_scores),
