@@ -6,6 +6,7 @@ Rotation of copy i: a uniform random unit quaternion from random.Random
 seeded with "<seed>/<i>", applied about the pocket's atom centroid (so the
 complex stays where it was and coordinates keep their width)."""
 import argparse
+import shutil
 import math
 import os
 import random
@@ -125,8 +126,18 @@ def main():
     ap.add_argument("--seed", default="1")
     ap.add_argument("--assets")
     ap.add_argument("--default-assets", help=argparse.SUPPRESS)
+    ap.add_argument("--force", action="store_true", help="replace what OUT holds")
     a = ap.parse_args()
     assets = a.assets or a.default_assets
+    if a.n < 1:
+        sys.exit(f"make-scale-set.sh: N must be at least 1, got {a.n}")
+    if not os.path.isdir(assets):
+        sys.exit(f"make-scale-set.sh: {assets}: no such folder of complexes")
+    if os.path.isdir(a.out) and os.listdir(a.out):
+        if not a.force:
+            sys.exit(f"make-scale-set.sh: {a.out} is not empty (a set of another size would leave stale "
+                     "complexes there); use --force to replace it")
+        shutil.rmtree(a.out)
     srcs = []
     for d in sorted(os.listdir(assets)):
         pocket = os.path.join(assets, d, f"{d}_pocket.pdb")
