@@ -406,6 +406,294 @@ static void hbond_r2nh2_to_his_needs_extra_phi_135(void **s)
     assert_hb_fail(&ev, "phi(donor)");
 }
 
+/* ---- boundary tests of the remaining donor angles ----
+ * Each limit is probed 1 degree inside and 1 degree outside, with every other
+ * criterion of the pair far from its own limit, so a shift of the table entry
+ * by a degree or more flips one of the two verdicts. The columns: a ligand
+ * sulfonyl O (no theta of its own) for sp2-O, a ligand 6-ring ether O (own
+ * theta >= 115, phi >= 100, below every donor theta probed) for sp3-O; for
+ * ligand donors a pocket backbone O (own theta >= 110) for sp2-O and a pocket
+ * Ser OG (own theta >= 125) for sp3-O. */
+
+/* Planar NH2 (one heavy neighbour X) at D = (-3, 0, 0): X in the xy-plane at
+ * X-D...A = ups, and an explicit H on D pointing straight at A (theta 180), so
+ * only upsilon_D can fail. Placed H cannot probe these bounds: they sit at
+ * 120 degrees from D-X, so X-D...A = 174 leaves every H at >= 54 degrees from
+ * D...A and theta below 115 at any D...A within 3.70. */
+static bool planar_ups_case(planar_donor_fn fn, misi_acc_class acc, float ups, misi_hb_eval *ev)
+{
+    tb_complex t;
+    tb_init(&t);
+    uint32_t a = tb_acceptor(&t.cx.ligand, acc);
+    tb_vec d = tb_v(-3.0f, 0, 0);
+    uint32_t n = fn(&t.cx.pocket, 10, d, tb_xy(ups - 120.0f), tb_v(0, 0, 1));
+    char res[8];
+    snprintf(res, sizeof res, "%s", t.cx.pocket.top.atoms[n].resname);
+    uint32_t h = tb_atom(&t.cx.pocket, "HX", res, 10, "H", "", tb_along(d, tb_v(1, 0, 0), 1.01f));
+    tb_bond(&t.cx.pocket, n, h, 1);
+    bool ok = tb_eval(&t, false, n, a, ev);
+    assert_int_equal(ev->acc, acc);
+    assert_int_equal(ev->hydrogen, (int)h);
+    assert_float_equal(tb_find_test(ev, "upsilon_D")->value, ups, 0.05);
+    assert_float_equal(tb_find_test(ev, "theta(donor)")->value, 180.0, 0.05);
+    tb_free(&t);
+    return ok;
+}
+
+static void check_planar_ups(planar_donor_fn fn, misi_don_class don, misi_acc_class acc, float lo, float hi)
+{
+    misi_hb_eval ev;
+    planar_ups_case(fn, acc, lo + 1.0f, &ev);
+    assert_int_equal(ev.don, don);
+    assert_hb_pass(&ev);
+    planar_ups_case(fn, acc, lo - 1.0f, &ev);
+    assert_hb_fail(&ev, "upsilon_D");
+    planar_ups_case(fn, acc, hi - 1.0f, &ev);
+    assert_hb_pass(&ev);
+    planar_ups_case(fn, acc, hi + 1.0f, &ev);
+    assert_hb_fail(&ev, "upsilon_D");
+    assert_float_equal(tb_find_test(&ev, "upsilon_D")->lo, lo, 1e-4);
+    assert_float_equal(tb_find_test(&ev, "upsilon_D")->hi, hi, 1e-4);
+}
+
+/* amide NH2: 83-173 (sp2-O) / 89-161 (sp3-O or planar N) */
+static void hbond_asn_nd2_upsilon_d_83_173_sp2o(void **s)
+{
+    (void)s;
+    check_planar_ups(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_SULFONYL, 83, 173);
+}
+static void hbond_asn_nd2_upsilon_d_89_161_sp3o(void **s)
+{
+    (void)s;
+    check_planar_ups(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_O3_TWO_BOND, 89, 161);
+}
+/* Ng+ NH2: 70-166 in both columns */
+static void hbond_arg_nh1_upsilon_d_70_166_sp2o(void **s)
+{
+    (void)s;
+    check_planar_ups(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_SULFONYL, 70, 166);
+}
+static void hbond_arg_nh1_upsilon_d_70_166_sp3o(void **s)
+{
+    (void)s;
+    check_planar_ups(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_O3_TWO_BOND, 70, 166);
+}
+
+/* Planar pocket donor whose (first) placed H lies 2.0 A from A at (-2, 0, 0)
+ * with D-H...A = theta, D in the xy-plane. The group's plane holds D-H and z,
+ * so its heavy neighbours sit out of the D-H...A plane at X-D...A =
+ * acos(-cos(delta) / 2), about 110 degrees (delta: H-D...A): inside every
+ * upsilon_D range and above Arg NE's 70. Returns the verdict; asserts the
+ * theta measured is the one built, i.e. the best H is the one aimed. */
+static bool planar_theta_case(planar_donor_fn fn, misi_acc_class acc, float theta, misi_hb_eval *ev)
+{
+    tb_complex t;
+    tb_init(&t);
+    uint32_t a = tb_acceptor(&t.cx.ligand, acc);
+    tb_vec h = tb_v(-2.0f, 0, 0);
+    tb_vec d = tb_along(h, tb_xy(theta), 0.91f);
+    tb_vec hdir = tb_sub(h, d);
+    tb_vec pn = tb_unit(tb_cross(hdir, tb_v(0, 0, 1)));
+    uint32_t n = fn(&t.cx.pocket, 10, d, hdir, pn);
+    bool ok = tb_eval(&t, false, n, a, ev);
+    assert_int_equal(ev->acc, acc);
+    assert_int_equal(ev->hydrogen, -1);
+    assert_float_equal(tb_find_test(ev, "theta(donor)")->value, theta, 0.05);
+    for (int k = 0; k < ev->ntests; k++) {
+        if (!strcmp(ev->tests[k].name, "upsilon_D") || !strcmp(ev->tests[k].name, "X-D..A"))
+            assert_true(ev->tests[k].passed);
+    }
+    tb_free(&t);
+    return ok;
+}
+
+static void check_planar_theta(planar_donor_fn fn, misi_don_class don, misi_acc_class acc, float min)
+{
+    misi_hb_eval ev;
+    planar_theta_case(fn, acc, min + 1.0f, &ev);
+    assert_int_equal(ev.don, don);
+    assert_hb_pass(&ev);
+    planar_theta_case(fn, acc, min - 1.0f, &ev);
+    assert_hb_fail(&ev, "theta(donor)");
+    assert_float_equal(tb_find_test(&ev, "theta(donor)")->lo, min, 1e-4);
+}
+
+/* amide NH2: theta >= 115 (sp2-O) / 120 (sp3-O or planar N) */
+static void hbond_asn_nd2_theta_115_sp2o(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_SULFONYL, 115);
+}
+static void hbond_asn_nd2_theta_120_sp3o(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_asn, MISI_DON_AMIDE_NH2, MISI_ACC_O3_TWO_BOND, 120);
+}
+/* Ng+ NH2: theta >= 120 in both columns */
+static void hbond_arg_nh1_theta_120_sp2o(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_SULFONYL, 120);
+}
+static void hbond_arg_nh1_theta_120_sp3o(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_arg_nh1, MISI_DON_NG_NH2, MISI_ACC_O3_TWO_BOND, 120);
+}
+/* 5-ring NH (Trp NE1): theta >= 126 (sp2-O) / 121 (sp3-O or planar N) */
+static void hbond_trp_ne1_theta_126_sp2o(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_trp, MISI_DON_RING5_NH, MISI_ACC_SULFONYL, 126);
+}
+static void hbond_trp_ne1_theta_121_sp3o(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_trp, MISI_DON_RING5_NH, MISI_ACC_O3_TWO_BOND, 121);
+}
+/* Arg NE: theta >= 110 in every column. In the sp2-O column (sulfonyl) the
+ * bond flips at 110; no sp3-O / planar-N acceptor has a theta below 115, so
+ * there the 6-ring ether's own 115 decides between 110 and 115 and the donor
+ * limit shows in its own record only. */
+static void hbond_arg_ne_theta_110(void **s)
+{
+    (void)s;
+    check_planar_theta(tb_arg_ne, MISI_DON_ARG_NE, MISI_ACC_SULFONYL, 110);
+    misi_hb_eval ev;
+    planar_theta_case(tb_arg_ne, MISI_ACC_O3_TWO_BOND, 109, &ev);
+    assert_hb_fail(&ev, "theta(donor)");
+    assert_float_equal(tb_find_test(&ev, "theta(donor)")->lo, 110, 1e-4);
+    planar_theta_case(tb_arg_ne, MISI_ACC_O3_TWO_BOND, 111, &ev);
+    assert_hb_fail(&ev, "theta(acceptor)");
+    assert_true(tb_find_test(&ev, "theta(donor)")->passed);
+}
+
+/* Ligand charged amine whose (first) placed tetrahedral H lies 2.0 A from a
+ * pocket acceptor at the origin with D-H...A = theta: backbone O (sp2-O, own
+ * theta >= 110) or Ser OG (sp3-O, hydroxyl, own theta >= 125, C-O...D >= 80;
+ * CB on +x). */
+static bool amine_theta_case(amine_fn fn, bool ser, float theta, misi_hb_eval *ev)
+{
+    tb_complex t;
+    tb_init(&t);
+    uint32_t a = ser ? tb_ser(&t.cx.pocket, 57, tb_v(0, 0, 0), tb_v(1, 0, 0))
+                     : tb_backbone_o(&t.cx.pocket, tb_v(0, 0, 0));
+    tb_vec h = tb_v(-2.0f, 0, 0);
+    tb_vec d = tb_along(h, tb_xy(theta), 0.91f);
+    uint32_t n = fn(&t.cx.ligand, d, tb_sub(h, d));
+    bool ok = tb_eval(&t, true, n, a, ev);
+    assert_int_equal(ev->acc, ser ? MISI_ACC_HYDROXYL : MISI_ACC_CARBONYL);
+    assert_int_equal(ev->hydrogen, -1);
+    assert_float_equal(tb_find_test(ev, "theta(donor)")->value, theta, 0.05);
+    tb_free(&t);
+    return ok;
+}
+
+static void check_amine_theta(amine_fn fn, misi_don_class don, bool ser, float min)
+{
+    misi_hb_eval ev;
+    amine_theta_case(fn, ser, min + 1.0f, &ev);
+    assert_int_equal(ev.don, don);
+    assert_hb_pass(&ev);
+    amine_theta_case(fn, ser, min - 1.0f, &ev);
+    assert_hb_fail(&ev, "theta(donor)");
+    assert_float_equal(tb_find_test(&ev, "theta(donor)")->lo, min, 1e-4);
+}
+
+/* R3NH+: theta >= 126 (sp2-O) / 126 (sp3-O or planar N) */
+static void hbond_r3nh_to_carbonyl_theta_126(void **s)
+{
+    (void)s;
+    check_amine_theta(tb_r3nh, MISI_DON_R3NH, false, 126);
+}
+static void hbond_r3nh_to_hydroxyl_theta_126(void **s)
+{
+    (void)s;
+    check_amine_theta(tb_r3nh, MISI_DON_R3NH, true, 126);
+}
+/* R2NH2+: theta >= 121. To Ser OG (sp3-O) the hydroxyl's own 125 decides
+ * between 121 and 125, so the donor limit shows in its record only. */
+static void hbond_r2nh2_to_carbonyl_theta_121(void **s)
+{
+    (void)s;
+    check_amine_theta(tb_r2nh2, MISI_DON_R2NH2, false, 121);
+}
+static void hbond_r2nh2_to_hydroxyl_theta_121(void **s)
+{
+    (void)s;
+    misi_hb_eval ev;
+    amine_theta_case(tb_r2nh2, true, 120, &ev);
+    assert_hb_fail(&ev, "theta(donor)");
+    assert_float_equal(tb_find_test(&ev, "theta(donor)")->lo, 121, 1e-4);
+    amine_theta_case(tb_r2nh2, true, 122, &ev);
+    assert_hb_fail(&ev, "theta(acceptor)");
+    assert_true(tb_find_test(&ev, "theta(donor)")->passed);
+    amine_theta_case(tb_r2nh2, true, 126, &ev);
+    assert_hb_pass(&ev);
+}
+
+/* ---- water donor ----
+ * Waters are stripped from the input files by residue name, so the finder
+ * meets a water donor only as a lone ligand O.3 (no heavy neighbour): no H,
+ * no upsilon_D, so its row is D...A plus the extra phi >= 120. Water at
+ * r * (cos phi, sin phi, 0) from a pocket acceptor at the origin: backbone O
+ * (sp2-O, own cutoff 3.70) or His ND1 (5-ring N, planar-N column, own cutoff
+ * 3.70, own phi >= 120, ring on +x). */
+static bool water_case(bool his, float r, float phi, misi_hb_eval *ev)
+{
+    tb_complex t;
+    tb_init(&t);
+    uint32_t a = his ? tb_his_nd1(&t.cx.pocket, 57, tb_v(0, 0, 0), tb_v(-1, 0, 0), tb_v(0, 0, 1))
+                     : tb_backbone_o(&t.cx.pocket, tb_v(0, 0, 0));
+    uint32_t w = tb_atom(&t.cx.ligand, "O1", "LIG", 1, "O", "O.3", tb_scale(tb_xy(phi), r));
+    bool ok = tb_eval(&t, true, w, a, ev);
+    assert_int_equal(ev->don, MISI_DON_WATER);
+    assert_int_equal(ev->acc, his ? MISI_ACC_RING5_N_SYM : MISI_ACC_CARBONYL);
+    assert_null(tb_find_test(ev, "theta(donor)"));
+    tb_free(&t);
+    return ok;
+}
+
+static void check_water_cutoff(bool his, float cutoff)
+{
+    misi_hb_eval ev;
+    water_case(his, cutoff - 0.02f, 180, &ev);
+    assert_hb_pass(&ev);
+    water_case(his, cutoff + 0.02f, 180, &ev);
+    assert_hb_fail(&ev, "D..A(donor)");
+    assert_float_equal(tb_find_test(&ev, "D..A(donor)")->hi, cutoff, 1e-4);
+}
+
+static void hbond_water_donor_to_carbonyl_cutoff_3_67(void **s)
+{
+    (void)s;
+    check_water_cutoff(false, 3.67f);
+}
+static void hbond_water_donor_to_his_n_cutoff_3_54(void **s)
+{
+    (void)s;
+    check_water_cutoff(true, 3.54f);
+}
+
+/* Extra phi >= 120 for water to a two-bonded planar N. His ND1's own phi is
+ * also >= 120 and is tested first, so below 120 the verdict names "phi"; the
+ * donor's record must fail too, with the limit 120. */
+static void hbond_water_donor_to_his_n_extra_phi_120(void **s)
+{
+    (void)s;
+    misi_hb_eval ev;
+    water_case(true, 2.9f, 121, &ev);
+    assert_hb_pass(&ev);
+    assert_true(tb_find_test(&ev, "phi(donor)")->passed);
+    water_case(true, 2.9f, 119, &ev);
+    assert_false(ev.passed);
+    const misi_hb_test *p = tb_find_test(&ev, "phi(donor)");
+    assert_non_null(p);
+    assert_false(p->passed);
+    assert_float_equal(p->value, 119, 0.05);
+    assert_float_equal(p->lo, 120, 1e-4);
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -441,6 +729,24 @@ int main(int argc, char **argv)
         cmocka_unit_test(hbond_nh_to_two_bond_o3_needs_extra_phi_120),
         cmocka_unit_test(hbond_ring6_nh_to_his_needs_extra_phi_130),
         cmocka_unit_test(hbond_r2nh2_to_his_needs_extra_phi_135),
+        cmocka_unit_test(hbond_asn_nd2_upsilon_d_83_173_sp2o),
+        cmocka_unit_test(hbond_asn_nd2_upsilon_d_89_161_sp3o),
+        cmocka_unit_test(hbond_arg_nh1_upsilon_d_70_166_sp2o),
+        cmocka_unit_test(hbond_arg_nh1_upsilon_d_70_166_sp3o),
+        cmocka_unit_test(hbond_asn_nd2_theta_115_sp2o),
+        cmocka_unit_test(hbond_asn_nd2_theta_120_sp3o),
+        cmocka_unit_test(hbond_arg_nh1_theta_120_sp2o),
+        cmocka_unit_test(hbond_arg_nh1_theta_120_sp3o),
+        cmocka_unit_test(hbond_trp_ne1_theta_126_sp2o),
+        cmocka_unit_test(hbond_trp_ne1_theta_121_sp3o),
+        cmocka_unit_test(hbond_arg_ne_theta_110),
+        cmocka_unit_test(hbond_r3nh_to_carbonyl_theta_126),
+        cmocka_unit_test(hbond_r3nh_to_hydroxyl_theta_126),
+        cmocka_unit_test(hbond_r2nh2_to_carbonyl_theta_121),
+        cmocka_unit_test(hbond_r2nh2_to_hydroxyl_theta_121),
+        cmocka_unit_test(hbond_water_donor_to_carbonyl_cutoff_3_67),
+        cmocka_unit_test(hbond_water_donor_to_his_n_cutoff_3_54),
+        cmocka_unit_test(hbond_water_donor_to_his_n_extra_phi_120),
     };
     RUN_TESTS(tests, argc, argv);
 }
