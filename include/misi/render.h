@@ -84,6 +84,10 @@ typedef struct misi_scene_bond {
     uint32_t a, b;
 } misi_scene_bond;
 
+/* The most labels a scene may draw (a label is up to 24 glyph instances):
+ * more is MISI_E_LIMIT at render time, naming the count. */
+#define MISI_MAX_LABELS 200000u
+
 /* One label, anchored at an atom (ligand / residue atoms) or at a residue's
  * CA (its centroid when the CA is not shown). */
 typedef struct misi_scene_label {

@@ -158,6 +158,10 @@ static int push(gfx_labels *l, label_inst v, misi_error *err)
 
 int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float px, const char *font, misi_error *err)
 {
+    if (s->nlabels > MISI_MAX_LABELS)
+        return misi_error_set(err, MISI_E_LIMIT,
+                              "the scene has %u labels, more than the limit of %u: render it with labels off",
+                              s->nlabels, MISI_MAX_LABELS);
     int rc = ensure_atlas(l, px, font, err);
     if (rc)
         return rc;

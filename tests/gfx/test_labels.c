@@ -153,11 +153,36 @@ static void complex_labels(misi_renderer *r)
     misi_complex_finish(&cx);
 }
 
+/* Past MISI_MAX_LABELS a render is a clear MISI_E_LIMIT, not an allocation
+ * failure; with labels off the same scene renders. */
+static void too_many_labels(misi_renderer *r)
+{
+    misi_scene *s = NULL;
+    misi_error err = {0};
+    CHECK(misi_scene_alloc(1, 0, MISI_MAX_LABELS + 1, &s, &err) == 0, "%s", err.msg);
+    if (!s)
+        return;
+    s->atoms[0].radius = 1.0f;
+    s->atoms[0].rgb[0] = 200;
+    for (uint32_t i = 0; i < s->nlabels; i++)
+        snprintf(s->labels[i].text, sizeof s->labels[i].text, "L%u", i);
+    misi_scene_update_frame(s, 2.0f);
+    misi_render_params p = {.width = 32, .height = 32, .aa = 1};
+    misi_view v = misi_view_identity();
+    uint8_t img[32 * 32 * 3];
+    int rc = misi_render_view(r, s, &p, &v, img, &err);
+    CHECK(rc == MISI_E_LIMIT && strstr(err.msg, "labels"), "too many labels: rc %d, %s", rc, err.msg);
+    p.labels = MISI_LABELS_OFF;
+    CHECK(misi_render_view(r, s, &p, &v, img, &err) == 0, "labels off: %s", err.msg);
+    misi_scene_destroy(s);
+}
+
 int main(void)
 {
     misi_renderer *r = gt_renderer();
     single_label(r);
     complex_labels(r);
+    too_many_labels(r);
     misi_renderer_destroy(r);
     return CHECK_DONE();
 }
