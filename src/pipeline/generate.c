@@ -102,6 +102,20 @@ static double now_s(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+/* Room for one more element in a growing array (p holds *cap elements of
+ * size bytes, n in use; doubles from 64): the array, moved or not, or NULL
+ * when out of memory (p is then still valid). */
+static void *grow(void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return p;
+    size_t c = *cap ? 2 * *cap : 64;
+    void *t = realloc(p, c * size);
+    if (t)
+        *cap = c;
+    return t;
+}
+
 /* ---- files ---- */
 
 static int record_hash(gen *g, const char *rel, const char *sha, uint64_t bytes)
@@ -300,26 +314,30 @@ static int seen_insert(gen *g, uint64_t id, bool *was, misi_error *err)
     return MISI_OK;
 }
 
+/* The complex's entry for a request key, or NULL. */
+static const req_entry *find_request(const gen *g, uint64_t hash, const char *key)
+{
+    for (size_t i = 0; i < g->nreqs; i++)
+        if (g->reqs[i].hash == hash && !strcmp(g->reqs[i].key, key))
+            return &g->reqs[i];
+    return NULL;
+}
+
 /* Find or add a request; returns its entry index. */
 static int add_request(gen *g, const misi_image_req *r, size_t *out, misi_error *err)
 {
     char key[400];
     request_key(g, r, key, sizeof key);
     uint64_t h = misi_hash64(key);
-    for (size_t i = 0; i < g->nreqs; i++) {
-        if (g->reqs[i].hash == h && !strcmp(g->reqs[i].key, key)) {
-            *out = i;
-            return MISI_OK;
-        }
+    const req_entry *have = find_request(g, h, key);
+    if (have) {
+        *out = (size_t)(have - g->reqs);
+        return MISI_OK;
     }
-    if (g->nreqs == g->capreqs) {
-        size_t cap = g->capreqs ? 2 * g->capreqs : 64;
-        req_entry *e = realloc(g->reqs, cap * sizeof *e);
-        if (!e)
-            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        g->reqs = e;
-        g->capreqs = cap;
-    }
+    req_entry *grown = grow(g->reqs, &g->capreqs, g->nreqs, sizeof *grown);
+    if (!grown)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    g->reqs = grown;
     req_entry *e = &g->reqs[g->nreqs];
     e->req = *r;
     e->hash = h;
@@ -355,14 +373,10 @@ static int note_draw(gen *g, uint64_t hash, misi_error *err)
             return MISI_OK;
         }
     }
-    if (g->ndrawn == g->capdrawn) {
-        size_t cap = g->capdrawn ? 2 * g->capdrawn : 256;
-        uint64_t *t = realloc(g->drawn, cap * sizeof *t);
-        if (!t)
-            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        g->drawn = t;
-        g->capdrawn = cap;
-    }
+    uint64_t *grown = grow(g->drawn, &g->capdrawn, g->ndrawn, sizeof *grown);
+    if (!grown)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    g->drawn = grown;
     g->drawn[g->ndrawn++] = hash;
     return MISI_OK;
 }
@@ -597,12 +611,9 @@ static int request_pixels(gen *g, const misi_image_req *r, uint8_t **scratch, co
     char key[400];
     request_key(g, r, key, sizeof key);
     uint64_t h = misi_hash64(key);
-    for (size_t i = 0; i < g->nreqs; i++) {
-        if (g->reqs[i].hash == h && !strcmp(g->reqs[i].key, key)) {
-            r = &g->reqs[i].req;
-            break;
-        }
-    }
+    const req_entry *asked = find_request(g, h, key);
+    if (asked)
+        r = &asked->req;
     pix_entry *e = pix_find(g, h, key);
     if (e) {
         *px = e->rgb;
@@ -610,13 +621,11 @@ static int request_pixels(gen *g, const misi_image_req *r, uint8_t **scratch, co
     }
     size_t bytes = image_bytes(g);
     bool keep = g->pix_bytes + bytes <= PIX_CACHE_BUDGET;
-    if (keep && g->npix == g->cappix) {
-        size_t cap = g->cappix ? 2 * g->cappix : 32;
-        pix_entry *t = realloc(g->pix, cap * sizeof *t);
-        if (!t)
+    if (keep) {
+        pix_entry *grown = grow(g->pix, &g->cappix, g->npix, sizeof *grown);
+        if (!grown)
             return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        g->pix = t;
-        g->cappix = cap;
+        g->pix = grown;
     }
     uint8_t *dst = malloc(bytes);
     if (!dst)
