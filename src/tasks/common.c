@@ -18,6 +18,11 @@ const char TASK_PREAMBLE[] =
     "'roll <axis> <a>' rotates them by a degrees about a screen axis through their centre, "
     "counter-clockwise when seen from the positive end of the axis (right-hand rule). ";
 
+const char TASK_SIX_VIEWS[] =
+    "from the front (as given), the back (the complex rolled 180 degrees about y), the left (rolled +90 "
+    "degrees about y), the right (rolled -90 degrees about y), the top (rolled +90 degrees about x) and the "
+    "bottom (rolled -90 degrees about x)";
+
 const char *misi_split_name(misi_split s)
 {
     return s == MISI_SPLIT_TEST ? "test" : "train";

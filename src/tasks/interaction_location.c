@@ -166,9 +166,9 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     char chain = pa->chain == ' ' ? '_' : pa->chain;
     char icode[2] = {pa->icode == ' ' ? 0 : pa->icode, 0};
     misi_question_printf(q, "%s", TASK_PREAMBLE);
+    misi_question_printf(q, "The six images show the same complex %s (images 1 to 6, in that order); ", TASK_SIX_VIEWS);
     misi_question_printf(q,
-                         "The six images show the same complex from the front, back, left, right, top and "
-                         "bottom (images 1 to 6, in that order); pocket residues are labelled with name and "
+                         "pocket residues are labelled with name and "
                          "number and ligand atoms with their names. Consider the hydrogen bond Chain %c, "
                          "Residue %s %d%s, Atom %s; ligand %s. Starting from the front view (image 1), which "
                          "commands bring the midpoint of the two bonded atoms to the centre of the image, to "

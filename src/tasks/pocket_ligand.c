@@ -30,9 +30,9 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     if (rc)
         return rc;
     misi_question_printf(q, "%s", TASK_PREAMBLE);
+    misi_question_printf(q, "The six images show the same complex %s (images 1 to 6, in that order); ", TASK_SIX_VIEWS);
     misi_question_printf(q,
-                         "The six images show the same complex from the front, back, left, right, top and "
-                         "bottom; pocket residues are labelled with name and number and ligand atoms with "
+                         "pocket residues are labelled with name and number and ligand atoms with "
                          "their names. List every hydrogen bond between a pocket residue and the ligand as "
                          "'<residue name> <number> <residue atom> <chain>, <ligand atom>', separated by "
                          "semicolons and ordered by residue as they appear in the structure, e.g. "

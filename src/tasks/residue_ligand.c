@@ -146,13 +146,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     misi_question_printf(q, "%s", TASK_PREAMBLE);
     misi_question_printf(q,
                          "The six images show only one pocket residue, %s %s, together with the ligand, seen "
-                         "from the front, back, left, right, top and bottom (images 1 to 6, in that order). "
+                         "%s (images 1 to 6, in that order). "
                          "Every atom of the residue is labelled with its atom name and every ligand atom with "
                          "its name. Does this residue form a hydrogen bond with the ligand? If it does not, "
                          "answer 'No'. If it does, answer 'Yes: ' followed by each hydrogen bond as "
                          "'<residue name> <residue atom>, <ligand atom>', separated by semicolons, e.g. "
                          "'Yes: VAL O, N1; VAL O, N2'.",
-                         rs->name, num);
+                         rs->name, num, TASK_SIX_VIEWS);
     return MISI_OK;
 }
 

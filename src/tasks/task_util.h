@@ -9,6 +9,8 @@
 
 /* The sentence every question starts with: projection, axes, signs. */
 extern const char TASK_PREAMBLE[];
+/* The six canonical views in words, for "seen from ..." (MISI-SPEC §2). */
+extern const char TASK_SIX_VIEWS[];
 
 static inline const char *axis_name(int axis)
 {

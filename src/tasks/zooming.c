@@ -29,8 +29,9 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         misi_question_printf(q,
                              "The camera keeps a notional eye distance of %g angstrom, so moving the complex by "
                              "d angstrom along +z magnifies the image by %g / (%g - d) about its centre. "
-                             "Image 1 shows the complex from the front, image 2 from the left and image 3 from "
-                             "the top. Image 4 shows the front view after the complex was moved toward the "
+                             "Image 1 shows the complex from the front, image 2 from the left (the complex "
+                             "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
+                             "Image 4 shows the front view after the complex was moved toward the "
                              "viewer by a whole number of angstrom between %d and %d. Which command turns "
                              "image 1 into image 4? Answer with one command such as 'move z 50'.",
                              D, D, D, LO, HI);
