@@ -572,7 +572,8 @@ static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
             if (!cached[m]) {
                 views[nv] = to_view(&e->req.view);
                 pos[nv++] = m;
-                rc = note_draw(g, e->hash, err);
+                if (!rc)
+                    rc = note_draw(g, e->hash, err); /* a later success must not hide an error */
             }
             m++;
         }
