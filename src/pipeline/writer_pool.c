@@ -32,6 +32,7 @@ typedef struct job {
     int width, height;
     size_t stride;
     misi_writer_free_fn free_fn; /* NULL: data was malloc'd (by us or the caller) */
+    bool copy;                   /* data is the pool's own copy (submit_rgb), kept for reuse */
     void *free_user;
     uint64_t seq;
 } job;
@@ -60,6 +61,14 @@ struct misi_writer_pool {
     int first_code;
     char first_msg[MISI_ERROR_MSG_MAX];
 
+    /* Image copies of finished submit_rgb jobs, all spare_size bytes, reused
+     * by the next copies: a fresh 786 KB malloc per 512^2 image is a fresh
+     * mmap, and first-touch page faults cost as much as the copy itself.
+     * A copy is only made with a slot reserved, so copies in use plus spares
+     * never exceed max_pending. */
+    uint8_t **spare;
+    size_t nspare, spare_size;
+
     double submit_wait_s;
     worker *workers;
     int nthreads;
@@ -85,7 +94,6 @@ static void job_free(job *j)
 }
 
 /* ---- atomic files ---- */
-
 
 static int default_sink(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
 {
@@ -168,9 +176,20 @@ static void *worker_main(void *arg)
                 misi_error_at(&err, rc, j->path, 0, "%s", misi_strerror(rc));
         }
         t2 = now_s();
+        uint8_t *copy = NULL;
+        size_t copy_size = 0;
+        if (j->copy) {
+            copy = j->data;
+            copy_size = j->stride * (size_t)j->height;
+            j->data = NULL;
+        }
         job_free(j);
 
         pthread_mutex_lock(&p->mu);
+        if (copy && copy_size == p->spare_size && p->nspare < p->cfg.max_pending) {
+            p->spare[p->nspare++] = copy;
+            copy = NULL;
+        }
         if (p->cfg.sink.ordered) {
             p->next_write++;
             pthread_cond_broadcast(&p->turn);
@@ -189,6 +208,11 @@ static void *worker_main(void *arg)
         pthread_cond_signal(&p->space);
         if (p->pending == 0)
             pthread_cond_broadcast(&p->idle);
+        if (copy) {
+            pthread_mutex_unlock(&p->mu);
+            free(copy);
+            pthread_mutex_lock(&p->mu);
+        }
     }
     pthread_mutex_unlock(&p->mu);
     misi_png_buf_finish(&buf);
@@ -222,6 +246,9 @@ static void pool_free(misi_writer_pool *p)
     pthread_cond_destroy(&p->space);
     pthread_cond_destroy(&p->idle);
     pthread_cond_destroy(&p->turn);
+    for (size_t i = 0; i < p->nspare; i++)
+        free(p->spare[i]);
+    free(p->spare);
     free(p->ring);
     free(p->workers);
     free(p);
@@ -255,13 +282,14 @@ int misi_writer_pool_create(const misi_writer_pool_config *cfg, misi_writer_pool
     if (p->cfg.encode == default_encode)
         p->cfg.encode_user = &p->cfg.png;
     p->ring = calloc(c.max_pending, sizeof *p->ring);
+    p->spare = calloc(c.max_pending, sizeof *p->spare);
     p->workers = calloc((size_t)c.threads, sizeof *p->workers);
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->work, NULL);
     pthread_cond_init(&p->space, NULL);
     pthread_cond_init(&p->idle, NULL);
     pthread_cond_init(&p->turn, NULL);
-    if (!p->ring || !p->workers) {
+    if (!p->ring || !p->spare || !p->workers) {
         pool_free(p);
         return misi_error_set(err, MISI_E_NOMEM, "out of memory for the writer pool");
     }
@@ -434,15 +462,34 @@ int misi_writer_pool_submit_rgb(misi_writer_pool *p, const char *path, const uin
     j->height = height;
     j->stride = row;
 
-    /* Reserve before copying, so the copies the pool holds stay bounded. */
+    /* Reserve before copying, so the copies the pool holds stay bounded;
+     * take a spare buffer of this size when one is free. */
+    size_t size = row * (size_t)height; /* check_image bounded row * height */
+    uint8_t *stale[64];
+    size_t nstale = 0;
     pthread_mutex_lock(&p->mu);
     rc = reserve(p, err);
+    if (rc == MISI_OK) {
+        if (p->spare_size != size) {
+            /* Another image size: the spares no longer fit. */
+            while (p->nspare > 0 && nstale < sizeof stale / sizeof stale[0])
+                stale[nstale++] = p->spare[--p->nspare];
+            if (p->nspare == 0)
+                p->spare_size = size;
+        }
+        if (p->nspare > 0 && p->spare_size == size)
+            j->data = p->spare[--p->nspare];
+    }
     pthread_mutex_unlock(&p->mu);
+    for (size_t i = 0; i < nstale; i++)
+        free(stale[i]);
     if (rc != MISI_OK) {
         job_free(j);
         return rc;
     }
-    j->data = malloc(row * (size_t)height); /* check_image bounded row * height */
+    j->copy = true;
+    if (!j->data)
+        j->data = malloc(size);
     if (!j->data) {
         job_free(j);
         pthread_mutex_lock(&p->mu);

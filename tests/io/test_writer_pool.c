@@ -1,6 +1,6 @@
 /* Writer pool: identical files whatever the thread count, atomic writes that
  * name the failing path and leave no temporaries, a queue bound that keeps
- * memory flat, ordered sinks, stats. */
+ * memory flat, ordered sinks, reused image copies, stats. */
 #include "io_test.h"
 
 #include <dirent.h>
@@ -372,6 +372,94 @@ static void writer_pool_ordered_sink_sees_submission_order(void **state)
     assert_int_equal(log.max_concurrent, 1);
 }
 
+/* The pool's copies of submitted images are reused by later submissions
+ * (writer_pool.c "spare"): every job must still see exactly the pixels it
+ * was given, when the image size changes mid-run and when the caller's rows
+ * are wider than the image. The encoder hashes what it receives; the sink
+ * compares that with the hash of the source rectangle. */
+static uint64_t fnv_rect(const uint8_t *rgb, int w, int h, size_t stride)
+{
+    uint64_t x = 1469598103934665603ull;
+    for (int y = 0; y < h; y++)
+        for (size_t i = 0; i < (size_t)w * 3; i++)
+            x = (x ^ rgb[(size_t)y * stride + i]) * 1099511628211ull;
+    return x;
+}
+
+static int hash_encode(void *user, const uint8_t *rgb, int width, int height, size_t stride,
+                       misi_png_buf *out, misi_error *err)
+{
+    (void)user, (void)err;
+    if (out->cap < 8) {
+        uint8_t *d = realloc(out->data, 8);
+        if (!d)
+            return MISI_E_NOMEM;
+        out->data = d;
+        out->cap = 8;
+    }
+    uint64_t x = fnv_rect(rgb, width, height, stride);
+    memcpy(out->data, &x, 8);
+    out->len = 8;
+    return MISI_OK;
+}
+
+typedef struct hash_check {
+    pthread_mutex_t mu;
+    int seen, bad;
+} hash_check;
+
+static void job_rect(int i, int *w, int *h)
+{
+    static const int sides[][2] = {{SIDE, SIDE}, {SIDE / 2, SIDE / 3}, {SIDE, SIDE / 2}, {17, 5}};
+    int k = (i / 7) % 4; /* a run of 7 images of each size, then the next */
+    *w = sides[k][0];
+    *h = sides[k][1];
+}
+
+static int hash_sink(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
+{
+    (void)err;
+    hash_check *c = user;
+    int i = atoi(path), w, h;
+    job_rect(i, &w, &h);
+    uint64_t want = fnv_rect(images[i % NIMG], w, h, SIDE * 3), got = 0;
+    if (len == 8)
+        memcpy(&got, data, 8);
+    pthread_mutex_lock(&c->mu);
+    c->seen++;
+    c->bad += len != 8 || got != want;
+    pthread_mutex_unlock(&c->mu);
+    return MISI_OK;
+}
+
+static void writer_pool_reused_copies_keep_every_image_intact(void **state)
+{
+    (void)state;
+    for (int threads = 1; threads <= 3; threads++) {
+        hash_check c = {PTHREAD_MUTEX_INITIALIZER, 0, 0};
+        misi_writer_pool *pool = NULL;
+        misi_error err = {0};
+        misi_writer_pool_config cfg = {
+            .threads = threads, .encode = hash_encode, .sink = {.write = hash_sink, .user = &c}};
+        assert_int_equal(misi_writer_pool_create(&cfg, &pool, &err), MISI_OK);
+        char name[32];
+        for (int i = 0; i < 300; i++) {
+            int w, h;
+            job_rect(i, &w, &h);
+            snprintf(name, sizeof name, "%d", i);
+            /* the source rows are SIDE pixels wide whatever the image's width */
+            assert_int_equal(misi_writer_pool_submit_rgb(pool, name, images[i % NIMG], w, h, SIDE * 3, &err),
+                             MISI_OK);
+            if (i == 150)
+                assert_int_equal(misi_writer_pool_finish(pool, &err), MISI_OK); /* spares outlive a drain */
+        }
+        assert_int_equal(misi_writer_pool_finish(pool, &err), MISI_OK);
+        misi_writer_pool_destroy(pool);
+        assert_int_equal(c.seen, 300);
+        assert_int_equal(c.bad, 0);
+    }
+}
+
 static void writer_pool_rejects_bad_submissions(void **state)
 {
     (void)state;
@@ -407,6 +495,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(writer_pool_queue_bound_keeps_memory_flat),
         cmocka_unit_test(writer_pool_ordered_sink_sees_submission_order),
         cmocka_unit_test(writer_pool_rejects_bad_submissions),
+        cmocka_unit_test(writer_pool_reused_copies_keep_every_image_intact),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
