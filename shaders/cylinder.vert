@@ -5,8 +5,8 @@
 precision highp float;
 
 layout(location = 0) in vec3 a_corner;   // (-1|1)^3, a triangle strip over the box
-layout(location = 1) in vec3 a_pa;       // world positions of the two atoms
-layout(location = 2) in vec3 a_pb;
+layout(location = 1) in vec4 a_pa;       // world positions of the two atoms, their sphere radii
+layout(location = 2) in vec4 a_pb;
 layout(location = 3) in vec4 a_ca;       // their colours
 layout(location = 4) in vec4 a_cb;
 
@@ -26,20 +26,32 @@ flat out vec3 v_cb;
 
 void main()
 {
-    vec3 sa = u_rot * (a_pa - u_centre) + u_trans;
-    vec3 sb = u_rot * (a_pb - u_centre) + u_trans;
+    vec3 sa = u_rot * (a_pa.xyz - u_centre) + u_trans;
+    vec3 sb = u_rot * (a_pb.xyz - u_centre) + u_trans;
     vec3 u = sb - sa;
     float len = length(u);
     vec3 w = len > 0.0 ? u / len : vec3(0.0, 0.0, 1.0);
     vec3 t = abs(w.x) < 0.9 ? vec3(1.0, 0.0, 0.0) : vec3(0.0, 1.0, 0.0);
     vec3 e1 = normalize(cross(w, t));
     vec3 e2 = cross(w, e1);
+    // The stretch of the cylinder within y < sqrt(ra^2 - R^2) of an end lies
+    // inside that end's sphere, so the sphere's surface hides it from every
+    // direction: the box covers only the part between the two spheres (in
+    // ball-and-stick about 40 % of the bond), which leaves every visible
+    // pixel as it was and skips the fragments that could only fail the depth test.
+    float R2 = u_bond_radius * u_bond_radius;
+    float ya = sqrt(max(a_pa.w * a_pa.w - R2, 0.0));
+    float yb = len - sqrt(max(a_pb.w * a_pb.w - R2, 0.0));
+    if (yb <= ya) {
+        gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // wholly inside the spheres: nothing to draw
+        return;
+    }
     // Inflate by about one render pixel so rasterisation covers every pixel
     // whose ray meets the cylinder.
     float r = u_bond_radius + 1.0 / u_scale;
-    vec3 p = 0.5 * (sa + sb) + a_corner.x * (0.5 * len + 1.0 / u_scale) * w
-           + a_corner.y * r * e1 + a_corner.z * r * e2;
     vec2 q;
+    vec3 p = sa + (0.5 * (ya + yb) + a_corner.x * (0.5 * (yb - ya) + 1.0 / u_scale)) * w
+           + a_corner.y * r * e1 + a_corner.z * r * e2;
     if (u_persp == 0) {
         q = p.xy * u_scale;
     } else {

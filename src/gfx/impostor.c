@@ -1,9 +1,9 @@
 /* The molecule pass: spheres and cylinders as ray-cast impostors, one
  * instance per atom and one per bond (shaders/sphere.*, shaders/cylinder.*).
- * Instance buffers hold (centre, radius, colour) per atom and (end a, end b,
- * colour a, colour b) per bond; no per-atom geometry is built. Fragments
- * write gl_FragDepth from the exact hit, so spheres and cylinders
- * intersect and occlude exactly. */
+ * Instance buffers hold (centre, radius, colour) per atom and (end a and its
+ * sphere's radius, end b and its radius, colour a, colour b) per bond; no
+ * per-atom geometry is built. Fragments write gl_FragDepth from the exact
+ * hit, so spheres and cylinders intersect and occlude exactly. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,7 +19,7 @@ typedef struct gpu_atom {
 } gpu_atom;
 
 typedef struct gpu_bond {
-    float pa[3], pb[3];
+    float pa[4], pb[4]; /* centre, sphere radius */
     uint8_t ca[4], cb[4];
 } gpu_bond;
 
@@ -100,8 +100,8 @@ static void setup_vaos(gfx_impostors *im)
     glEnableVertexAttribArray(0);
     glVertexAttribPointer(0, 3, GL_FLOAT, GL_FALSE, 0, 0);
     glBindBuffer(GL_ARRAY_BUFFER, im->vbo_bonds);
-    instanced(1, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), offsetof(gpu_bond, pa));
-    instanced(2, 3, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), offsetof(gpu_bond, pb));
+    instanced(1, 4, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), offsetof(gpu_bond, pa));
+    instanced(2, 4, GL_FLOAT, GL_FALSE, sizeof(gpu_bond), offsetof(gpu_bond, pb));
     instanced(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), offsetof(gpu_bond, ca));
     instanced(4, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(gpu_bond), offsetof(gpu_bond, cb));
     glBindVertexArray(0);
@@ -163,8 +163,10 @@ int gfx_impostors_upload(gfx_impostors *im, const misi_scene *s, misi_error *err
     for (uint32_t i = 0; i < s->nbonds; i++) {
         const misi_scene_atom *a = &s->atoms[s->bonds[i].a], *b = &s->atoms[s->bonds[i].b];
         gpu_bond *g = &bonds[i];
-        memcpy(g->pa, a->pos, sizeof g->pa);
-        memcpy(g->pb, b->pos, sizeof g->pb);
+        memcpy(g->pa, a->pos, sizeof a->pos);
+        memcpy(g->pb, b->pos, sizeof b->pos);
+        g->pa[3] = a->radius;
+        g->pb[3] = b->radius;
         memcpy(g->ca, a->rgb, 3);
         memcpy(g->cb, b->rgb, 3);
         g->ca[3] = g->cb[3] = 255;

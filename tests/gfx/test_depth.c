@@ -1,8 +1,9 @@
 /* Depth is exact: a sphere in front hides the one behind whatever the draw
  * order; two intersecting spheres meet along their analytic intersection
  * circle; cylinder ends meet their spheres without gaps (stick style, where
- * sphere and stick radii are equal, is the hardest case). aa = 1 so each
- * pixel is one ray through its centre. */
+ * sphere and stick radii are equal, is the hardest case); in ball-and-stick
+ * the stretch of a bond the renderer leaves out inside its balls changes no
+ * pixel. aa = 1 so each pixel is one ray through its centre. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,6 +200,69 @@ static void cylinder_meets_spheres(misi_renderer *r)
     }
 }
 
+/* In ball-and-stick the cylinder box covers only the stretch between the two
+ * balls (shaders/cylinder.vert): the rest lies inside them and is hidden.
+ * Proof by comparison, byte for byte: the same balls with the bond between
+ * them against the same balls with the bond hung between two radius-0 atoms
+ * at the same centres (nothing to clip there, so the whole cylinder is
+ * drawn). Bonds seen side-on, end-on and in between, in both projections,
+ * and a bond whose balls overlap so far that none of it shows. */
+static void bond_inside_balls_changes_no_pixel(misi_renderer *r)
+{
+    static const float dirs[][3] = {
+        {1, 0, 0}, {0.6f, 0.5f, 0.62f}, {0.1f, 0.2f, 0.97f}, {0, 0, 1}, {-0.3f, 0.9f, -0.3f}};
+    static const float lengths[] = {3.0f, 1.0f}; /* 1.0: ya = 0.74 > L - yb, no visible stretch */
+    for (int proj = 0; proj < 2; proj++)
+        for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
+            for (size_t k = 0; k < sizeof dirs / sizeof dirs[0]; k++) {
+                float n = sqrtf(dirs[k][0] * dirs[k][0] + dirs[k][1] * dirs[k][1] + dirs[k][2] * dirs[k][2]);
+                float h = lengths[li] / 2, ball = 0.8f;
+                float a[3] = {-h * dirs[k][0] / n, -h * dirs[k][1] / n, -h * dirs[k][2] / n};
+                float b[3] = {-a[0], -a[1], -a[2]};
+                misi_scene *clipped = gt_scene(2, 1), *whole = gt_scene(4, 1);
+                set_atom(clipped, 0, a[0], a[1], a[2], ball, RED);
+                set_atom(clipped, 1, b[0], b[1], b[2], ball, BLUE);
+                clipped->bonds[0] = (misi_scene_bond){0, 1};
+                set_atom(whole, 0, a[0], a[1], a[2], ball, RED);
+                set_atom(whole, 1, b[0], b[1], b[2], ball, BLUE);
+                set_atom(whole, 2, a[0], a[1], a[2], 0.0f, RED);
+                set_atom(whole, 3, b[0], b[1], b[2], 0.0f, BLUE);
+                whole->bonds[0] = (misi_scene_bond){2, 3};
+                misi_scene *sc[2] = {clipped, whole};
+                uint8_t img[2][W * H * 3];
+                misi_render_params p = {.width = W,
+                                        .height = H,
+                                        .aa = 1,
+                                        .labels = MISI_LABELS_OFF,
+                                        .projection =
+                                            proj ? MISI_PROJECTION_PERSPECTIVE : MISI_PROJECTION_ORTHO,
+                                        .px_per_A = 20.0f};
+                for (int i = 0; i < 2; i++) {
+                    sc[i]->bond_radius = 0.3f;
+                    sc[i]->style = MISI_STYLE_BALL_AND_STICK;
+                    misi_scene_update_frame(sc[i], 1);
+                    misi_view v = misi_view_identity();
+                    misi_error err = {0};
+                    CHECK(misi_render_view(r, sc[i], &p, &v, img[i], &err) == 0, "%s", err.msg);
+                }
+                int differ = 0, lit = 0;
+                for (size_t i = 0; i < (size_t)W * H; i++) {
+                    differ += memcmp(img[0] + 3 * i, img[1] + 3 * i, 3) != 0;
+                    lit += (img[1][3 * i] | img[1][3 * i + 1] | img[1][3 * i + 2]) != 0;
+                }
+                CHECK(lit > 500, "proj %d length %.1f direction %zu: nothing drawn (%d)", proj, lengths[li],
+                      k, lit);
+                CHECK(differ == 0, "proj %d length %.1f direction %zu: %d pixels differ from the whole bond",
+                      proj, lengths[li], k, differ);
+                if (differ) {
+                    gt_dump("bond_clipped", img[0], W, H);
+                    gt_dump("bond_whole", img[1], W, H);
+                }
+                misi_scene_destroy(clipped);
+                misi_scene_destroy(whole);
+            }
+}
+
 int main(void)
 {
     misi_renderer *r = gt_renderer();
@@ -206,6 +270,7 @@ int main(void)
     intersection_circle(r, MISI_PROJECTION_ORTHO);
     intersection_circle(r, MISI_PROJECTION_PERSPECTIVE);
     cylinder_meets_spheres(r);
+    bond_inside_balls_changes_no_pixel(r);
     misi_renderer_destroy(r);
     return CHECK_DONE();
 }
