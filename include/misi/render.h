@@ -169,7 +169,8 @@ typedef struct misi_render_params {
     const char *font_path; /* TrueType/OpenType file for labels; NULL = $MISI_FONT, else DejaVu Sans
                               (MISI_FONT_DEFAULT_PATH, Debian's fonts-dejavu-core) */
     int batch_max;        /* most tiles per batch; 0 = as many as limits and budget allow */
-    size_t memory_budget; /* bytes for batch framebuffers + readback; 0 = 256 MiB */
+    size_t memory_budget; /* bytes for batch framebuffers + readback; 0 = 256 MiB, or 48 MiB on a
+                             software device (faster there: docs/performance.md) */
 } misi_render_params;
 
 /* Fill the zero fields of p with the defaults. */

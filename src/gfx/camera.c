@@ -58,8 +58,8 @@ void misi_render_params_defaults(misi_render_params *p)
         p->labels = MISI_LABELS_ON;
     if (p->label_px <= 0)
         p->label_px = 13.0f;
-    if (p->memory_budget == 0)
-        p->memory_budget = (size_t)256 << 20;
+    /* memory_budget stays 0 here: its default depends on the device, which
+     * the renderer knows (renderer.c params_for). */
 }
 
 float misi_render_scale(const misi_scene *scene, const misi_render_params *p)

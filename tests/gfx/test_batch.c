@@ -1,8 +1,12 @@
 /* Batched framebuffers: every tile of a batch is byte-identical to
  * rendering its view alone, for batch sizes 1, 2, 3, 4 and 7 (odd tile
  * grids, a last partial batch, double-buffered readback across several
- * batches), with supersampling 1 and 3, with 4x MSAA, and with labels on.
+ * batches), with supersampling 1, 2 (the default) and 3,
+ * with 4x MSAA, and with labels on; the default batch budget follows the
+ * device.
  * Images arrive in view order. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,9 +61,27 @@ int main(void)
     misi_view_move(&views[6], 0, 2.5f);
     misi_view_move(&views[6], 2, 45);
 
-    /* aa 1, aa 3, and aa 1 with 4x MSAA (sample shading) */
-    for (int mode = 0; mode < 3; mode++) {
-        int aa = mode == 1 ? 3 : 1, msaa = mode == 2 ? 4 : 1;
+    /* The default memory budget depends on the device: 48 MiB on a software
+     * one (small batches are faster on llvmpipe), 256 MiB on a GPU. */
+    {
+        const misi_gfx_info *info = misi_renderer_info(r);
+        bool software = info->chosen >= 1 ? info->devices[info->chosen - 1].software : true;
+        misi_render_params d = {.width = 512, .height = 512, .aa = 2};
+        misi_render_params m48 = d, m256 = d;
+        m48.memory_budget = (size_t)48 << 20;
+        m256.memory_budget = (size_t)256 << 20;
+        int b0 = misi_render_batch_size(r, &d), b48 = misi_render_batch_size(r, &m48),
+            b256 = misi_render_batch_size(r, &m256);
+        fprintf(stderr, "default batch at 512x512 aa 2: %d (48 MiB: %d, 256 MiB: %d)%s\n", b0, b48, b256,
+                software ? ", software device" : "");
+        CHECK(b0 >= 1 && b48 >= 1 && b48 <= b256, "batch sizes %d %d %d", b0, b48, b256);
+        CHECK(b0 == (software ? b48 : b256), "default batch %d is not the %s budget's", b0,
+              software ? "48 MiB" : "256 MiB");
+    }
+
+    /* aa 1, aa 3, aa 1 with 4x MSAA (sample shading), aa 2 */
+    for (int mode = 0; mode < 4; mode++) {
+        int aa = mode == 1 ? 3 : mode == 3 ? 2 : 1, msaa = mode == 2 ? 4 : 1;
         for (int labels = 0; labels < 2; labels++) {
             misi_render_params p = {.width = W,
                                     .height = H,
