@@ -37,8 +37,9 @@ void main()
     // The stretch of the cylinder within y < sqrt(ra^2 - R^2) of an end lies
     // inside that end's sphere, so the sphere's surface hides it from every
     // direction: the box covers only the part between the two spheres (in
-    // ball-and-stick about 40 % of the bond), which leaves every visible
-    // pixel as it was and skips the fragments that could only fail the depth test.
+    // ball-and-stick about half of the bond's length), which leaves every
+    // visible pixel as it was and skips fragments that could only fail the
+    // depth test (docs/rendering.md "Impostors").
     float R2 = u_bond_radius * u_bond_radius;
     float ya = sqrt(max(a_pa.w * a_pa.w - R2, 0.0));
     float yb = len - sqrt(max(a_pb.w * a_pb.w - R2, 0.0));

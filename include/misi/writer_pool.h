@@ -63,7 +63,9 @@ typedef void (*misi_writer_free_fn)(void *user, void *ptr);
 
 /* Queue RGB8 pixels (rows top first, stride >= 3 * width) for encoding to
  * path. The pixels are COPIED (tightly) before submit returns; the caller
- * keeps its buffer. Blocks while the pool is full. */
+ * keeps its buffer. Blocks while the pool is full. The pool keeps finished
+ * copies (at most max_pending, all of the latest image size) for the next
+ * submissions until it is destroyed. */
 int misi_writer_pool_submit_rgb(misi_writer_pool *pool, const char *path, const uint8_t *rgb, int width,
                                 int height, size_t stride, misi_error *err);
 

@@ -190,6 +190,12 @@ static void *worker_main(void *arg)
             p->spare[p->nspare++] = copy;
             copy = NULL;
         }
+        if (copy) {
+            /* Freed before pending drops, so pending still bounds the copies. */
+            pthread_mutex_unlock(&p->mu);
+            free(copy);
+            pthread_mutex_lock(&p->mu);
+        }
         if (p->cfg.sink.ordered) {
             p->next_write++;
             pthread_cond_broadcast(&p->turn);
@@ -208,11 +214,6 @@ static void *worker_main(void *arg)
         pthread_cond_signal(&p->space);
         if (p->pending == 0)
             pthread_cond_broadcast(&p->idle);
-        if (copy) {
-            pthread_mutex_unlock(&p->mu);
-            free(copy);
-            pthread_mutex_lock(&p->mu);
-        }
     }
     pthread_mutex_unlock(&p->mu);
     misi_png_buf_finish(&buf);
