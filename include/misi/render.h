@@ -225,6 +225,10 @@ int misi_gfx_enumerate(misi_gfx_info *info, misi_error *err);
 int misi_renderer_create(const misi_renderer_desc *desc, misi_renderer **out, misi_error *err);
 void misi_renderer_destroy(misi_renderer *r);
 const misi_gfx_info *misi_renderer_info(const misi_renderer *r);
+/* Is the chosen device a software renderer (Mesa's llvmpipe)? The
+ * surfaceless platform counts as software: it is Mesa's fallback when no
+ * device is listed. */
+bool misi_gfx_software(const misi_gfx_info *info);
 
 /* Receives each finished image: view index, RGB8 rows top first, stride 3*w.
  * The pixels belong to the renderer and are valid only during the call.

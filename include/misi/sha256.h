@@ -15,6 +15,8 @@ typedef struct misi_sha256 {
 void misi_sha256_init(misi_sha256 *s);
 void misi_sha256_update(misi_sha256 *s, const void *data, size_t n);
 void misi_sha256_final(misi_sha256 *s, uint8_t out[32]);
+/* misi_sha256_final as 64 lowercase hex digits and a NUL. */
+void misi_sha256_final_hex(misi_sha256 *s, char hex[65]);
 /* One-shot: 64 lowercase hex digits and a NUL into hex. */
 void misi_sha256_hex(const void *data, size_t n, char hex[65]);
 

@@ -153,10 +153,9 @@ static size_t tile_bytes(const misi_render_params *p)
 #define SOFTWARE_BUDGET ((size_t)48 << 20)
 #define DEVICE_BUDGET ((size_t)256 << 20)
 
-static bool software_device(const misi_renderer *r)
+bool misi_gfx_software(const misi_gfx_info *info)
 {
-    /* The surfaceless platform is Mesa's fallback when no device is listed. */
-    return r->info.chosen >= 1 ? r->info.devices[r->info.chosen - 1].software : true;
+    return info->chosen >= 1 ? info->devices[info->chosen - 1].software : true;
 }
 
 /* p with this renderer's defaults, then the generic ones. */
@@ -164,7 +163,7 @@ static misi_render_params params_for(const misi_renderer *r, const misi_render_p
 {
     misi_render_params p = in ? *in : (misi_render_params){0};
     if (p.memory_budget == 0)
-        p.memory_budget = software_device(r) ? SOFTWARE_BUDGET : DEVICE_BUDGET;
+        p.memory_budget = misi_gfx_software(&r->info) ? SOFTWARE_BUDGET : DEVICE_BUDGET;
     misi_render_params_defaults(&p);
     return p;
 }

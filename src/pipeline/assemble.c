@@ -150,12 +150,6 @@ static int out_json_line(out_file *o, const cJSON *obj, misi_error *err)
     return rc;
 }
 
-static void hex32(const uint8_t d[32], char hex[65])
-{
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-}
-
 /* Close, rename into place, add to files. */
 static int out_close(out_file *o, cJSON *files, misi_error *err)
 {
@@ -165,10 +159,8 @@ static int out_close(out_file *o, cJSON *files, misi_error *err)
         return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
     if (rename(o->tmp, o->final) != 0)
         return misi_error_at(err, MISI_E_IO, o->final, 0, "cannot rename into place: %s", strerror(errno));
-    uint8_t d[32];
     char hex[65];
-    misi_sha256_final(&o->sha, d);
-    hex32(d, hex);
+    misi_sha256_final_hex(&o->sha, hex);
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "path", o->rel);
     cJSON_AddStringToObject(f, "sha256", hex);

@@ -197,7 +197,7 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
         goto out;
     const misi_gfx_info *info = misi_renderer_info(r);
     snprintf(rep->device, sizeof rep->device, "%s", info->gl_renderer);
-    rep->software = info->chosen >= 1 ? info->devices[info->chosen - 1].software : true;
+    rep->software = misi_gfx_software(info);
 
     /* upload: the first render of the scene (shaders, buffers, font atlas,
      * framebuffers) minus a warm render of the same view. */

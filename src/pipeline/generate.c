@@ -1099,7 +1099,7 @@ static void sweep_temporaries(const char *dir, int depth)
 /* The ordered source ids, one a line, hashed: shards and resumed runs must
  * share it (the same complexes in the same order), or their parts would
  * index different complexes. */
-static int sources_hash(const misi_source_list *sources, char hex[65], misi_error *err)
+static void sources_hash(const misi_source_list *sources, char hex[65])
 {
     misi_sha256 h;
     misi_sha256_init(&h);
@@ -1108,12 +1108,7 @@ static int sources_hash(const misi_source_list *sources, char hex[65], misi_erro
         misi_sha256_update(&h, id, strlen(id));
         misi_sha256_update(&h, "\n", 1);
     }
-    uint8_t d[32];
-    misi_sha256_final(&h, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    (void)err;
-    return MISI_OK;
+    misi_sha256_final_hex(&h, hex);
 }
 
 /* --resume continues a run only with its own options: compare one part
@@ -1251,8 +1246,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     g.geo = (misi_task_geometry){.width = g.params.width, .height = g.params.height,
                                  .eye_distance = g.params.eye_distance, .edge_margin_px = 2.0f};
     int rc = g.out ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    if (!rc)
-        rc = sources_hash(sources, g.sources_sha, err);
+    sources_hash(sources, g.sources_sha);
     if (!rc && cfg.shard_count && (cfg.shard_index < 0 || cfg.shard_index >= cfg.shard_count))
         rc = misi_error_set(err, MISI_E_USAGE, "shard %d/%d: K must be in 0..N-1", cfg.shard_index, cfg.shard_count);
     if (!rc) {

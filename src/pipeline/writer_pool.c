@@ -186,16 +186,12 @@ static void *worker_main(void *arg)
         job_free(j);
 
         pthread_mutex_lock(&p->mu);
-        if (copy && copy_size == p->spare_size && p->nspare < p->cfg.max_pending) {
+        /* Kept or freed before pending drops, so pending still bounds the
+         * copies. A copy of another size comes only after a size change. */
+        if (copy && copy_size == p->spare_size && p->nspare < p->cfg.max_pending)
             p->spare[p->nspare++] = copy;
-            copy = NULL;
-        }
-        if (copy) {
-            /* Freed before pending drops, so pending still bounds the copies. */
-            pthread_mutex_unlock(&p->mu);
+        else
             free(copy);
-            pthread_mutex_lock(&p->mu);
-        }
         if (p->cfg.sink.ordered) {
             p->next_write++;
             pthread_cond_broadcast(&p->turn);
@@ -466,24 +462,17 @@ int misi_writer_pool_submit_rgb(misi_writer_pool *p, const char *path, const uin
     /* Reserve before copying, so the copies the pool holds stay bounded;
      * take a spare buffer of this size when one is free. */
     size_t size = row * (size_t)height; /* check_image bounded row * height */
-    uint8_t *stale[64];
-    size_t nstale = 0;
     pthread_mutex_lock(&p->mu);
     rc = reserve(p, err);
-    if (rc == MISI_OK) {
-        if (p->spare_size != size) {
-            /* Another image size: the spares no longer fit. */
-            while (p->nspare > 0 && nstale < sizeof stale / sizeof stale[0])
-                stale[nstale++] = p->spare[--p->nspare];
-            if (p->nspare == 0)
-                p->spare_size = size;
-        }
-        if (p->nspare > 0 && p->spare_size == size)
-            j->data = p->spare[--p->nspare];
+    if (rc == MISI_OK && p->spare_size != size) {
+        /* Another image size (rare: a run keeps one): the spares no longer fit. */
+        while (p->nspare > 0)
+            free(p->spare[--p->nspare]);
+        p->spare_size = size;
     }
+    if (rc == MISI_OK && p->nspare > 0)
+        j->data = p->spare[--p->nspare];
     pthread_mutex_unlock(&p->mu);
-    for (size_t i = 0; i < nstale; i++)
-        free(stale[i]);
     if (rc != MISI_OK) {
         job_free(j);
         return rc;

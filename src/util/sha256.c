@@ -105,13 +105,18 @@ void misi_sha256_final(misi_sha256 *s, uint8_t out[32])
     }
 }
 
+void misi_sha256_final_hex(misi_sha256 *s, char hex[65])
+{
+    uint8_t d[32];
+    misi_sha256_final(s, d);
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
+
 void misi_sha256_hex(const void *data, size_t n, char hex[65])
 {
     misi_sha256 s;
-    uint8_t d[32];
     misi_sha256_init(&s);
     misi_sha256_update(&s, data, n);
-    misi_sha256_final(&s, d);
-    for (int i = 0; i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    misi_sha256_final_hex(&s, hex);
 }

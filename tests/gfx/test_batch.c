@@ -64,8 +64,7 @@ int main(void)
     /* The default memory budget depends on the device: 48 MiB on a software
      * one (small batches are faster on llvmpipe), 256 MiB on a GPU. */
     {
-        const misi_gfx_info *info = misi_renderer_info(r);
-        bool software = info->chosen >= 1 ? info->devices[info->chosen - 1].software : true;
+        bool software = misi_gfx_software(misi_renderer_info(r));
         misi_render_params d = {.width = 512, .height = 512, .aa = 2};
         misi_render_params m48 = d, m256 = d;
         m48.memory_budget = (size_t)48 << 20;
