@@ -418,12 +418,213 @@ static int tar_member(out_file *o, const char *name, const char *data, size_t le
     return rc;
 }
 
-static int pack_tar(const char *out, const char *const *dirs, image_map *m, int per, cJSON *files, misi_error *err)
+/* Images an earlier assembly of this folder packed. It deleted their loose
+ * copies once each shard was in place (so a tar run needs about its own size
+ * on disk, not twice that), which means a stopped run that is resumed, or an
+ * assembly cut off while packing, finds some images only in the shards
+ * already under out/shards. Those shards stay open until packing ends, so a
+ * new shard renamed over one loses nothing; what is read back from them must
+ * match the SHA-256 its part recorded. */
+typedef struct old_member {
+    char name[100];
+    size_t file;
+    unsigned long long off, len;
+} old_member;
+
+typedef struct old_shards {
+    bool scanned;
+    FILE **f;
+    size_t nf;
+    old_member *m;
+    size_t nm, cap;
+} old_shards;
+
+static int member_cmp(const void *a, const void *b)
+{
+    return strcmp(((const old_member *)a)->name, ((const old_member *)b)->name);
+}
+
+static unsigned long long from_octal(const char *s, size_t width, bool *ok)
+{
+    unsigned long long v = 0;
+    size_t i = 0;
+    while (i < width && s[i] == ' ')
+        i++;
+    size_t digits = 0;
+    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
+        v = (v << 3) | (unsigned long long)(s[i] - '0');
+    *ok = digits > 0 && (i == width || s[i] == '\0' || s[i] == ' ');
+    return v;
+}
+
+/* Index one shard's members; a shard that ends early or has a bad header is
+ * indexed up to there (it is only a source to read back from, and every
+ * member read is checked against its hash). */
+static void old_index(old_shards *o, FILE *f, size_t file)
+{
+    unsigned char h[512];
+    unsigned long long off = 0;
+    while (fread(h, 1, sizeof h, f) == sizeof h) {
+        off += sizeof h;
+        if (!h[0])
+            break;
+        unsigned sum = 0;
+        for (int i = 0; i < 512; i++)
+            sum += (i >= 148 && i < 156) ? ' ' : h[i];
+        bool ok1, ok2;
+        unsigned long long len = from_octal((const char *)h + 124, 12, &ok1);
+        unsigned long long want = from_octal((const char *)h + 148, 8, &ok2);
+        if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100))
+            break;
+        if (o->nm == o->cap) {
+            size_t cap = o->cap ? 2 * o->cap : 4096;
+            old_member *t = realloc(o->m, cap * sizeof *t);
+            if (!t)
+                break;
+            o->m = t;
+            o->cap = cap;
+        }
+        old_member *m = &o->m[o->nm++];
+        memcpy(m->name, h, 100);
+        m->file = file;
+        m->off = off;
+        m->len = len;
+        unsigned long long skip = (len + 511) / 512 * 512;
+        if (fseeko(f, (off_t)skip, SEEK_CUR) != 0)
+            break;
+        off += skip;
+    }
+}
+
+static void old_scan(old_shards *o, const char *out)
+{
+    o->scanned = true;
+    char *dir = misi_path_join(out, "shards");
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        int n = 0, idx;
+        if (sscanf(de->d_name, "images-%6d.tar%n", &idx, &n) != 1 || de->d_name[n] != '\0')
+            continue;
+        char *p = misi_path_join(dir, de->d_name);
+        FILE *f = p ? fopen(p, "rb") : NULL;
+        free(p);
+        FILE **t = f ? realloc(o->f, (o->nf + 1) * sizeof *t) : NULL;
+        if (!t) {
+            if (f)
+                fclose(f);
+            continue;
+        }
+        o->f = t;
+        o->f[o->nf] = f;
+        old_index(o, f, o->nf);
+        o->nf++;
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    if (o->nm)
+        qsort(o->m, o->nm, sizeof *o->m, member_cmp);
+}
+
+/* The bytes of e from an earlier shard, or NULL when no shard holds them. */
+static char *old_read(old_shards *o, const char *out, const image_ent *e, size_t *len)
+{
+    if (!o->scanned)
+        old_scan(o, out);
+    old_member key;
+    if (strlen(e->path) >= sizeof key.name)
+        return NULL;
+    strcpy(key.name, e->path);
+    const old_member *m = o->nm ? bsearch(&key, o->m, o->nm, sizeof *o->m, member_cmp) : NULL;
+    /* equal names sort together; any copy whose hash matches will do */
+    while (m && m > o->m && !strcmp(m[-1].name, key.name))
+        m--;
+    for (; m && m < o->m + o->nm && !strcmp(m->name, key.name); m++) {
+        char *data = m->len < ((size_t)1 << 31) ? malloc(m->len ? m->len : 1) : NULL;
+        FILE *f = o->f[m->file];
+        if (data && fseeko(f, (off_t)m->off, SEEK_SET) == 0 && fread(data, 1, m->len, f) == m->len) {
+            char hex[65];
+            misi_sha256_hex(data, m->len, hex);
+            if (!strcmp(hex, e->sha)) {
+                *len = m->len;
+                return data;
+            }
+        }
+        free(data);
+    }
+    return NULL;
+}
+
+static void old_free(old_shards *o)
+{
+    for (size_t i = 0; i < o->nf; i++)
+        fclose(o->f[i]);
+    free(o->f);
+    free(o->m);
+    memset(o, 0, sizeof *o);
+}
+
+/* The bytes of image e: its loose file, or else a copy packed earlier. */
+static int image_bytes(const char *out, const char *const *dirs, const image_ent *e, old_shards *old, char **data,
+                       size_t *len, misi_error *err)
+{
+    char *path = misi_path_join(dirs[e->dir], e->path);
+    if (!path)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    int rc;
+    if (access(path, F_OK) != 0 && errno == ENOENT && !strcmp(dirs[e->dir], out)) {
+        *data = old_read(old, out, e, len);
+        rc = *data ? MISI_OK
+                   : misi_error_at(err, MISI_E_IO, path, 0,
+                                   "missing: neither the loose image nor a shard under %s/shards holds it with the "
+                                   "SHA-256 its part recorded (start over with --force)",
+                                   out);
+    } else {
+        rc = misi_read_file(path, 0, data, len, err);
+    }
+    free(path);
+    return rc;
+}
+
+/* A shard is synced before it is renamed into place: the loose images it
+ * holds are deleted next, and then it is their only copy. */
+static int close_shard(out_file *o, cJSON *files, misi_error *err)
+{
+    static const char zero[1024];
+    int rc = out_write(o, zero, sizeof zero, err);
+    if (!rc && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0))
+        rc = misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
+    if (!rc)
+        rc = out_close(o, files, err);
+    out_discard(o);
+    return rc;
+}
+
+/* The loose images of order[from..to) that live in out: packed now. */
+static void drop_packed(const char *out, const char *const *dirs, const image_map *m, size_t from, size_t to)
+{
+    for (size_t k = from; k < to; k++) {
+        const image_ent *e = &m->e[m->order[k]];
+        if (strcmp(dirs[e->dir], out) != 0)
+            continue;
+        char *path = misi_path_join(out, e->path);
+        if (path)
+            unlink(path);
+        free(path);
+    }
+}
+
+/* Pack the images in order into shards of per members; returns the number
+ * of shards written in *nshards. */
+static int pack_tar(const char *out, const char *const *dirs, image_map *m, int per, cJSON *files, int *nshards,
+                    misi_error *err)
 {
     out_file o = {0};
+    old_shards old = {0};
     char rel[64];
-    int rc = MISI_OK, shard = 0, members = 0;
-    static const char zero[1024];
+    int rc = MISI_OK, shard = 0;
+    size_t first = 0; /* order index of the open shard's first member */
     for (size_t k = 0; !rc && k < m->norder; k++) {
         image_ent *e = &m->e[m->order[k]];
         if (!o.f) {
@@ -431,31 +632,52 @@ static int pack_tar(const char *out, const char *const *dirs, image_map *m, int 
             rc = out_open(out, &o, rel, err);
             if (rc)
                 break;
+            first = k;
         }
-        char *path = misi_path_join(dirs[e->dir], e->path);
         char *data = NULL;
         size_t len = 0;
-        rc = path ? misi_read_file(path, 0, &data, &len, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
-        free(path);
+        rc = image_bytes(out, dirs, e, &old, &data, &len, err);
         if (!rc)
             rc = tar_member(&o, e->path, data, len, err);
         free(data);
-        if (!rc && ++members == per) {
-            rc = out_write(&o, zero, sizeof zero, err);
+        if (!rc && k + 1 - first == (size_t)per) {
+            rc = close_shard(&o, files, err);
             if (!rc)
-                rc = out_close(&o, files, err);
-            out_discard(&o);
-            members = 0;
+                drop_packed(out, dirs, m, first, k + 1);
             shard++;
         }
     }
     if (!rc && o.f) {
-        rc = out_write(&o, zero, sizeof zero, err);
+        rc = close_shard(&o, files, err);
         if (!rc)
-            rc = out_close(&o, files, err);
+            drop_packed(out, dirs, m, first, m->norder);
+        shard++;
     }
     out_discard(&o);
+    old_free(&old);
+    *nshards = shard;
     return rc;
+}
+
+static void remove_stale_shards(const char *out, int nshards)
+{
+    char *dir = misi_path_join(out, "shards");
+    DIR *d = dir ? opendir(dir) : NULL;
+    struct dirent *de;
+    while (d && (de = readdir(d))) {
+        int n = 0, idx;
+        if (sscanf(de->d_name, "images-%6d.tar%n", &idx, &n) != 1 || idx < nshards)
+            continue;
+        if (de->d_name[n] != '\0' && strcmp(de->d_name + n, ".partial") != 0)
+            continue;
+        char *p = misi_path_join(dir, de->d_name);
+        if (p)
+            unlink(p);
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
 }
 
 /* ---- the manifest ---- */
@@ -508,6 +730,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     char sources_sha[65] = "";
     bool splits[2] = {false, false};
     char *config_text = NULL;
+    int nshards = 0;
     static const char *const RELS[2][2] = {{"train.jsonl", "train.conversations.jsonl"},
                                            {"test.jsonl", "test.conversations.jsonl"}};
     if (!files || !skipped || !unanswerable)
@@ -660,7 +883,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     bool tar = format && !strcmp(format, "tar");
     if (!rc && tar) {
         cJSON *per = cJSON_GetObjectItem(config, "shard_images");
-        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, files, err);
+        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, files, &nshards, err);
     } else {
         for (size_t k = 0; !rc && k < map.norder; k++) {
             image_ent *e = &map.e[map.order[k]];
@@ -730,11 +953,13 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         free(path);
     }
     if (!rc && tar) {
-        /* the loose images of this folder were only staging for the shards */
+        /* the loose images of this folder were only staging for the shards;
+         * shards numbered past this run's are an earlier, larger run's */
         char *images = misi_path_join(out, "images");
         if (images)
             misi_remove_tree(images);
         free(images);
+        remove_stale_shards(out, nshards);
     }
     if (!rc && complete) {
         char *parts = misi_path_join(out, MISI_PARTS_DIR);
