@@ -47,11 +47,11 @@ void main()
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // wholly inside the spheres: nothing to draw
         return;
     }
-    // Inflate by about one render pixel so rasterisation covers every pixel
-    // whose ray meets the cylinder.
-    float r = u_bond_radius + 1.0 / u_scale;
+    // The box holds the cylinder, so its projection covers every pixel whose
+    // ray meets it; an eighth of a render pixel more guards against rounding.
+    float r = u_bond_radius + 0.125 / u_scale;
     vec2 q;
-    vec3 p = sa + (0.5 * (ya + yb) + a_corner.x * (0.5 * (yb - ya) + 1.0 / u_scale)) * w
+    vec3 p = sa + (0.5 * (ya + yb) + a_corner.x * (0.5 * (yb - ya) + 0.125 / u_scale)) * w
            + a_corner.y * r * e1 + a_corner.z * r * e2;
     if (u_persp == 0) {
         q = p.xy * u_scale;

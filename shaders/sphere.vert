@@ -46,9 +46,10 @@ void main()
         lo = vec2(b[0].x, b[1].x);
         hi = vec2(b[0].y, b[1].y);
     }
-    // Bounds in render pixels plus one pixel of margin so that coverage
-    // rounding never cuts the silhouette.
-    vec2 plo = lo * u_scale - vec2(1.0), phi = hi * u_scale + vec2(1.0);
+    // Bounds in render pixels plus an eighth of a pixel against rounding.
+    // The bounds are exact, so a wider margin only adds fragments that
+    // discard (a whole pixel cost ~4 % more CPU on llvmpipe, same bytes).
+    vec2 plo = lo * u_scale - vec2(0.125), phi = hi * u_scale + vec2(0.125);
     vec2 p = mix(plo, phi, a_corner * 0.5 + 0.5);
     gl_Position = vec4(p / (0.5 * u_tile_size), 0.0, 1.0);
     v_sphere = vec4(s, r);

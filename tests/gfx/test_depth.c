@@ -3,7 +3,8 @@
  * circle; cylinder ends meet their spheres without gaps (stick style, where
  * sphere and stick radii are equal, is the hardest case); in ball-and-stick
  * the stretch of a bond the renderer leaves out inside its balls changes no
- * pixel. aa = 1 so each pixel is one ray through its centre. */
+ * pixel; silhouettes are whole (no impostor's quad or box cuts one). aa = 1
+ * so each pixel is one ray through its centre. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +264,103 @@ static void bond_inside_balls_changes_no_pixel(misi_renderer *r)
             }
 }
 
+/* Silhouettes are whole: every pixel whose ray meets a sphere (or, seen
+ * side-on, a bond) is lit and every pixel whose ray misses all is not, so
+ * the impostor's quad or box never cuts a silhouette (the vertex shaders
+ * leave only an eighth of a pixel of margin around exact bounds). 100
+ * spheres of 2-8 px radius at random sub-pixel positions, both projections;
+ * 60 bonds between radius-0 atoms in the image plane at random angles.
+ * Pixels within 0.02 px of a silhouette are not judged. */
+#define SW 224
+static unsigned lcg_next(unsigned *x)
+{
+    *x = *x * 1664525u + 1013904223u;
+    return *x >> 8;
+}
+static float lcg_uniform(unsigned *x, float lo, float hi)
+{
+    return lo + (hi - lo) * (float)(lcg_next(x) & 0xffff) / 65535.0f;
+}
+
+static void silhouettes_are_whole(misi_renderer *r, misi_projection proj, bool bonds)
+{
+    const float scale = 8.0f; /* px per Å */
+    const double eps = 0.02 / scale, D = 100.0;
+    unsigned seed = bonds ? 7u : 3u + (unsigned)proj;
+    int n = bonds ? 60 : 100;
+    misi_scene *s = bonds ? gt_scene(2u * (unsigned)n, (unsigned)n) : gt_scene((unsigned)n, 0);
+    for (int i = 0; i < n; i++) {
+        float cx = ((float)(i % 10) - 4.5f) * 2.4f + lcg_uniform(&seed, -0.25f, 0.25f);
+        float cy = ((float)(i / 10) - 4.5f) * 2.4f + lcg_uniform(&seed, -0.25f, 0.25f);
+        if (!bonds) {
+            set_atom(s, i, cx, cy, lcg_uniform(&seed, -1.0f, 1.0f), lcg_uniform(&seed, 0.25f, 0.95f), RED);
+            continue;
+        }
+        float ang = lcg_uniform(&seed, 0.0f, 3.14159f), h = lcg_uniform(&seed, 0.6f, 0.9f);
+        set_atom(s, 2 * i, cx - h * cosf(ang), cy - h * sinf(ang), 0, 0.0f, RED);
+        set_atom(s, 2 * i + 1, cx + h * cosf(ang), cy + h * sinf(ang), 0, 0.0f, RED);
+        s->bonds[i] = (misi_scene_bond){(uint32_t)(2 * i), (uint32_t)(2 * i + 1)};
+    }
+    s->bond_radius = 0.3f;
+    s->style = MISI_STYLE_BALL_AND_STICK;
+    misi_scene_update_frame(s, 1);
+    misi_render_params p = {
+        .width = SW, .height = SW, .aa = 1, .labels = MISI_LABELS_OFF, .projection = proj, .px_per_A = scale};
+    static uint8_t img[SW * SW * 3];
+    misi_view v = misi_view_identity();
+    misi_error err = {0};
+    CHECK(misi_render_view(r, s, &p, &v, img, &err) == 0, "%s", err.msg);
+    int missing = 0, extra = 0, rim = 0;
+    for (int y = 0; y < SW; y++) {
+        for (int x = 0; x < SW; x++) {
+            double qx = (x + 0.5 - SW / 2.0) / scale, qy = (SW / 2.0 - (y + 0.5)) / scale;
+            double o[3] = {qx, qy, 50}, d[3] = {0, 0, -1};
+            if (proj == MISI_PROJECTION_PERSPECTIVE) {
+                double len = sqrt(qx * qx + qy * qy + D * D);
+                o[0] = 0, o[1] = 0, o[2] = D;
+                d[0] = qx / len, d[1] = qy / len, d[2] = -D / len;
+            }
+            int hit = 0, unsure = 0;
+            for (int i = 0; i < n && !hit; i++) {
+                if (!bonds) {
+                    double oc[3];
+                    for (int k = 0; k < 3; k++)
+                        oc[k] = o[k] - (s->atoms[i].pos[k] - s->frame.centre[k]);
+                    double b = oc[0] * d[0] + oc[1] * d[1] + oc[2] * d[2];
+                    double dist = sqrt(fmax(0, oc[0] * oc[0] + oc[1] * oc[1] + oc[2] * oc[2] - b * b));
+                    double rad = s->atoms[i].radius;
+                    hit = dist < rad - eps;
+                    unsure |= fabs(dist - rad) <= eps;
+                    rim += hit && dist > rad - 0.5 / scale;
+                } else {
+                    /* side-on (ortho): the silhouette is the rectangle of the
+                     * segment a-b widened by the bond radius */
+                    const float *a = s->atoms[2 * i].pos, *b = s->atoms[2 * i + 1].pos;
+                    double ux = b[0] - a[0], uy = b[1] - a[1], L = sqrt(ux * ux + uy * uy);
+                    ux /= L, uy /= L;
+                    double px = qx - (a[0] - s->frame.centre[0]), py = qy - (a[1] - s->frame.centre[1]);
+                    double t = px * ux + py * uy, w = fabs(-px * uy + py * ux), R = s->bond_radius;
+                    hit = t > eps && t < L - eps && w < R - eps;
+                    unsure |= !hit && t > -eps && t < L + eps && w < R + eps;
+                    rim += hit && w > R - 0.5 / scale;
+                }
+            }
+            if (!hit && unsure)
+                continue;
+            bool lit = (gt_px(img, SW, x, y)[0] | gt_px(img, SW, x, y)[1] | gt_px(img, SW, x, y)[2]) != 0;
+            missing += hit && !lit;
+            extra += !hit && lit;
+        }
+    }
+    const char *name = bonds ? "bonds" : proj == MISI_PROJECTION_PERSPECTIVE ? "spheres, perspective" : "spheres";
+    if (missing || extra)
+        gt_dump("silhouettes", img, SW, SW);
+    CHECK(rim > 400, "%s: only %d pixels within half a pixel inside a silhouette", name, rim);
+    CHECK(missing == 0, "%s: %d pixels inside a silhouette are not drawn", name, missing);
+    CHECK(extra == 0, "%s: %d pixels outside every silhouette are drawn", name, extra);
+    misi_scene_destroy(s);
+}
+
 int main(void)
 {
     misi_renderer *r = gt_renderer();
@@ -271,6 +369,9 @@ int main(void)
     intersection_circle(r, MISI_PROJECTION_PERSPECTIVE);
     cylinder_meets_spheres(r);
     bond_inside_balls_changes_no_pixel(r);
+    silhouettes_are_whole(r, MISI_PROJECTION_ORTHO, false);
+    silhouettes_are_whole(r, MISI_PROJECTION_PERSPECTIVE, false);
+    silhouettes_are_whole(r, MISI_PROJECTION_ORTHO, true);
     misi_renderer_destroy(r);
     return CHECK_DONE();
 }
