@@ -48,7 +48,8 @@ void main()
         return;
     }
     // The box holds the cylinder, so its projection covers every pixel whose
-    // ray meets it; an eighth of a render pixel more guards against rounding.
+    // ray meets it; an eighth of a render pixel more (at z = 0; a little less
+    // behind it in perspective) guards against rounding.
     float r = u_bond_radius + 0.125 / u_scale;
     vec2 q;
     vec3 p = sa + (0.5 * (ya + yb) + a_corner.x * (0.5 * (yb - ya) + 0.125 / u_scale)) * w

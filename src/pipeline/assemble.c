@@ -6,6 +6,9 @@
 #include <cjson/cJSON.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,22 +421,33 @@ static int tar_member(out_file *o, const char *name, const char *data, size_t le
     return rc;
 }
 
-/* Images an earlier assembly of this folder packed. It deleted their loose
- * copies once each shard was in place (so a tar run needs about its own size
- * on disk, not twice that), which means a stopped run that is resumed, or an
- * assembly cut off while packing, finds some images only in the shards
- * already under out/shards. Those shards stay open until packing ends, so a
- * new shard renamed over one loses nothing; what is read back from them must
- * match the SHA-256 its part recorded. */
+/* Images an earlier assembly of this folder packed. A tar run deletes each
+ * shard's loose images once the shard is in place (so it needs about its
+ * own size on disk, not twice that); a stopped run that is resumed, or an
+ * assembly cut off while packing, then finds some images only in the shards
+ * already under out/shards. Those shards are indexed before packing starts,
+ * for the images whose loose copy is gone, and each is read back by offset
+ * and must match the SHA-256 its part recorded. A shard is opened only when
+ * read, or just before a new shard replaces it while it still holds images
+ * packing has not reached, and closed (freeing its space once replaced) as
+ * soon as packing has passed its last needed image: a resume needs no more
+ * disk than the first run. */
 typedef struct old_member {
-    char name[100];
+    size_t entry; /* index into the image map */
     size_t file;
     unsigned long long off, len;
 } old_member;
 
+typedef struct old_file {
+    char *path;
+    FILE *f;
+    size_t last;   /* order position of the last needed image it holds */
+    bool needed;   /* holds any needed image */
+    bool replaced; /* a new shard took its name: readable only through f */
+} old_file;
+
 typedef struct old_shards {
-    bool scanned;
-    FILE **f;
+    old_file *f;
     size_t nf;
     old_member *m;
     size_t nm, cap;
@@ -441,7 +455,8 @@ typedef struct old_shards {
 
 static int member_cmp(const void *a, const void *b)
 {
-    return strcmp(((const old_member *)a)->name, ((const old_member *)b)->name);
+    const old_member *x = a, *y = b;
+    return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
 static unsigned long long from_octal(const char *s, size_t width, bool *ok)
@@ -457,14 +472,31 @@ static unsigned long long from_octal(const char *s, size_t width, bool *ok)
     return v;
 }
 
-/* Index one shard's members; a shard that ends early or has a bad header is
- * indexed up to there (it is only a source to read back from, and every
- * member read is checked against its hash). */
-static void old_index(old_shards *o, FILE *f, size_t file)
+/* Is the loose copy of e (in out) gone? */
+static bool loose_missing(const char *out, const image_ent *e)
 {
+    char *path = misi_path_join(out, e->path);
+    bool gone = path && access(path, F_OK) != 0 && errno == ENOENT;
+    free(path);
+    return gone;
+}
+
+/* Index the members of one shard that are needed: images of this dataset,
+ * living in out, whose loose copy is gone. A header that does not parse
+ * ends the index there (the shard is only a source to read back from, and
+ * every member read is checked against its hash). */
+static int old_index(old_shards *o, const char *out, const char *const *dirs, const image_map *m,
+                     const uint32_t *pos, size_t file, misi_error *err)
+{
+    old_file *of = &o->f[file];
+    FILE *f = fopen(of->path, "rb");
+    if (!f)
+        return misi_error_at(err, MISI_E_IO, of->path, 0, "cannot read back this earlier shard: %s",
+                             strerror(errno));
     unsigned char h[512];
     unsigned long long off = 0;
-    while (fread(h, 1, sizeof h, f) == sizeof h) {
+    int rc = MISI_OK;
+    while (!rc && fread(h, 1, sizeof h, f) == sizeof h) {
         off += sizeof h;
         if (!h[0])
             break;
@@ -474,80 +506,100 @@ static void old_index(old_shards *o, FILE *f, size_t file)
         bool ok1, ok2;
         unsigned long long len = from_octal((const char *)h + 124, 12, &ok1);
         unsigned long long want = from_octal((const char *)h + 148, 8, &ok2);
-        if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100))
+        if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100) || (h[156] != '0' && h[156] != '\0'))
             break;
-        if (o->nm == o->cap) {
-            size_t cap = o->cap ? 2 * o->cap : 4096;
-            old_member *t = realloc(o->m, cap * sizeof *t);
-            if (!t)
-                break;
-            o->m = t;
-            o->cap = cap;
+        image_ent *e = img_find((image_map *)m, (const char *)h, false, NULL);
+        if (e && e->emitted && e->known && !strcmp(dirs[e->dir], out) && loose_missing(out, e)) {
+            if (o->nm == o->cap) {
+                size_t cap = o->cap ? 2 * o->cap : 4096;
+                old_member *t = realloc(o->m, cap * sizeof *t);
+                if (!t) {
+                    rc = misi_error_set(err, MISI_E_NOMEM, "out of memory indexing %s", of->path);
+                    break;
+                }
+                o->m = t;
+                o->cap = cap;
+            }
+            size_t entry = (size_t)(e - m->e);
+            o->m[o->nm++] = (old_member){entry, file, off, len};
+            if (!of->needed || pos[entry] > of->last)
+                of->last = pos[entry];
+            of->needed = true;
         }
-        old_member *m = &o->m[o->nm++];
-        memcpy(m->name, h, 100);
-        m->file = file;
-        m->off = off;
-        m->len = len;
         unsigned long long skip = (len + 511) / 512 * 512;
         if (fseeko(f, (off_t)skip, SEEK_CUR) != 0)
             break;
         off += skip;
     }
+    if (!rc && ferror(f))
+        rc = misi_error_at(err, MISI_E_IO, of->path, 0, "cannot read back this earlier shard: %s", strerror(errno));
+    fclose(f);
+    return rc;
 }
 
-static void old_scan(old_shards *o, const char *out)
+/* Index out/shards/images-NNNNNN.tar, if there are any. */
+static int old_scan(old_shards *o, const char *out, const char *const *dirs, const image_map *m, misi_error *err)
 {
-    o->scanned = true;
     char *dir = misi_path_join(out, "shards");
-    DIR *d = dir ? opendir(dir) : NULL;
+    if (!dir)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        free(dir);
+        return MISI_OK; /* no earlier shards: nothing to read back */
+    }
+    int rc = MISI_OK;
+    uint32_t *pos = calloc(m->cap ? m->cap : 1, sizeof *pos);
+    if (!pos)
+        rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (size_t k = 0; pos && k < m->norder; k++)
+        pos[m->order[k]] = (uint32_t)k;
     struct dirent *de;
-    while (d && (de = readdir(d))) {
+    while (!rc && (de = readdir(d))) {
         int n = 0, idx;
         if (sscanf(de->d_name, "images-%6d.tar%n", &idx, &n) != 1 || de->d_name[n] != '\0')
             continue;
-        char *p = misi_path_join(dir, de->d_name);
-        FILE *f = p ? fopen(p, "rb") : NULL;
-        free(p);
-        FILE **t = f ? realloc(o->f, (o->nf + 1) * sizeof *t) : NULL;
-        if (!t) {
-            if (f)
-                fclose(f);
-            continue;
+        old_file *t = realloc(o->f, (o->nf + 1) * sizeof *t);
+        if (t)
+            o->f = t;
+        char *path = t ? misi_path_join(dir, de->d_name) : NULL;
+        if (!path) {
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+            break;
         }
-        o->f = t;
-        o->f[o->nf] = f;
-        old_index(o, f, o->nf);
+        o->f[o->nf] = (old_file){.path = path};
+        rc = old_index(o, out, dirs, m, pos, o->nf, err);
         o->nf++;
     }
-    if (d)
-        closedir(d);
+    closedir(d);
     free(dir);
-    if (o->nm)
+    free(pos);
+    if (!rc && o->nm)
         qsort(o->m, o->nm, sizeof *o->m, member_cmp);
+    return rc;
 }
 
-/* The bytes of e from an earlier shard, or NULL when no shard holds them. */
-static char *old_read(old_shards *o, const char *out, const image_ent *e, size_t *len)
+/* The bytes of e from an earlier shard, or NULL when no shard holds them
+ * with the recorded hash. */
+static char *old_read(old_shards *o, const image_map *m, const image_ent *e, size_t *len)
 {
-    if (!o->scanned)
-        old_scan(o, out);
-    old_member key;
-    if (strlen(e->path) >= sizeof key.name)
-        return NULL;
-    strcpy(key.name, e->path);
-    const old_member *m = o->nm ? bsearch(&key, o->m, o->nm, sizeof *o->m, member_cmp) : NULL;
-    /* equal names sort together; any copy whose hash matches will do */
-    while (m && m > o->m && !strcmp(m[-1].name, key.name))
-        m--;
-    for (; m && m < o->m + o->nm && !strcmp(m->name, key.name); m++) {
-        char *data = m->len < ((size_t)1 << 31) ? malloc(m->len ? m->len : 1) : NULL;
-        FILE *f = o->f[m->file];
-        if (data && fseeko(f, (off_t)m->off, SEEK_SET) == 0 && fread(data, 1, m->len, f) == m->len) {
+    old_member key = {.entry = (size_t)(e - m->e)};
+    const old_member *p = o->nm ? bsearch(&key, o->m, o->nm, sizeof *o->m, member_cmp) : NULL;
+    /* equal entries sort together; any copy whose hash matches will do */
+    while (p && p > o->m && p[-1].entry == key.entry)
+        p--;
+    for (; p && p < o->m + o->nm && p->entry == key.entry; p++) {
+        old_file *of = &o->f[p->file];
+        if (!of->f && !of->replaced)
+            of->f = fopen(of->path, "rb");
+        if (!of->f)
+            continue;
+        char *data = p->len < ((unsigned long long)1 << 31) ? malloc(p->len ? p->len : 1) : NULL;
+        if (data && fseeko(of->f, (off_t)p->off, SEEK_SET) == 0 && fread(data, 1, p->len, of->f) == p->len) {
             char hex[65];
-            misi_sha256_hex(data, m->len, hex);
+            misi_sha256_hex(data, p->len, hex);
             if (!strcmp(hex, e->sha)) {
-                *len = m->len;
+                *len = p->len;
                 return data;
             }
         }
@@ -556,30 +608,63 @@ static char *old_read(old_shards *o, const char *out, const image_ent *e, size_t
     return NULL;
 }
 
+/* A new shard is about to take path's name; packing has reached next: keep
+ * the old file readable if it still holds images needed from there on. */
+static void old_before_replace(old_shards *o, const char *path, size_t next)
+{
+    for (size_t i = 0; i < o->nf; i++) {
+        old_file *of = &o->f[i];
+        if (of->replaced || strcmp(of->path, path) != 0)
+            continue;
+        if (!of->f && of->needed && of->last >= next)
+            of->f = fopen(of->path, "rb");
+        of->replaced = true;
+    }
+}
+
+/* Packing has reached next: close the files it no longer needs. */
+static void old_release(old_shards *o, size_t next)
+{
+    for (size_t i = 0; i < o->nf; i++) {
+        old_file *of = &o->f[i];
+        if (of->f && (!of->needed || of->last < next)) {
+            fclose(of->f);
+            of->f = NULL;
+        }
+    }
+}
+
 static void old_free(old_shards *o)
 {
-    for (size_t i = 0; i < o->nf; i++)
-        fclose(o->f[i]);
+    for (size_t i = 0; i < o->nf; i++) {
+        if (o->f[i].f)
+            fclose(o->f[i].f);
+        free(o->f[i].path);
+    }
     free(o->f);
     free(o->m);
     memset(o, 0, sizeof *o);
 }
 
 /* The bytes of image e: its loose file, or else a copy packed earlier. */
-static int image_bytes(const char *out, const char *const *dirs, const image_ent *e, old_shards *old, char **data,
-                       size_t *len, misi_error *err)
+static int image_bytes(const char *out, const char *const *dirs, const image_map *m, const image_ent *e,
+                       old_shards *old, char **data, size_t *len, misi_error *err)
 {
     char *path = misi_path_join(dirs[e->dir], e->path);
     if (!path)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
     int rc;
     if (access(path, F_OK) != 0 && errno == ENOENT && !strcmp(dirs[e->dir], out)) {
-        *data = old_read(old, out, e, len);
+        *data = old_read(old, m, e, len);
+        /* the id is the folder under images/ */
+        const char *id = e->path + strlen("images/");
+        int idlen = (int)(strchr(id, '/') ? strchr(id, '/') - id : (ptrdiff_t)strlen(id));
         rc = *data ? MISI_OK
                    : misi_error_at(err, MISI_E_IO, path, 0,
                                    "missing: neither the loose image nor a shard under %s/shards holds it with the "
-                                   "SHA-256 its part recorded (start over with --force)",
-                                   out);
+                                   "SHA-256 its part records; delete complex %.*s's part under %s/%s and run "
+                                   "--resume to render it again",
+                                   out, idlen, id, out, MISI_PARTS_DIR);
     } else {
         rc = misi_read_file(path, 0, data, len, err);
     }
@@ -587,17 +672,39 @@ static int image_bytes(const char *out, const char *const *dirs, const image_ent
     return rc;
 }
 
-/* A shard is synced before it is renamed into place: the loose images it
- * holds are deleted next, and then it is their only copy. */
-static int close_shard(out_file *o, cJSON *files, misi_error *err)
+/* fsync a folder, so that a rename in it is durable. */
+static int sync_dir(const char *dir, misi_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        return misi_error_at(err, MISI_E_IO, dir, 0, "cannot sync: %s", strerror(e));
+    }
+    close(fd);
+    return MISI_OK;
+}
+
+/* A shard is synced, renamed into place and its folder synced before the
+ * loose images it holds may be deleted: then it is their only copy, also
+ * after a power cut. */
+static int close_shard(out_file *o, const char *out, old_shards *old, size_t next, cJSON *files, misi_error *err)
 {
     static const char zero[1024];
     int rc = out_write(o, zero, sizeof zero, err);
     if (!rc && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0))
         rc = misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
     if (!rc)
+        old_before_replace(old, o->final, next);
+    if (!rc)
         rc = out_close(o, files, err);
+    char *dir = rc ? NULL : misi_path_join(out, "shards");
+    if (!rc)
+        rc = dir ? sync_dir(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    free(dir);
     out_discard(o);
+    old_release(old, next);
     return rc;
 }
 
@@ -615,16 +722,19 @@ static void drop_packed(const char *out, const char *const *dirs, const image_ma
     }
 }
 
-/* Pack the images in order into shards of per members; returns the number
- * of shards written in *nshards. */
-static int pack_tar(const char *out, const char *const *dirs, image_map *m, int per, cJSON *files, int *nshards,
-                    misi_error *err)
+/* Pack the images in order into shards of per members; the number of shards
+ * written goes to *nshards. drop: delete each shard's loose images from out
+ * once it is in place (a run; a merge into one of its own inputs keeps them
+ * until the dataset is whole). */
+static int pack_tar(const char *out, const char *const *dirs, image_map *m, int per, bool drop, cJSON *files,
+                    int *nshards, misi_error *err)
 {
     out_file o = {0};
     old_shards old = {0};
     char rel[64];
-    int rc = MISI_OK, shard = 0;
+    int shard = 0;
     size_t first = 0; /* order index of the open shard's first member */
+    int rc = old_scan(&old, out, dirs, m, err);
     for (size_t k = 0; !rc && k < m->norder; k++) {
         image_ent *e = &m->e[m->order[k]];
         if (!o.f) {
@@ -636,20 +746,20 @@ static int pack_tar(const char *out, const char *const *dirs, image_map *m, int 
         }
         char *data = NULL;
         size_t len = 0;
-        rc = image_bytes(out, dirs, e, &old, &data, &len, err);
+        rc = image_bytes(out, dirs, m, e, &old, &data, &len, err);
         if (!rc)
             rc = tar_member(&o, e->path, data, len, err);
         free(data);
         if (!rc && k + 1 - first == (size_t)per) {
-            rc = close_shard(&o, files, err);
-            if (!rc)
+            rc = close_shard(&o, out, &old, k + 1, files, err);
+            if (!rc && drop)
                 drop_packed(out, dirs, m, first, k + 1);
             shard++;
         }
     }
     if (!rc && o.f) {
-        rc = close_shard(&o, files, err);
-        if (!rc)
+        rc = close_shard(&o, out, &old, m->norder, files, err);
+        if (!rc && drop)
             drop_packed(out, dirs, m, first, m->norder);
         shard++;
     }
@@ -883,7 +993,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     bool tar = format && !strcmp(format, "tar");
     if (!rc && tar) {
         cJSON *per = cJSON_GetObjectItem(config, "shard_images");
-        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, files, &nshards, err);
+        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, ndirs == 1, files, &nshards,
+                      err);
     } else {
         for (size_t k = 0; !rc && k < map.norder; k++) {
             image_ent *e = &map.e[map.order[k]];
@@ -953,14 +1064,16 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         free(path);
     }
     if (!rc && tar) {
-        /* the loose images of this folder were only staging for the shards;
-         * shards numbered past this run's are an earlier, larger run's */
+        /* the loose images of this folder were only staging for the shards */
         char *images = misi_path_join(out, "images");
         if (images)
             misi_remove_tree(images);
         free(images);
-        remove_stale_shards(out, nshards);
     }
+    /* shards numbered past this run's (all of them for loose files) are an
+     * earlier run's, started over with --force */
+    if (!rc)
+        remove_stale_shards(out, tar ? nshards : 0);
     if (!rc && complete) {
         char *parts = misi_path_join(out, MISI_PARTS_DIR);
         if (parts)

@@ -968,6 +968,7 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
     cJSON_AddStringToObject(c, "style", misi_style_name(cfg->style ? cfg->style : MISI_STYLE_BALL_AND_STICK));
     cJSON_AddNumberToObject(c, "antialias", p->aa);
     cJSON_AddNumberToObject(c, "eye_distance", p->eye_distance);
+    cJSON_AddNumberToObject(c, "render_version", MISI_RENDER_VERSION);
     cJSON *tasks = cJSON_AddArrayToObject(c, "tasks");
     size_t ntasks;
     const misi_task *const *all = misi_tasks(&ntasks);
@@ -1148,6 +1149,9 @@ static int check_resumable(gen *g, const char *parts, misi_error *err)
             rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
         else if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "seed")), seed) != 0)
             what = "another seed";
+        else if (cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "config"), "render_version")) !=
+                 MISI_RENDER_VERSION)
+            what = "another version of the renderer (its images would not match this one's)";
         else if (strcmp(mine, theirs) != 0)
             what = "other options (image size, tasks, counts, split, format ...)";
         else if ((size_t)cJSON_GetObjectItem(p, "total")->valuedouble != g->total_sources ||

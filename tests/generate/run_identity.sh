@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Parts only go together when they come from one run: misi merge refuses
 # shards made over another list of complexes (same count, other order),
-# --resume refuses to continue a run with another seed or options before
-# doing any work, and a complex id given twice is skipped with a reason
+# --resume refuses to continue a run with another seed, options or renderer
+# version before doing any work, and a complex id given twice is skipped with a reason
 # instead of writing colliding question ids.
 # usage: run_identity.sh <misi> <assets folder>
 set -u
@@ -33,6 +33,16 @@ grep -q "another seed" "$tmp/resume.err" || { cat "$tmp/resume.err" >&2; fail "r
 "$misi" generate "${opts[@]}" --shard 0/2 --resume --size 64 --out "$tmp/s0" "$assets/1hpv" "$assets/4cup" \
     2>"$tmp/resume2.err"
 [ $? = 2 ] && grep -q "other options" "$tmp/resume2.err" || fail "resume with another size was not refused"
+# parts drawn by another version of the renderer (render_version rewritten
+# in a copy): refused, so old and new images never mix in one dataset
+cp -a "$tmp/s0" "$tmp/old"
+for f in "$tmp/old/.parts"/*.json; do
+  sed -i 's/"render_version":[[:space:]]*[0-9]*/"render_version":1/' "$f"
+done
+grep -q '"render_version":1' "$tmp/old/.parts"/*.json || fail "no render_version in the parts"
+"$misi" generate "${opts[@]}" --shard 0/2 --resume --out "$tmp/old" "$assets/1hpv" "$assets/4cup" 2>"$tmp/resume3.err"
+[ $? = 2 ] && grep -q "another version of the renderer" "$tmp/resume3.err" ||
+    { cat "$tmp/resume3.err" >&2; fail "resume over another renderer's parts was not refused"; }
 # the same options still resume
 "$misi" generate "${opts[@]}" --shard 0/2 --resume --out "$tmp/s0" "$assets/1hpv" "$assets/4cup" 2>/dev/null ||
     fail "resume with the same options failed"

@@ -2,22 +2,24 @@
 # --format tar keeps nothing twice and loses nothing: each shard's loose
 # images are deleted once the shard is in place, and a run stopped or cut
 # off while packing resumes from the shards it already wrote, to the bytes
-# of an uninterrupted run. A shard that no longer matches its parts' hashes
-# is refused by name, and a run started over with --force leaves no shard of
-# the old run behind.
+# of an uninterrupted run. A shard that no longer holds an image with its
+# part's hash is refused by name, leaving everything as it was, and the
+# resume succeeds once the shard is mended. A run started over with --force
+# leaves no shard of the old run behind.
 # usage: tar_resume.sh <misi> <assets folder>
 set -u
 misi=$1
 assets=$2
 tmp=$(mktemp -d)
-trap 'chmod -R u+w "$tmp" 2>/dev/null; rm -rf "$tmp"' EXIT
-opts=(--size 64 --tasks translation,rotation,pocket_ligand --seed 5 --no-progress --format tar --shard-images 20)
+trap 'rm -rf "$tmp"' EXIT
+base=(--size 64 --tasks translation,rotation,pocket_ligand --seed 5 --no-progress --format tar)
+opts=("${base[@]}" --shard-images 7)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$misi" generate "${opts[@]}" --out "$tmp/ref" "$assets" 2>/dev/null || fail "reference run"
 nref=$(ls "$tmp/ref/shards" | wc -l)
-[ "$nref" -ge 3 ] || fail "the reference has $nref shards; the test needs at least 3"
+[ "$nref" -ge 6 ] || fail "the reference has $nref shards; the test needs at least 6"
 [ -e "$tmp/ref/images" ] && fail "the reference kept its loose images"
 
 # 1. Stopped by SIGINT after its first complex, then resumed.
@@ -33,41 +35,74 @@ kill -INT $pid 2>/dev/null
 wait $pid
 rc=$?
 [ $rc = 130 ] || { cat "$tmp/int.log" >&2; fail "SIGINT gave exit $rc, expected 130"; }
-compgen -G "$tmp/int/shards/*.tar" >/dev/null || fail "the stopped run packed no shard"
+nint=$(ls "$tmp/int/shards" | wc -l)
+[ "$nint" -ge 2 ] || fail "the stopped run packed $nint shards; the test needs at least 2"
+[ -z "$(find "$tmp/int" -name '*.png')" ] || fail "the stopped run kept loose images of what it packed"
 cp -a "$tmp/int" "$tmp/bad"
+cp -a "$tmp/int" "$tmp/hdr"
 "$misi" generate "${opts[@]}" --resume --out "$tmp/int" "$assets" 2>"$tmp/int.log" ||
   { cat "$tmp/int.log" >&2; fail "resume after SIGINT"; }
 diff -r "$tmp/ref" "$tmp/int" >/dev/null || fail "the resumed run differs from the reference"
 
-# 2. The stopped run's first shard damaged: its images are gone for good,
-#    and the resume says which one, and does not call the dataset complete.
-printf 'X' | dd of="$tmp/bad/shards/images-000000.tar" bs=1 seek=1000 conv=notrunc status=none
+# 2. The stopped run's last shard damaged: an image in it is gone for good.
+#    The resume renders the other complexes, names that image, leaves the
+#    shards and the finished parts as they were, and succeeds once the byte
+#    is back.
+last=$(ls "$tmp/bad/shards" | tail -1)
+byte=$(dd if="$tmp/bad/shards/$last" bs=1 skip=600 count=1 status=none | od -An -tu1 | tr -d ' ')
+printf "\\$(printf %03o $(((byte + 1) % 256)))" |
+  dd of="$tmp/bad/shards/$last" bs=1 seek=600 conv=notrunc status=none
+cp -a "$tmp/bad" "$tmp/bad.before"
 "$misi" generate "${opts[@]}" --resume --out "$tmp/bad" "$assets" 2>"$tmp/bad.log" &&
   fail "a resume over a damaged shard succeeded"
-grep -q 'images/.*\.png: missing' "$tmp/bad.log" || { cat "$tmp/bad.log" >&2; fail "no error naming the image"; }
-grep -q '"complete":[[:space:]]*true' "$tmp/bad/manifest.json" && fail "a damaged run was marked complete"
+grep -q 'images/[^ ]*\.png: missing: .*delete complex .* part' "$tmp/bad.log" ||
+  { cat "$tmp/bad.log" >&2; fail "no error naming the image and what to do"; }
+diff -r "$tmp/bad.before/shards" "$tmp/bad/shards" >/dev/null || fail "the failed resume changed the shards"
+for f in "$tmp/bad.before/.parts"/*; do
+  cmp -s "$f" "$tmp/bad/.parts/${f##*/}" || fail "the failed resume changed or lost part ${f##*/}"
+done
+printf "\\$(printf %03o "$byte")" | dd of="$tmp/bad/shards/$last" bs=1 seek=600 conv=notrunc status=none
+"$misi" generate "${opts[@]}" --resume --out "$tmp/bad" "$assets" 2>"$tmp/bad.log" ||
+  { cat "$tmp/bad.log" >&2; fail "resume after mending the shard"; }
+diff -r "$tmp/ref" "$tmp/bad" >/dev/null || fail "the mended run differs from the reference"
 
-# 3. Cut off while packing (shard 1 cannot be created): shard 0 is in place
-#    and its loose images are gone, the rest are still there; once the
-#    blocker goes, --resume assembles the reference bytes.
-mkdir -p "$tmp/cut/shards/images-000001.tar.partial"
+# 3. A damaged header (the second member's checksum) in the stopped run's
+#    first shard: the members from there on cannot be found, and the resume
+#    names the first of them.
+f="$tmp/hdr/shards/images-000000.tar"
+size0=$(tar -tvf "$f" | head -1 | awk '{print $3}')
+second=$(tar -tf "$f" | sed -n 2p)
+printf 'X' | dd of="$f" bs=1 seek=$((512 + (size0 + 511) / 512 * 512 + 148)) conv=notrunc status=none
+"$misi" generate "${opts[@]}" --resume --out "$tmp/hdr" "$assets" 2>"$tmp/hdr.log" &&
+  fail "a resume over a shard with a broken header succeeded"
+grep -q "$second: missing" "$tmp/hdr.log" || { cat "$tmp/hdr.log" >&2; fail "no error naming $second"; }
+
+# 4. Cut off while packing (shard 2 cannot be created): shards 0 and 1 are
+#    in place and their loose images are gone, the rest are still there;
+#    once the blocker goes, --resume assembles the reference bytes.
+mkdir -p "$tmp/cut/shards/images-000002.tar.partial"
 "$misi" generate "${opts[@]}" --out "$tmp/cut" "$assets" 2>"$tmp/cut.log" && fail "packing past a blocked shard succeeded"
-[ -f "$tmp/cut/shards/images-000000.tar" ] || { cat "$tmp/cut.log" >&2; fail "shard 0 is not in place"; }
-first=$(tar -tf "$tmp/cut/shards/images-000000.tar" | head -1)
-[ -n "$first" ] || fail "shard 0 lists no member"
-[ -e "$tmp/cut/$first" ] && fail "$first is both loose and in shard 0"
-tar -tf "$tmp/ref/shards/images-000001.tar" | head -1 | while read -r m; do
-  [ -f "$tmp/cut/$m" ] || fail "$m (for shard 1) was deleted before its shard was written"
-done || exit 1
-rmdir "$tmp/cut/shards/images-000001.tar.partial"
+for s in 0 1; do
+  f="$tmp/cut/shards/images-00000$s.tar"
+  [ -f "$f" ] || { cat "$tmp/cut.log" >&2; fail "shard $s is not in place"; }
+  for m in $(tar -tf "$f"); do
+    [ -e "$tmp/cut/$m" ] && fail "$m is both loose and in shard $s"
+  done
+done
+for m in $(tar -tf "$tmp/ref/shards/images-000002.tar"); do
+  [ -f "$tmp/cut/$m" ] || fail "$m (for shard 2) was deleted before its shard was written"
+done
+rmdir "$tmp/cut/shards/images-000002.tar.partial"
 "$misi" generate "${opts[@]}" --resume --out "$tmp/cut" "$assets" 2>"$tmp/cut.log" ||
   { cat "$tmp/cut.log" >&2; fail "resume after a cut-off pack"; }
 diff -r "$tmp/ref" "$tmp/cut" >/dev/null || fail "the run resumed after a cut-off pack differs from the reference"
 
-# 4. Started over with larger shards: fewer shards, none of the old ones left.
-big=("${opts[@]}")
-big[${#big[@]}-1]=1000
-"$misi" generate "${big[@]}" --out "$tmp/big" "$assets" 2>/dev/null || fail "run with large shards"
-"$misi" generate "${big[@]}" --force --out "$tmp/ref" "$assets" 2>/dev/null || fail "--force over the reference"
-diff -r "$tmp/big" "$tmp/ref" >/dev/null || fail "a run started over keeps files of the old one"
+# 5. Started over with larger shards, then as loose files: none of the old
+#    shards are left.
+"$misi" generate "${base[@]}" --shard-images 1000 --out "$tmp/big" "$assets" 2>/dev/null || fail "run with large shards"
+"$misi" generate "${base[@]}" --shard-images 1000 --force --out "$tmp/ref" "$assets" 2>/dev/null ||
+  fail "--force over the reference"
+diff -r "$tmp/big" "$tmp/ref" >/dev/null || fail "a run started over keeps shards of the old one"
+"$misi" generate "${base[@]/tar/files}" --force --out "$tmp/ref" "$assets" 2>/dev/null || fail "--force as loose files"
+[ -e "$tmp/ref/shards" ] && [ -n "$(ls "$tmp/ref/shards")" ] && fail "a loose-file run kept the old run's shards"
 echo "ok: tar runs resume from their shards, drop packed images and leave no stale shard"

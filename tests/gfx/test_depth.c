@@ -268,9 +268,10 @@ static void bond_inside_balls_changes_no_pixel(misi_renderer *r)
  * side-on, a bond) is lit and every pixel whose ray misses all is not, so
  * the impostor's quad or box never cuts a silhouette (the vertex shaders
  * leave only an eighth of a pixel of margin around exact bounds). 100
- * spheres of 2-8 px radius at random sub-pixel positions, both projections;
- * 60 bonds between radius-0 atoms in the image plane at random angles.
- * Pixels within 0.02 px of a silhouette are not judged. */
+ * spheres of 2-8 px radius at random sub-pixel positions in both
+ * projections; 60 bonds between radius-0 atoms, side-on (in the image plane,
+ * orthographic) at random angles. Pixels within 0.02 px of a silhouette are
+ * not judged, so this proves the margin is enough, not that it is needed. */
 #define SW 224
 static unsigned lcg_next(unsigned *x)
 {
