@@ -472,6 +472,16 @@ static unsigned long long from_octal(const char *s, size_t width, bool *ok)
     return v;
 }
 
+/* Is name a shard, shards/images-NNNNNN.tar (or its .partial when partial
+ * is allowed)? Its number goes to *idx. */
+static bool shard_name(const char *name, bool partial, int *idx)
+{
+    int n = 0;
+    if (sscanf(name, "images-%6d.tar%n", idx, &n) != 1 || n == 0)
+        return false;
+    return name[n] == '\0' || (partial && !strcmp(name + n, ".partial"));
+}
+
 /* Is the loose copy of e (in out) gone? */
 static bool loose_missing(const char *out, const image_ent *e)
 {
@@ -556,8 +566,8 @@ static int old_scan(old_shards *o, const char *out, const char *const *dirs, con
         pos[m->order[k]] = (uint32_t)k;
     struct dirent *de;
     while (!rc && (de = readdir(d))) {
-        int n = 0, idx;
-        if (sscanf(de->d_name, "images-%6d.tar%n", &idx, &n) != 1 || de->d_name[n] != '\0')
+        int idx;
+        if (!shard_name(de->d_name, false, &idx))
             continue;
         old_file *t = realloc(o->f, (o->nf + 1) * sizeof *t);
         if (t)
@@ -775,10 +785,8 @@ static void remove_stale_shards(const char *out, int nshards)
     DIR *d = dir ? opendir(dir) : NULL;
     struct dirent *de;
     while (d && (de = readdir(d))) {
-        int n = 0, idx;
-        if (sscanf(de->d_name, "images-%6d.tar%n", &idx, &n) != 1 || idx < nshards)
-            continue;
-        if (de->d_name[n] != '\0' && strcmp(de->d_name + n, ".partial") != 0)
+        int idx;
+        if (!shard_name(de->d_name, true, &idx) || idx < nshards)
             continue;
         char *p = misi_path_join(dir, de->d_name);
         if (p)
