@@ -7,7 +7,11 @@ precision highp int;
 uniform vec2 u_tile_origin;  // render pixels, window coordinates of the tile's lower-left
 uniform vec2 u_tile_size;    // render pixels
 uniform float u_scale;       // render pixels per Å at z = 0 (includes m for ortho)
-uniform int u_persp;         // 0 orthographic, 1 perspective
+// The projection is fixed per program (MISI_PERSPECTIVE 0 or 1, defined by
+// impostor.c): in the orthographic programs the ray direction and the
+// half-vector of the shading are constants, which saves llvmpipe ~6 % of
+// its CPU per image against a uniform branch.
+const bool PERSPECTIVE = MISI_PERSPECTIVE != 0;
 uniform float u_eye;         // eye distance D (Å)
 uniform vec2 u_zrange;       // view-space z mapped to depth 1 (x) .. 0 (y)
 
@@ -15,7 +19,7 @@ uniform vec2 u_zrange;       // view-space z mapped to depth 1 (x) .. 0 (y)
 void pixel_ray(out vec3 o, out vec3 d)
 {
     vec2 q = (gl_FragCoord.xy - u_tile_origin - 0.5 * u_tile_size) / u_scale;
-    if (u_persp == 0) {
+    if (!PERSPECTIVE) {
         o = vec3(q, u_zrange.y + 1.0);
         d = vec3(0.0, 0.0, -1.0);
     } else {

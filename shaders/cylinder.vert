@@ -1,10 +1,11 @@
 #version 300 es
-// One instance per bond: the box around the cylinder between the two atom
-// centres (open ends; they lie inside the atoms' spheres), ray-cast in
-// cylinder.frag. Each half is coloured like its atom.
+// One instance per bond, ray-cast in cylinder.frag: in orthographic views a
+// screen-aligned quad over the cylinder's projection, in perspective the box
+// around it (open ends; they lie inside the atoms' spheres). Each half is
+// coloured like its atom.
 precision highp float;
 
-layout(location = 0) in vec3 a_corner;   // (-1|1)^3, a triangle strip over the box
+layout(location = 0) in vec3 a_corner;   // (-1|1)^3 over the box; (-1|1, -1|1, 0) over the quad
 layout(location = 1) in vec4 a_pa;       // world positions of the two atoms, their sphere radii
 layout(location = 2) in vec4 a_pb;
 layout(location = 3) in vec4 a_ca;       // their colours
@@ -15,7 +16,6 @@ uniform vec3 u_centre;
 uniform vec3 u_trans;
 uniform vec2 u_tile_size;
 uniform float u_scale;
-uniform int u_persp;
 uniform float u_eye;
 uniform float u_bond_radius;
 
@@ -47,16 +47,29 @@ void main()
         gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // wholly inside the spheres: nothing to draw
         return;
     }
-    // The box holds the cylinder, so its projection covers every pixel whose
-    // ray meets it; an eighth of a render pixel more (at z = 0; a little less
-    // behind it in perspective) guards against rounding.
-    float r = u_bond_radius + 0.125 / u_scale;
+    float m = 0.125 / u_scale;  // an eighth of a render pixel, against rounding
     vec2 q;
-    vec3 p = sa + (0.5 * (ya + yb) + a_corner.x * (0.5 * (yb - ya) + 0.125 / u_scale)) * w
-           + a_corner.y * r * e1 + a_corner.z * r * e2;
-    if (u_persp == 0) {
-        q = p.xy * u_scale;
+    if (MISI_PERSPECTIVE == 0) {
+        // Orthographic: a screen-aligned rectangle over the exact projection
+        // of the stretch [ya, yb]. Along its projected axis a the end
+        // circles reach R |w.z| past the ends, across it R; a box around the
+        // cylinder would cover up to sqrt(2) R across, in three faces of
+        // two triangles each (a corner is (-1|1, -1|1) here: the quad).
+        vec2 a = length(w.xy) > 1e-6 ? normalize(w.xy) : vec2(1.0, 0.0);
+        vec2 b = vec2(-a.y, a.x);
+        vec2 pa = (sa + ya * w).xy, pb = (sa + yb * w).xy;
+        float ta = dot(pa, a), tb = dot(pb, a), along = u_bond_radius * abs(w.z) + m;
+        float lo = min(ta, tb) - along, hi = max(ta, tb) + along;
+        float across = u_bond_radius + m;
+        vec2 p = mix(lo, hi, a_corner.x * 0.5 + 0.5) * a + (dot(pa, b) + a_corner.y * across) * b;
+        q = p * u_scale;
     } else {
+        // The box holds the cylinder, so its projection covers every pixel
+        // whose ray meets it; an eighth of a render pixel more (at z = 0; a
+        // little less behind it in perspective) guards against rounding.
+        float r = u_bond_radius + m;
+        vec3 p = sa + (0.5 * (ya + yb) + a_corner.x * (0.5 * (yb - ya) + m)) * w
+               + a_corner.y * r * e1 + a_corner.z * r * e2;
         float dz = max(u_eye - p.z, 1e-3);
         q = p.xy * (u_eye / dz) * u_scale;
     }

@@ -177,6 +177,8 @@ typedef struct misi_render_params {
     int batch_max;        /* most tiles per batch; 0 = as many as limits and budget allow */
     size_t memory_budget; /* bytes for batch framebuffers + readback; 0 = 256 MiB, or 48 MiB on a
                              software device (faster there: docs/performance.md) */
+    bool sphere_quads;    /* draw every sphere as a quad, never as a point sprite: the image is the
+                             same (tests compare the two); false = points where they fit */
 } misi_render_params;
 
 /* Fill the zero fields of p with the defaults. */
@@ -212,6 +214,7 @@ typedef struct misi_gfx_info {
     char gl_vendor[128], gl_renderer[128], gl_version[128], glsl_version[128];
     int max_texture_size, max_renderbuffer_size, max_samples;
     int max_viewport[2];
+    float max_point_size; /* largest point sprite side (pixels): spheres larger than it are quads */
     int max_color_attachments, max_vertex_attribs, max_texture_units;
     bool sample_shading; /* OpenGL ES 3.2 per-sample shading (used with msaa) */
 } misi_gfx_info;
@@ -263,6 +266,7 @@ int misi_render_view(misi_renderer *r, const misi_scene *scene, const misi_rende
  * render itself, so wait_s is mostly drawing there). */
 typedef struct misi_render_stats {
     size_t views, batches;
+    size_t sprite_views; /* views whose spheres were point sprites (orthographic, small enough) */
     double readback_s, wait_s;
 } misi_render_stats;
 

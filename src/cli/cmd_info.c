@@ -54,6 +54,7 @@ static cJSON *info_json(const misi_gfx_info *info, const misi_renderer *r, const
     cJSON_AddNumberToObject(lim, "max_samples", info->max_samples);
     cJSON_AddNumberToObject(lim, "max_viewport_width", info->max_viewport[0]);
     cJSON_AddNumberToObject(lim, "max_viewport_height", info->max_viewport[1]);
+    cJSON_AddNumberToObject(lim, "max_point_size", info->max_point_size);
     cJSON_AddNumberToObject(lim, "max_color_attachments", info->max_color_attachments);
     cJSON_AddNumberToObject(lim, "max_vertex_attribs", info->max_vertex_attribs);
     cJSON_AddNumberToObject(lim, "max_texture_units", info->max_texture_units);
@@ -120,10 +121,12 @@ int cmd_info(int argc, char **argv)
             printf("GL vendor:   %s\nGL renderer: %s\nGL version:  %s\nGLSL:        %s\n", info->gl_vendor,
                    info->gl_renderer, info->gl_version, info->glsl_version);
             printf("limits: max texture %d, max renderbuffer %d, max samples %d, max viewport %dx%d,\n"
-                   "        colour attachments %d, vertex attribs %d, texture units %d, sample shading %s\n",
+                   "        colour attachments %d, vertex attribs %d, texture units %d, sample shading %s,\n"
+                   "        max point size %g\n",
                    info->max_texture_size, info->max_renderbuffer_size, info->max_samples,
                    info->max_viewport[0], info->max_viewport[1], info->max_color_attachments,
-                   info->max_vertex_attribs, info->max_texture_units, info->sample_shading ? "yes" : "no");
+                   info->max_vertex_attribs, info->max_texture_units, info->sample_shading ? "yes" : "no",
+                   (double)info->max_point_size);
             printf("batch: %d tiles of 512x512 at 2x supersampling per pass\n",
                    misi_render_batch_size(r, &p));
         }

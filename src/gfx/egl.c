@@ -271,6 +271,9 @@ void gfx_query_limits(misi_gfx_info *info)
     glGetIntegerv(GL_MAX_RENDERBUFFER_SIZE, &info->max_renderbuffer_size);
     glGetIntegerv(GL_MAX_SAMPLES, &info->max_samples);
     glGetIntegerv(GL_MAX_VIEWPORT_DIMS, info->max_viewport);
+    GLfloat points[2] = {1, 1};
+    glGetFloatv(GL_ALIASED_POINT_SIZE_RANGE, points);
+    info->max_point_size = points[1];
     glGetIntegerv(GL_MAX_COLOR_ATTACHMENTS, &info->max_color_attachments);
     glGetIntegerv(GL_MAX_VERTEX_ATTRIBS, &info->max_vertex_attribs);
     glGetIntegerv(GL_MAX_COMBINED_TEXTURE_IMAGE_UNITS, &info->max_texture_units);

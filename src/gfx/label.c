@@ -40,7 +40,7 @@ int gfx_labels_create(gfx_labels **out, misi_error *err)
     *out = NULL;
     if (!l)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    rc = gfx_program("label.vert", "label.frag", &l->prog, err);
+    rc = gfx_program("label.vert", "label.frag", NULL, &l->prog, err);
     if (rc) {
         free(l);
         return rc;

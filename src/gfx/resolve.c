@@ -17,7 +17,7 @@ int gfx_resolve_create(gfx_resolve **out, misi_error *err)
     *out = NULL;
     if (!rs)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    int rc = gfx_program("resolve.vert", "resolve.frag", &rs->prog, err);
+    int rc = gfx_program("resolve.vert", "resolve.frag", NULL, &rs->prog, err);
     if (rc) {
         free(rs);
         return rc;

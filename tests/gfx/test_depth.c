@@ -264,14 +264,16 @@ static void bond_inside_balls_changes_no_pixel(misi_renderer *r)
             }
 }
 
-/* Silhouettes are whole: every pixel whose ray meets a sphere (or, seen
- * side-on, a bond) is lit and every pixel whose ray misses all is not, so
- * the impostor's quad or box never cuts a silhouette (the vertex shaders
- * leave only an eighth of a pixel of margin around exact bounds). 100
- * spheres of 2-8 px radius at random sub-pixel positions in both
- * projections; 60 bonds between radius-0 atoms, side-on (in the image plane,
- * orthographic) at random angles. Pixels within 0.02 px of a silhouette are
- * not judged, so this proves the margin is enough, not that it is needed. */
+/* Silhouettes are whole: every pixel whose ray meets a sphere or a bond is
+ * lit and every pixel whose ray misses all is not, so no impostor's point,
+ * quad or box cuts a silhouette (the vertex shaders leave only an eighth of
+ * a pixel of margin around exact bounds). 100 spheres of 2-8 px radius at
+ * random sub-pixel positions, and 60 bonds between radius-0 atoms at random
+ * angles, tilted out of the image plane by up to 60 degrees (the end circles
+ * then project to ellipses: the orthographic bond quad is sized by that),
+ * each in both projections. A pixel is not judged when moving its ray by
+ * 0.02 px changes the answer, so this proves the margin is enough, not that
+ * it is needed. */
 #define SW 224
 static unsigned lcg_next(unsigned *x)
 {
@@ -283,23 +285,81 @@ static float lcg_uniform(unsigned *x, float lo, float hi)
     return lo + (hi - lo) * (float)(lcg_next(x) & 0xffff) / 65535.0f;
 }
 
+/* The ray through screen point (qx, qy) (Å at z = 0) of either projection. */
+static void screen_ray(misi_projection proj, double qx, double qy, double o[3], double d[3])
+{
+    const double D = 100.0;
+    if (proj == MISI_PROJECTION_PERSPECTIVE) {
+        double len = sqrt(qx * qx + qy * qy + D * D);
+        o[0] = 0, o[1] = 0, o[2] = D;
+        d[0] = qx / len, d[1] = qy / len, d[2] = -D / len;
+    } else {
+        o[0] = qx, o[1] = qy, o[2] = 50;
+        d[0] = 0, d[1] = 0, d[2] = -1;
+    }
+}
+
+static double dot3(const double a[3], const double b[3])
+{
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+}
+
+/* Does the ray meet sphere i, or the front of bond i's open cylinder between
+ * its ends (what the fragment shaders draw)? Positions relative to the frame
+ * centre, as the identity view shows them. */
+static bool ray_hits(const misi_scene *s, bool bonds, int n, const double o[3], const double d[3])
+{
+    for (int i = 0; i < n; i++) {
+        if (!bonds) {
+            double oc[3];
+            for (int k = 0; k < 3; k++)
+                oc[k] = o[k] - (s->atoms[i].pos[k] - s->frame.centre[k]);
+            double b = dot3(oc, d), c = dot3(oc, oc) - b * b, rad = s->atoms[i].radius;
+            if (c < rad * rad)
+                return true;
+            continue;
+        }
+        const float *pa = s->atoms[2 * i].pos, *pb = s->atoms[2 * i + 1].pos;
+        double a[3], w[3], oc[3], dd[3], oo[3];
+        for (int k = 0; k < 3; k++)
+            a[k] = pa[k] - s->frame.centre[k], w[k] = pb[k] - pa[k];
+        double L = sqrt(dot3(w, w));
+        for (int k = 0; k < 3; k++)
+            w[k] /= L, oc[k] = o[k] - a[k];
+        double dw = dot3(d, w), ow = dot3(oc, w);
+        for (int k = 0; k < 3; k++)
+            dd[k] = d[k] - dw * w[k], oo[k] = oc[k] - ow * w[k];
+        double A = dot3(dd, dd), B = dot3(dd, oo), C = dot3(oo, oo) - (double)s->bond_radius * s->bond_radius;
+        double disc = B * B - A * C;
+        if (A < 1e-12 || disc < 0)
+            continue;
+        double t = (-B - sqrt(disc)) / A, y = ow + t * dw;
+        if (y >= 0 && y <= L)
+            return true;
+    }
+    return false;
+}
+
 static void silhouettes_are_whole(misi_renderer *r, misi_projection proj, bool bonds)
 {
     const float scale = 8.0f; /* px per Å */
-    const double eps = 0.02 / scale, D = 100.0;
-    unsigned seed = bonds ? 7u : 3u + (unsigned)proj;
+    const double eps = 0.02 / scale;
+    unsigned seed = (bonds ? 7u : 3u) + (unsigned)proj;
     int n = bonds ? 60 : 100;
     misi_scene *s = bonds ? gt_scene(2u * (unsigned)n, (unsigned)n) : gt_scene((unsigned)n, 0);
     for (int i = 0; i < n; i++) {
         float cx = ((float)(i % 10) - 4.5f) * 2.4f + lcg_uniform(&seed, -0.25f, 0.25f);
         float cy = ((float)(i / 10) - 4.5f) * 2.4f + lcg_uniform(&seed, -0.25f, 0.25f);
+        float cz = lcg_uniform(&seed, -1.0f, 1.0f);
         if (!bonds) {
-            set_atom(s, i, cx, cy, lcg_uniform(&seed, -1.0f, 1.0f), lcg_uniform(&seed, 0.25f, 0.95f), RED);
+            set_atom(s, i, cx, cy, cz, lcg_uniform(&seed, 0.25f, 0.95f), RED);
             continue;
         }
         float ang = lcg_uniform(&seed, 0.0f, 3.14159f), h = lcg_uniform(&seed, 0.6f, 0.9f);
-        set_atom(s, 2 * i, cx - h * cosf(ang), cy - h * sinf(ang), 0, 0.0f, RED);
-        set_atom(s, 2 * i + 1, cx + h * cosf(ang), cy + h * sinf(ang), 0, 0.0f, RED);
+        float tilt = lcg_uniform(&seed, -1.047f, 1.047f);
+        float ux = cosf(tilt) * cosf(ang), uy = cosf(tilt) * sinf(ang), uz = sinf(tilt);
+        set_atom(s, 2 * i, cx - h * ux, cy - h * uy, cz - h * uz, 0.0f, RED);
+        set_atom(s, 2 * i + 1, cx + h * ux, cy + h * uy, cz + h * uz, 0.0f, RED);
         s->bonds[i] = (misi_scene_bond){(uint32_t)(2 * i), (uint32_t)(2 * i + 1)};
     }
     s->bond_radius = 0.3f;
@@ -312,53 +372,34 @@ static void silhouettes_are_whole(misi_renderer *r, misi_projection proj, bool b
     misi_error err = {0};
     CHECK(misi_render_view(r, s, &p, &v, img, &err) == 0, "%s", err.msg);
     int missing = 0, extra = 0, rim = 0;
+    static const double nudge[4][2] = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
     for (int y = 0; y < SW; y++) {
         for (int x = 0; x < SW; x++) {
             double qx = (x + 0.5 - SW / 2.0) / scale, qy = (SW / 2.0 - (y + 0.5)) / scale;
-            double o[3] = {qx, qy, 50}, d[3] = {0, 0, -1};
-            if (proj == MISI_PROJECTION_PERSPECTIVE) {
-                double len = sqrt(qx * qx + qy * qy + D * D);
-                o[0] = 0, o[1] = 0, o[2] = D;
-                d[0] = qx / len, d[1] = qy / len, d[2] = -D / len;
+            double o[3], d[3];
+            screen_ray(proj, qx, qy, o, d);
+            bool hit = ray_hits(s, bonds, n, o, d), unsure = false, near_rim = false;
+            for (int k = 0; k < 4; k++) {
+                screen_ray(proj, qx + eps * nudge[k][0], qy + eps * nudge[k][1], o, d);
+                unsure |= ray_hits(s, bonds, n, o, d) != hit;
+                screen_ray(proj, qx + 0.5 / scale * nudge[k][0], qy + 0.5 / scale * nudge[k][1], o, d);
+                near_rim |= ray_hits(s, bonds, n, o, d) != hit;
             }
-            int hit = 0, unsure = 0;
-            for (int i = 0; i < n && !hit; i++) {
-                if (!bonds) {
-                    double oc[3];
-                    for (int k = 0; k < 3; k++)
-                        oc[k] = o[k] - (s->atoms[i].pos[k] - s->frame.centre[k]);
-                    double b = oc[0] * d[0] + oc[1] * d[1] + oc[2] * d[2];
-                    double dist = sqrt(fmax(0, oc[0] * oc[0] + oc[1] * oc[1] + oc[2] * oc[2] - b * b));
-                    double rad = s->atoms[i].radius;
-                    hit = dist < rad - eps;
-                    unsure |= fabs(dist - rad) <= eps;
-                    rim += hit && dist > rad - 0.5 / scale;
-                } else {
-                    /* side-on (ortho): the silhouette is the rectangle of the
-                     * segment a-b widened by the bond radius */
-                    const float *a = s->atoms[2 * i].pos, *b = s->atoms[2 * i + 1].pos;
-                    double ux = b[0] - a[0], uy = b[1] - a[1], L = sqrt(ux * ux + uy * uy);
-                    ux /= L, uy /= L;
-                    double px = qx - (a[0] - s->frame.centre[0]), py = qy - (a[1] - s->frame.centre[1]);
-                    double t = px * ux + py * uy, w = fabs(-px * uy + py * ux), R = s->bond_radius;
-                    hit = t > eps && t < L - eps && w < R - eps;
-                    unsure |= !hit && t > -eps && t < L + eps && w < R + eps;
-                    rim += hit && w > R - 0.5 / scale;
-                }
-            }
-            if (!hit && unsure)
+            if (unsure)
                 continue;
+            rim += hit && near_rim;
             bool lit = (gt_px(img, SW, x, y)[0] | gt_px(img, SW, x, y)[1] | gt_px(img, SW, x, y)[2]) != 0;
             missing += hit && !lit;
             extra += !hit && lit;
         }
     }
-    const char *name = bonds ? "bonds" : proj == MISI_PROJECTION_PERSPECTIVE ? "spheres, perspective" : "spheres";
+    const char *name = bonds ? "bonds" : "spheres";
+    const char *pname = proj == MISI_PROJECTION_PERSPECTIVE ? "perspective" : "orthographic";
     if (missing || extra)
         gt_dump("silhouettes", img, SW, SW);
-    CHECK(rim > 400, "%s: only %d pixels within half a pixel inside a silhouette", name, rim);
-    CHECK(missing == 0, "%s: %d pixels inside a silhouette are not drawn", name, missing);
-    CHECK(extra == 0, "%s: %d pixels outside every silhouette are drawn", name, extra);
+    CHECK(rim > 400, "%s, %s: only %d pixels within half a pixel inside a silhouette", name, pname, rim);
+    CHECK(missing == 0, "%s, %s: %d pixels inside a silhouette are not drawn", name, pname, missing);
+    CHECK(extra == 0, "%s, %s: %d pixels outside every silhouette are drawn", name, pname, extra);
     misi_scene_destroy(s);
 }
 
@@ -373,6 +414,7 @@ int main(void)
     silhouettes_are_whole(r, MISI_PROJECTION_ORTHO, false);
     silhouettes_are_whole(r, MISI_PROJECTION_PERSPECTIVE, false);
     silhouettes_are_whole(r, MISI_PROJECTION_ORTHO, true);
+    silhouettes_are_whole(r, MISI_PROJECTION_PERSPECTIVE, true);
     misi_renderer_destroy(r);
     return CHECK_DONE();
 }
