@@ -212,3 +212,16 @@ done:
     misi_sources_finish(&list);
     return ok;
 }
+
+misi_scene *gt_asset_scene(misi_complex *cx, char *id, size_t idlen)
+{
+    if (!gt_load_asset_complex(cx, id, idlen))
+        gt_build_complex(cx);
+    misi_scene *s = NULL;
+    misi_error err = {0};
+    if (misi_scene_create(cx, NULL, &s, &err)) {
+        fprintf(stderr, "cannot make the scene of %s: %s\n", id, err.msg);
+        exit(1);
+    }
+    return s;
+}

@@ -42,6 +42,11 @@ void gt_build_complex(misi_complex *cx);
  * the folder is empty or the loader cannot read it. */
 bool gt_load_asset_complex(misi_complex *cx, char *id, size_t idlen);
 
+/* The scene of the first asset complex, or of gt_build_complex when there is
+ * none (id then stays as the caller set it); exits 1 with the error when the
+ * scene cannot be made. Caller destroys the scene and finishes cx. */
+misi_scene *gt_asset_scene(misi_complex *cx, char *id, size_t idlen);
+
 /* The CPU reference: ray-cast the scene for view v at params p exactly as
  * MISI-SPEC and docs/rendering.md define it (double precision, same
  * supersampling pattern, same shading), without labels. */

@@ -44,14 +44,8 @@ int main(void)
     misi_renderer *r = gt_renderer();
     misi_complex cx;
     char id[64] = "built";
-    if (!gt_load_asset_complex(&cx, id, sizeof id))
-        gt_build_complex(&cx);
-    misi_scene *s = NULL;
+    misi_scene *s = gt_asset_scene(&cx, id, sizeof id);
     misi_error err = {0};
-    if (misi_scene_create(&cx, NULL, &s, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
     misi_view views[NV];
     static const char *names[] = {"front", "back", "left", "right", "top", "bottom"};
     for (int i = 0; i < 6; i++)

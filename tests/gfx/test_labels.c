@@ -117,11 +117,8 @@ static void complex_labels(misi_renderer *r)
     enum { W = 256, H = 256 };
     misi_complex cx;
     char id[64] = "built";
-    if (!gt_load_asset_complex(&cx, id, sizeof id))
-        gt_build_complex(&cx);
-    misi_scene *s = NULL;
+    misi_scene *s = gt_asset_scene(&cx, id, sizeof id);
     misi_error err = {0};
-    CHECK(misi_scene_create(&cx, NULL, &s, &err) == 0, "%s", err.msg);
     /* one label per residue and per heavy ligand atom */
     uint32_t want = cx.pocket.top.nresidues + misi_mol_heavy_count(&cx.ligand);
     CHECK(s->nlabels == want, "%u labels, want %u", s->nlabels, want);

@@ -62,14 +62,7 @@ int main(void)
     const misi_gfx_info *info = misi_renderer_info(r);
     misi_complex cx;
     char id[64] = "built";
-    if (!gt_load_asset_complex(&cx, id, sizeof id))
-        gt_build_complex(&cx);
-    misi_scene *s = NULL;
-    misi_error err = {0};
-    if (misi_scene_create(&cx, NULL, &s, &err)) {
-        fprintf(stderr, "%s\n", err.msg);
-        return 1;
-    }
+    misi_scene *s = gt_asset_scene(&cx, id, sizeof id);
     fprintf(stderr, "complex %s: %u atoms; max point size %g px\n", id, s->natoms, (double)info->max_point_size);
 
     /* Turned and moved so that atoms are cut by every edge of the image and
