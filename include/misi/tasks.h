@@ -16,11 +16,7 @@
 #include "misi/render.h"
 #include "misi/rng.h"
 
-typedef enum misi_split {
-    MISI_SPLIT_TRAIN = 0,
-    MISI_SPLIT_TEST = 1,
-    MISI_SPLIT_COUNT
-} misi_split;
+typedef enum misi_split { MISI_SPLIT_TRAIN = 0, MISI_SPLIT_TEST = 1, MISI_SPLIT_COUNT } misi_split;
 
 const char *misi_split_name(misi_split s);
 
@@ -34,15 +30,15 @@ typedef enum misi_show {
 
 /* One image a question needs. Two equal requests are one rendering. */
 typedef struct misi_image_req {
-    uint8_t complex;        /* 0 = the question's complex, 1 = its partner (T5) */
-    uint8_t show;           /* misi_show */
-    uint32_t residue;       /* pocket residue index, MISI_SHOW_RESIDUE only */
-    bool ligand_moved;      /* draw the ligand displaced by ligand_pose (T7) */
-    misi_pose ligand_pose;  /* p' = R (p - c_ligand) + c_ligand + T, model space */
-    misi_pose view;         /* the camera: s = R (p - c) + T with c the complex's centre */
-    float px_per_A;         /* 0 = the complex's scale; set when a question mixes complexes */
-    bool framed;            /* frame below instead of the complex's: views turn about its centre */
-    misi_frame frame;       /* with framed; px_per_A must be set too */
+    uint8_t complex;       /* 0 = the question's complex, 1 = its partner (T5) */
+    uint8_t show;          /* misi_show */
+    uint32_t residue;      /* pocket residue index, MISI_SHOW_RESIDUE only */
+    bool ligand_moved;     /* draw the ligand displaced by ligand_pose (T7) */
+    misi_pose ligand_pose; /* p' = R (p - c_ligand) + c_ligand + T, model space */
+    misi_pose view;        /* the camera: s = R (p - c) + T with c the complex's centre */
+    float px_per_A;        /* 0 = the complex's scale; set when a question mixes complexes */
+    bool framed;           /* frame below instead of the complex's: views turn about its centre */
+    misi_frame frame;      /* with framed; px_per_A must be set too */
 } misi_image_req;
 
 /* What a task sees of one complex. Prepared once per complex by the pipeline. */
@@ -50,16 +46,16 @@ typedef struct misi_task_complex {
     const misi_complex *cx;
     const misi_hb_context *hb;
     const misi_hbond_list *hbonds;
-    misi_frame frame;          /* one centre and radius for every image of the complex */
-    float px_per_A;            /* the complex's scale at the run's image size */
-    float ligand_centre[3];    /* centroid of the ligand's heavy atoms */
+    misi_frame frame;       /* one centre and radius for every image of the complex */
+    float px_per_A;         /* the complex's scale at the run's image size */
+    float ligand_centre[3]; /* centroid of the ligand's heavy atoms */
 } misi_task_complex;
 
 /* The run's render geometry, which the answerability checks need. */
 typedef struct misi_task_geometry {
-    int width, height;      /* pixels */
-    float eye_distance;     /* D of the zoom model, Å */
-    float edge_margin_px;   /* atoms must stay this far inside the border */
+    int width, height;    /* pixels */
+    float eye_distance;   /* D of the zoom model, Å */
+    float edge_margin_px; /* atoms must stay this far inside the border */
 } misi_task_geometry;
 
 typedef struct misi_task_env {
@@ -83,18 +79,18 @@ typedef struct misi_question {
     char answer[1024];
     misi_image_req images[MISI_Q_MAX_IMAGES];
     int nimages;
-    int noptions;            /* 0, or 4 for MC */
-    char options[4][256];    /* option text (T8); "" for image options */
-    int option_image[4];     /* index into images for image options (T5, T6); -1 otherwise */
-    cJSON *truth;            /* owned by the question until the pipeline takes it */
+    int noptions;         /* 0, or 4 for MC */
+    char options[4][256]; /* option text (T8); "" for image options */
+    int option_image[4];  /* index into images for image options (T5, T6); -1 otherwise */
+    cJSON *truth;         /* owned by the question until the pipeline takes it */
 } misi_question;
 
 void misi_question_init(misi_question *q);
 void misi_question_finish(misi_question *q);
 
 typedef struct misi_task {
-    const char *name;  /* "translation", ... (docs/dataset.md) */
-    int number;        /* 1..9 */
+    const char *name; /* "translation", ... (docs/dataset.md) */
+    int number;       /* 1..9 */
     bool mc;
     /* Questions of this task for a complex and split under the paper preset. */
     int (*paper_count)(const misi_task_env *env, misi_split split);
@@ -103,6 +99,9 @@ typedef struct misi_task {
      * cannot give an answerable question after the allowed resamples. */
     int (*make)(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err);
+    /* Most questions any complex can give per split (0 = no fixed bound):
+     * a --count above it is refused before anything is drawn. */
+    int max_per_complex;
 } misi_task;
 
 /* The registry: T1..T9 in order. */
@@ -131,10 +130,11 @@ void misi_task_moved_ligand_point(const misi_pose *pose, const misi_task_complex
  * a docking question. */
 float misi_task_docking_scale(const misi_task_env *env);
 /* Frame a set of atoms for its own images (T4): centroid of the ligand's
- * heavy atoms and those of pocket residue `residue` (UINT32_MAX = none),
+ * heavy atoms and those of the n pocket residues listed (none when n is 0),
  * radius to the farthest with atom radii and a margin; sets req->framed,
  * req->frame and req->px_per_A for the run's image size. */
-void misi_task_frame_residue(const misi_task_env *env, uint32_t residue, misi_image_req *req);
+void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues, size_t n,
+                              misi_image_req *req);
 /* Append printf text to q->text. */
 void misi_question_printf(misi_question *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

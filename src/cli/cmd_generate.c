@@ -44,7 +44,8 @@ static int read_id_list(const char *path, id_list *l, misi_error *err)
         if (!*p || *p == '#')
             continue;
         if (strpbrk(p, " \t"))
-            return misi_error_at(err, MISI_E_PARSE, path, line, "expected one complex id per line, found '%s'", p);
+            return misi_error_at(err, MISI_E_PARSE, path, line,
+                                 "expected one complex id per line, found '%s'", p);
         if (l->n == cap) {
             cap = cap ? 2 * cap : 64;
             char **ids = realloc(l->ids, cap * sizeof *ids);
@@ -145,14 +146,14 @@ int cmd_generate(int argc, char **argv)
     int status = MISI_EXIT_OK;
     const char *test_list = NULL;
     id_list tl = {0};
-#define NEED_ARG()                                                                                            \
-    do {                                                                                                      \
-        if (i + 1 >= argc) {                                                                                  \
-            fprintf(stderr, "misi generate: %s needs a value\n", a);                                        \
-            status = MISI_EXIT_USAGE;                                                                         \
-            goto done;                                                                                        \
-        }                                                                                                     \
-        v = argv[++i];                                                                                        \
+#define NEED_ARG()                                                                                           \
+    do {                                                                                                     \
+        if (i + 1 >= argc) {                                                                                 \
+            fprintf(stderr, "misi generate: %s needs a value\n", a);                                         \
+            status = MISI_EXIT_USAGE;                                                                        \
+            goto done;                                                                                       \
+        }                                                                                                    \
+        v = argv[++i];                                                                                       \
     } while (0)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
@@ -361,12 +362,25 @@ int cmd_generate(int argc, char **argv)
         q[0] += rep.questions[t][0];
         q[1] += rep.questions[t][1];
     }
-    fprintf(stderr,
-            "misi generate: %zu complexes (%zu skipped), %zu train + %zu test questions, %zu images in %.1f s "
-            "-> %s%s\n",
-            rep.complexes, rep.skipped, q[0], q[1], rep.images, rep.seconds, cfg.out_dir ? cfg.out_dir : "misi-out",
-            cfg.shard_count ? " (a shard: combine with misi merge)" : "");
+    fprintf(
+        stderr,
+        "misi generate: %zu complexes (%zu skipped), %zu train + %zu test questions, %zu images in %.1f s "
+        "-> %s%s\n",
+        rep.complexes, rep.skipped, q[0], q[1], rep.images, rep.seconds,
+        cfg.out_dir ? cfg.out_dir : "misi-out", cfg.shard_count ? " (a shard: combine with misi merge)" : "");
     status = rep.skipped ? MISI_EXIT_FAIL : MISI_EXIT_OK;
+    if (rep.unanswerable) {
+        /* Under --count the user asked for these questions: fewer is a
+         * failure scripts must notice. The paper preset's counts are what
+         * each complex can give, so there it is a note. */
+        fprintf(stderr,
+                "misi generate: %s: %zu task/complex pairs gave fewer questions than %s (manifest.json "
+                "\"unanswerable\" says why)\n",
+                cfg.counts_set ? "error" : "note", rep.unanswerable,
+                cfg.counts_set ? "--count asked" : "the preset");
+        if (cfg.counts_set)
+            status = MISI_EXIT_FAIL;
+    }
 done:
     free(tl.ids);
     free(tl.text);

@@ -31,9 +31,9 @@ typedef struct image_ent {
     char *path;
     char sha[65];
     double bytes;
-    size_t dir;     /* where the file lives */
-    bool known;     /* sha/bytes/dir come from a part that wrote it */
-    bool emitted;   /* listed in metadata.jsonl */
+    size_t dir;   /* where the file lives */
+    bool known;   /* sha/bytes/dir come from a part that wrote it */
+    bool emitted; /* listed in metadata.jsonl */
 } image_ent;
 
 /* Every image the parts name, once. The entries are a dense array in the
@@ -160,6 +160,30 @@ static int out_json_line(out_file *o, const cJSON *obj, misi_error *err)
     if (!rc)
         rc = out_write(o, "\n", 1, err);
     cJSON_free(text);
+    return rc;
+}
+
+/* One image: metadata.jsonl gets only what a model may see next to it (the
+ * file and its complex), truth.jsonl the whole entry. imagefolder ships
+ * metadata.jsonl with the images, and an image's pose gives away the answer
+ * of T1-T3, T5 and T6 (docs/dataset.md "Ground truth"). */
+static int write_image_lines(out_file *meta, out_file *truth, const cJSON *md, misi_error *err)
+{
+    cJSON *shown = cJSON_CreateObject();
+    if (!shown)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
+    static const char *const SHOWN[] = {"file_name", "complex"};
+    for (size_t k = 0; k < sizeof SHOWN / sizeof SHOWN[0]; k++) {
+        const cJSON *v = cJSON_GetObjectItem(md, SHOWN[k]);
+        if (v && !cJSON_AddItemToObject(shown, SHOWN[k], cJSON_Duplicate(v, 1))) {
+            cJSON_Delete(shown);
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
+        }
+    }
+    int rc = out_json_line(meta, shown, err);
+    cJSON_Delete(shown);
+    if (!rc)
+        rc = out_json_line(truth, md, err);
     return rc;
 }
 
@@ -306,7 +330,8 @@ static bool check_part(const cJSON *p, const char *path, misi_error *err)
     if (!status || (strcmp(status, "ok") != 0 && strcmp(status, "skipped") != 0))
         return PART_FAIL("status: expected \"ok\" or \"skipped\"");
     if (!strcmp(status, "skipped"))
-        return cJSON_IsString(cJSON_GetObjectItem(p, "reason")) ? true : PART_FAIL("reason: expected a string");
+        return cJSON_IsString(cJSON_GetObjectItem(p, "reason")) ? true
+                                                                : PART_FAIL("reason: expected a string");
     const char *arrays[] = {"images", "metadata", "unanswerable"};
     for (size_t k = 0; k < sizeof arrays / sizeof arrays[0]; k++)
         if (!cJSON_IsArray(cJSON_GetObjectItem(p, arrays[k])))
@@ -561,13 +586,15 @@ static int old_index(old_shards *o, const char *out, const char *const *dirs, co
         off += skip;
     }
     if (!rc && ferror(f))
-        rc = misi_error_at(err, MISI_E_IO, of->path, 0, "cannot read back this earlier shard: %s", strerror(errno));
+        rc = misi_error_at(err, MISI_E_IO, of->path, 0, "cannot read back this earlier shard: %s",
+                           strerror(errno));
     fclose(f);
     return rc;
 }
 
 /* Index out/shards/images-NNNNNN.tar, if there are any. */
-static int old_scan(old_shards *o, const char *out, const char *const *dirs, const image_map *m, misi_error *err)
+static int old_scan(old_shards *o, const char *out, const char *const *dirs, const image_map *m,
+                    misi_error *err)
 {
     char *dir = misi_path_join(out, "shards");
     if (!dir)
@@ -689,11 +716,12 @@ static int image_bytes(const char *out, const char *const *dirs, const image_map
         const char *id = e->path + strlen("images/");
         int idlen = (int)(strchr(id, '/') ? strchr(id, '/') - id : (ptrdiff_t)strlen(id));
         rc = *data ? MISI_OK
-                   : misi_error_at(err, MISI_E_IO, path, 0,
-                                   "missing: neither the loose image nor a shard under %s/shards holds it with the "
-                                   "SHA-256 its part records; delete complex %.*s's part under %s/%s and run "
-                                   "--resume to render it again",
-                                   out, idlen, id, out, MISI_PARTS_DIR);
+                   : misi_error_at(
+                         err, MISI_E_IO, path, 0,
+                         "missing: neither the loose image nor a shard under %s/shards holds it with the "
+                         "SHA-256 its part records; delete complex %.*s's part under %s/%s and run "
+                         "--resume to render it again",
+                         out, idlen, id, out, MISI_PARTS_DIR);
     } else {
         rc = misi_read_file(path, 0, data, len, err);
     }
@@ -718,7 +746,8 @@ static int sync_dir(const char *dir, misi_error *err)
 /* A shard is synced, renamed into place and its folder synced before the
  * loose images it holds may be deleted: then it is their only copy, also
  * after a power cut. */
-static int close_shard(out_file *o, const char *out, old_shards *old, size_t next, cJSON *files, misi_error *err)
+static int close_shard(out_file *o, const char *out, old_shards *old, size_t next, cJSON *files,
+                       misi_error *err)
 {
     static const char zero[1024];
     int rc = out_write(o, zero, sizeof zero, err);
@@ -867,12 +896,12 @@ static int write_manifest(const char *out, cJSON *m, cJSON *files, const image_m
     size_t *idx = malloc((ni + 1) * sizeof *idx);
     char *head = cJSON_Print(m);
     out_file o = {0};
-    int rc = v && idx && head ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory writing the manifest");
+    int rc =
+        v && idx && head ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory writing the manifest");
     if (!rc) {
         int k = 0;
         const cJSON *f;
-        cJSON_ArrayForEach(f, files)
-            v[k++] = (cJSON *)f;
+        cJSON_ArrayForEach(f, files) v[k++] = (cJSON *)f;
         qsort(v, (size_t)nf, sizeof *v, file_cmp);
         if (ni)
             memcpy(idx, map->order, ni * sizeof *idx);
@@ -932,7 +961,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     size_t ntasks;
     const misi_task *const *tasks = misi_tasks(&ntasks);
     double counts[MISI_GEN_MAX_TASKS][2] = {{0}};
-    out_file plain[2] = {0}, conv[2] = {0}, meta = {0};
+    out_file plain[2] = {0}, conv[2] = {0}, meta = {0}, truth = {0};
     image_map map = {0};
     cJSON *files = cJSON_CreateArray(), *skipped = cJSON_CreateArray(), *unanswerable = cJSON_CreateArray();
     cJSON *config = NULL, *seed = NULL;
@@ -977,12 +1006,13 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
             }
             if (!rc)
                 rc = out_open(out, &meta, "metadata.jsonl", err);
+            if (!rc)
+                rc = out_open(out, &truth, "truth.jsonl", err);
         } else if ((long)jt->valuedouble != total || strcmp(ctext, config_text) != 0 ||
                    !cJSON_Compare(seed, cJSON_GetObjectItem(p, "seed"), 1) ||
                    strcmp(sources_sha, cJSON_GetStringValue(cJSON_GetObjectItem(p, "sources_sha256"))) != 0) {
             rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0,
-                               "made with another seed, configuration or source list than %s",
-                               refs[0].name);
+                               "made with another seed, configuration or source list than %s", refs[0].name);
         }
         free(ctext);
         if (!rc && refs[r].index >= total)
@@ -1002,13 +1032,15 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
             cJSON_ArrayForEach(im, cJSON_GetObjectItem(p, "images"))
             {
                 bool added;
-                image_ent *e = img_find(&map, cJSON_GetStringValue(cJSON_GetObjectItem(im, "path")), true, &added);
+                image_ent *e =
+                    img_find(&map, cJSON_GetStringValue(cJSON_GetObjectItem(im, "path")), true, &added);
                 if (!e) {
                     rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
                     break;
                 }
                 if (!e->known) {
-                    snprintf(e->sha, sizeof e->sha, "%s", cJSON_GetStringValue(cJSON_GetObjectItem(im, "sha256")));
+                    snprintf(e->sha, sizeof e->sha, "%s",
+                             cJSON_GetStringValue(cJSON_GetObjectItem(im, "sha256")));
                     e->bytes = cJSON_GetObjectItem(im, "bytes")->valuedouble;
                     e->dir = refs[r].dir;
                     e->known = true;
@@ -1020,7 +1052,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
                 if (rc)
                     break;
                 bool added;
-                image_ent *e = img_find(&map, cJSON_GetStringValue(cJSON_GetObjectItem(md, "file_name")), true, &added);
+                image_ent *e =
+                    img_find(&map, cJSON_GetStringValue(cJSON_GetObjectItem(md, "file_name")), true, &added);
                 if (!e) {
                     rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
                     break;
@@ -1039,7 +1072,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
                     map.caporder = cap;
                 }
                 map.order[map.norder++] = (size_t)(e - map.e);
-                rc = out_json_line(&meta, md, err);
+                rc = write_image_lines(&meta, &truth, md, err);
             }
             for (int s = 0; !rc && s < 2; s++) {
                 const char *sn = s ? "test" : "train";
@@ -1080,8 +1113,10 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
             prev = refs[r].index;
         }
         if (have != total)
-            rc = misi_error_set(err, MISI_E_INVALID, "%ld of %ld complexes have a part: the run or the shards are "
-                                "not complete (resume the missing ones with --resume)", have, total);
+            rc = misi_error_set(err, MISI_E_INVALID,
+                                "%ld of %ld complexes have a part: the run or the shards are "
+                                "not complete (resume the missing ones with --resume)",
+                                have, total);
     }
     /* Every image a record uses was written by some part. */
     for (size_t k = 0; !rc && k < map.norder; k++) {
@@ -1093,8 +1128,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     bool tar = format && !strcmp(format, "tar");
     if (!rc && tar) {
         cJSON *per = cJSON_GetObjectItem(config, "shard_images");
-        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, ndirs == 1, files, &nshards,
-                      err);
+        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, ndirs == 1, files,
+                      &nshards, err);
     } else {
         for (size_t k = 0; !rc && k < map.norder; k++) {
             image_ent *e = &map.e[map.order[k]];
@@ -1115,6 +1150,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     }
     if (!rc && meta.f)
         rc = out_close(&meta, files, err);
+    if (!rc && truth.f)
+        rc = out_close(&truth, files, err);
     if (!rc) {
         cJSON *m = cJSON_CreateObject();
         cJSON_AddStringToObject(m, "tool", "misi");
@@ -1168,6 +1205,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         out_discard(&conv[s]);
     }
     out_discard(&meta);
+    out_discard(&truth);
     img_free(&map);
     for (size_t r = 0; r < nrefs; r++)
         free(refs[r].name);

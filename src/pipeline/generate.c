@@ -22,8 +22,8 @@
 #include "misi/sha256.h"
 #include "misi/tasks.h"
 #include "misi/writer_pool.h"
-#include "pipeline/assemble.h"
 #include "misi_config.h"
+#include "pipeline/assemble.h"
 
 #define DEFAULT_OUT "misi-out"
 
@@ -31,8 +31,8 @@
 typedef struct req_entry {
     misi_image_req req;
     uint64_t hash;
-    uint64_t id;    /* first 64 bits of the content address */
-    bool old;       /* written earlier in the run */
+    uint64_t id; /* first 64 bits of the content address */
+    bool old;    /* written earlier in the run */
     char key[400];
     char path[160]; /* relative to the output folder */
 } req_entry;
@@ -42,9 +42,9 @@ typedef struct req_entry {
  * written and handed to the writer pool then, so no image is drawn twice. */
 typedef struct pix_entry {
     uint64_t hash;
-    char key[400];       /* request_key() */
-    misi_image_req req;  /* exactly what was drawn: keys round, renders do not */
-    uint8_t *rgb;        /* NULL once handed to the pool */
+    char key[400];      /* request_key() */
+    misi_image_req req; /* exactly what was drawn: keys round, renders do not */
+    uint8_t *rgb;       /* NULL once handed to the pool */
 } pix_entry;
 
 /* At most this many bytes of pixels are kept; past it images_equal still
@@ -59,8 +59,8 @@ typedef struct file_hash {
 
 typedef struct gen {
     const misi_generate_config *cfg;
-    cJSON *part;        /* the part of the complex in flight */
-    cJSON *config;      /* config_json(), shared by every part */
+    cJSON *part;   /* the part of the complex in flight */
+    cJSON *config; /* config_json(), shared by every part */
     char *out;
     misi_render_params params;
     misi_task_geometry geo;
@@ -238,9 +238,9 @@ static float z0(float v)
 
 static void pose_text(const misi_pose *p, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f;%.6f,%.6f,%.6f", z0(p->rot[0]), z0(p->rot[1]),
-             z0(p->rot[2]), z0(p->rot[3]), z0(p->rot[4]), z0(p->rot[5]), z0(p->rot[6]), z0(p->rot[7]),
-             z0(p->rot[8]), z0(p->trans[0]), z0(p->trans[1]), z0(p->trans[2]));
+    snprintf(buf, cap, "%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f,%.6f;%.6f,%.6f,%.6f", z0(p->rot[0]),
+             z0(p->rot[1]), z0(p->rot[2]), z0(p->rot[3]), z0(p->rot[4]), z0(p->rot[5]), z0(p->rot[6]),
+             z0(p->rot[7]), z0(p->rot[8]), z0(p->trans[0]), z0(p->trans[1]), z0(p->trans[2]));
 }
 
 static const char *show_name(int show)
@@ -350,8 +350,8 @@ static int add_request(gen *g, const misi_image_req *r, size_t *out, misi_error 
              (int)g->cfg->style, g->params.aa, g->params.eye_distance);
     misi_sha256_hex(full, strlen(full), sha);
     snprintf(e->path, sizeof e->path, "images/%s/%.16s.png", g->cx[r->complex].id, sha);
-    e->id = strtoull((char[17]){sha[0], sha[1], sha[2], sha[3], sha[4], sha[5], sha[6], sha[7], sha[8], sha[9],
-                                sha[10], sha[11], sha[12], sha[13], sha[14], sha[15], 0},
+    e->id = strtoull((char[17]){sha[0], sha[1], sha[2], sha[3], sha[4], sha[5], sha[6], sha[7], sha[8],
+                                sha[9], sha[10], sha[11], sha[12], sha[13], sha[14], sha[15], 0},
                      NULL, 16);
     if (!e->id)
         e->id = 1;
@@ -404,8 +404,9 @@ static bool same_scene(const misi_image_req *a, const misi_image_req *b)
     return a->complex == b->complex && a->show == b->show && a->residue == b->residue &&
            a->ligand_moved == b->ligand_moved && a->framed == b->framed &&
            !memcmp(&a->px_per_A, &b->px_per_A, sizeof a->px_per_A) &&
-           (!a->ligand_moved || (!memcmp(a->ligand_pose.rot, b->ligand_pose.rot, sizeof a->ligand_pose.rot) &&
-                                 !memcmp(a->ligand_pose.trans, b->ligand_pose.trans, sizeof a->ligand_pose.trans))) &&
+           (!a->ligand_moved ||
+            (!memcmp(a->ligand_pose.rot, b->ligand_pose.rot, sizeof a->ligand_pose.rot) &&
+             !memcmp(a->ligand_pose.trans, b->ligand_pose.trans, sizeof a->ligand_pose.trans))) &&
            (!a->framed || (!memcmp(a->frame.centre, b->frame.centre, sizeof a->frame.centre) &&
                            !memcmp(&a->frame.radius, &b->frame.radius, sizeof a->frame.radius)));
 }
@@ -443,11 +444,11 @@ static int pix_submit(gen *g, pix_entry *e, const char *path, misi_error *err)
  * (an ordered sink, --format tar, depends on it). */
 typedef struct render_sink {
     gen *g;
-    const size_t *entries;     /* request index of each image, in order */
-    pix_entry *const *cached;  /* its kept pixels, or NULL to render */
-    const size_t *pos;         /* position in entries of each rendered view */
-    size_t next;               /* first position not yet handed over */
-    misi_error err;            /* the callback's own error: the renderer reports a stop in its words */
+    const size_t *entries;    /* request index of each image, in order */
+    pix_entry *const *cached; /* its kept pixels, or NULL to render */
+    const size_t *pos;        /* position in entries of each rendered view */
+    size_t next;              /* first position not yet handed over */
+    misi_error err;           /* the callback's own error: the renderer reports a stop in its words */
 } render_sink;
 
 static int submit_entry(render_sink *s, size_t k, const uint8_t *rgb, int width, int height)
@@ -456,8 +457,8 @@ static int submit_entry(render_sink *s, size_t k, const uint8_t *rgb, int width,
     if (!path)
         return misi_error_set(&s->err, MISI_E_NOMEM, "out of memory");
     int rc = s->cached[k] ? pix_submit(s->g, s->cached[k], path, &s->err)
-                          : misi_writer_pool_submit_rgb(s->g->pool, path, rgb, width, height, (size_t)width * 3,
-                                                        &s->err);
+                          : misi_writer_pool_submit_rgb(s->g->pool, path, rgb, width, height,
+                                                        (size_t)width * 3, &s->err);
     free(path);
     return rc;
 }
@@ -567,8 +568,8 @@ static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
             /* The group draws every view from the scene of its first
              * request: kept pixels count only when drawn exactly so. */
             cached[m] = pix_find(g, e->hash, e->key);
-            if (cached[m] && !(same_view(&cached[m]->req, &e->req) &&
-                               same_scene(&cached[m]->req, &g->reqs[from + i].req)))
+            if (cached[m] &&
+                !(same_view(&cached[m]->req, &e->req) && same_scene(&cached[m]->req, &g->reqs[from + i].req)))
                 cached[m] = NULL;
             if (!cached[m]) {
                 views[nv] = to_view(&e->req.view);
@@ -608,7 +609,8 @@ static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
  * kept while the budget allows (else drawn into *scratch, allocated here
  * and freed by the caller). When an earlier question of the complex asked
  * for the same key, its request is the one drawn, as render_pending would. */
-static int request_pixels(gen *g, const misi_image_req *r, uint8_t **scratch, const uint8_t **px, misi_error *err)
+static int request_pixels(gen *g, const misi_image_req *r, uint8_t **scratch, const uint8_t **px,
+                          misi_error *err)
 {
     char key[400];
     request_key(g, r, key, sizeof key);
@@ -708,7 +710,8 @@ static int write_records(gen *g, const misi_task *t, misi_split split, int index
         cJSON *opt = cJSON_AddObjectToObject(rec, "options");
         for (int k = 0; k < q->noptions; k++) {
             char letter[2] = {(char)('A' + k), 0};
-            cJSON_AddStringToObject(opt, letter, q->option_image[k] >= 0 ? paths[q->option_image[k]] : q->options[k]);
+            cJSON_AddStringToObject(opt, letter,
+                                    q->option_image[k] >= 0 ? paths[q->option_image[k]] : q->options[k]);
         }
     }
     cJSON_AddItemToObject(rec, "truth", q->truth ? q->truth : cJSON_CreateObject());
@@ -775,9 +778,31 @@ static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
 
 /* ---- the run ---- */
 
+/* A --count that no complex can give is refused before anything is drawn
+ * (T8 asks about at most three H-bonds, T9 is one question). */
+static int check_counts(const misi_generate_config *cfg, misi_error *err)
+{
+    size_t ntasks;
+    const misi_task *const *tasks = misi_tasks(&ntasks);
+    for (size_t i = 0; i < ntasks; i++) {
+        const misi_task *t = tasks[i];
+        for (int s = 0; s < MISI_SPLIT_COUNT; s++) {
+            int n = cfg->counts[t->number - 1][s];
+            if (t->max_per_complex > 0 && n > t->max_per_complex)
+                return misi_error_set(err, MISI_E_USAGE,
+                                      "--count %s=%d for the %s split: a complex gives at most %d %s "
+                                      "question%s per split",
+                                      t->name, n, misi_split_name((misi_split)s), t->max_per_complex, t->name,
+                                      t->max_per_complex == 1 ? "" : "s");
+        }
+    }
+    return MISI_OK;
+}
+
 static bool split_on(const misi_generate_config *cfg, misi_split s)
 {
-    return cfg->splits == MISI_GEN_SPLITS_BOTH || (cfg->splits == MISI_GEN_SPLITS_TRAIN && s == MISI_SPLIT_TRAIN) ||
+    return cfg->splits == MISI_GEN_SPLITS_BOTH ||
+           (cfg->splits == MISI_GEN_SPLITS_TRAIN && s == MISI_SPLIT_TRAIN) ||
            (cfg->splits == MISI_GEN_SPLITS_TEST && s == MISI_SPLIT_TEST);
 }
 
@@ -832,6 +857,31 @@ typedef struct made {
     size_t entries[MISI_Q_MAX_IMAGES];
 } made;
 
+/* Times a question equal to an earlier one is made again before the task
+ * is noted as unable to give more distinct questions. */
+#define MAX_AGAIN 64
+
+/* Is m the same question as one of the n before it (same task and split,
+ * images, text, options and answer)? */
+static bool repeats_earlier(const made *qs, size_t n, const made *m)
+{
+    for (size_t k = 0; k < n; k++) {
+        const made *o = &qs[k];
+        if (o->task != m->task || o->split != m->split || o->q.nimages != m->q.nimages ||
+            o->q.noptions != m->q.noptions || strcmp(o->q.answer, m->q.answer) != 0 ||
+            strcmp(o->q.text, m->q.text) != 0)
+            continue;
+        bool same = true;
+        for (int i = 0; same && i < m->q.nimages; i++)
+            same = o->entries[i] == m->entries[i];
+        for (int i = 0; same && i < m->q.noptions; i++)
+            same = !strcmp(o->q.options[i], m->q.options[i]) && o->q.option_image[i] == m->q.option_image[i];
+        if (same)
+            return true;
+    }
+    return false;
+}
+
 /* Three phases per complex: make every question (collecting image
  * requests), render every new image in as few batches as the scenes allow,
  * then write the records in the fixed order. */
@@ -878,29 +928,49 @@ static int process_complex(gen *g, misi_error *err)
                 m->task = t;
                 m->split = (misi_split)s;
                 m->index = i;
-                char key[256];
-                snprintf(key, sizeof key, "%s/%s/%s/%d", g->cx[0].id, t->name, misi_split_name((misi_split)s), i);
-                misi_rng rng;
-                misi_rng_seed(&rng, g->cfg->seed, key);
-                misi_question_init(&m->q);
                 misi_error terr = {0};
-                rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
+                bool dup = true;
+                for (int again = 0; !rc && dup && again <= MAX_AGAIN; again++) {
+                    /* Try 0 is the question's own stream; a question equal
+                     * to an earlier one of its task and split is made again
+                     * from the next stream ("again" keys), so a split holds
+                     * no question twice. */
+                    char key[256];
+                    if (again)
+                        snprintf(key, sizeof key, "%s/%s/%s/%d/again/%d", g->cx[0].id, t->name,
+                                 misi_split_name((misi_split)s), i, again);
+                    else
+                        snprintf(key, sizeof key, "%s/%s/%s/%d", g->cx[0].id, t->name,
+                                 misi_split_name((misi_split)s), i);
+                    misi_rng rng;
+                    misi_rng_seed(&rng, g->cfg->seed, key);
+                    misi_question_init(&m->q);
+                    rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
+                    for (int k = 0; !rc && k < m->q.nimages; k++)
+                        rc = add_request(g, &m->q.images[k], &m->entries[k], err);
+                    dup = !rc && repeats_earlier(qs, nq, m);
+                    if (dup || rc)
+                        misi_question_finish(&m->q);
+                }
+                if (!rc && dup) {
+                    rc = MISI_E_INVALID;
+                    snprintf(terr.msg, sizeof terr.msg,
+                             "question %d repeats an earlier one after %d draws: %d distinct questions made",
+                             i, MAX_AGAIN + 1, i);
+                }
                 if (rc == MISI_E_INVALID) {
                     /* The complex cannot give this task's questions. */
                     add_note(cJSON_GetObjectItem(g->part, "unanswerable"), g->cx[0].id, t->name, terr.msg);
                     g->rep->unanswerable++;
-                    misi_question_finish(&m->q);
                     rc = MISI_OK;
                     break;
                 }
                 if (rc) {
-                    *err = terr;
-                    misi_question_finish(&m->q);
+                    if (terr.code)
+                        *err = terr;
                     break;
                 }
                 nq++;
-                for (int k = 0; !rc && k < m->q.nimages; k++)
-                    rc = add_request(g, &m->q.images[k], &m->entries[k], err);
             }
         }
     }
@@ -947,14 +1017,16 @@ static void progress(gen *g, size_t done, bool final)
 static cJSON *config_json(const misi_generate_config *cfg, const misi_render_params *p)
 {
     cJSON *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(c, "splits", cfg->splits == MISI_GEN_SPLITS_TRAIN  ? "train"
-                                         : cfg->splits == MISI_GEN_SPLITS_TEST ? "test"
-                                                                               : "both");
+    cJSON_AddStringToObject(c, "splits",
+                            cfg->splits == MISI_GEN_SPLITS_TRAIN  ? "train"
+                            : cfg->splits == MISI_GEN_SPLITS_TEST ? "test"
+                                                                  : "both");
     if (cfg->splits == MISI_GEN_SPLITS_BOTH) {
         /* which complexes went to the test split */
         if (cfg->test_ids)
-            cJSON_AddItemToObject(c, "test_ids",
-                                  cJSON_CreateStringArray((const char *const *)cfg->test_ids, (int)cfg->ntest_ids));
+            cJSON_AddItemToObject(
+                c, "test_ids",
+                cJSON_CreateStringArray((const char *const *)cfg->test_ids, (int)cfg->ntest_ids));
         else
             cJSON_AddNumberToObject(c, "test_fraction",
                                     cfg->test_fraction > 0 ? cfg->test_fraction : PAPER_TEST_FRACTION);
@@ -1011,7 +1083,8 @@ static bool part_exists(const gen *g, size_t index)
     struct dirent *e;
     while (!found && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        found = !strncmp(e->d_name, prefix, strlen(prefix)) && len > 5 && !strcmp(e->d_name + len - 5, ".json");
+        found =
+            !strncmp(e->d_name, prefix, strlen(prefix)) && len > 5 && !strcmp(e->d_name + len - 5, ".json");
     }
     closedir(d);
     return found;
@@ -1134,7 +1207,8 @@ static int check_resumable(gen *g, const char *parts, misi_error *err)
     char *text = NULL, *mine = NULL, *theirs = NULL;
     size_t len = 0;
     cJSON *p = NULL;
-    int rc = path ? misi_read_file(path, 0, &text, &len, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    int rc =
+        path ? misi_read_file(path, 0, &text, &len, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     if (!rc) {
         p = misi_part_parse(text, len, path, err);
         rc = p ? MISI_OK : err->code;
@@ -1149,8 +1223,8 @@ static int check_resumable(gen *g, const char *parts, misi_error *err)
             rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
         else if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "seed")), seed) != 0)
             what = "another seed";
-        else if (cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "config"), "render_version")) !=
-                 MISI_RENDER_VERSION)
+        else if (cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "config"),
+                                                          "render_version")) != MISI_RENDER_VERSION)
             what = "another version of the renderer (its images would not match this one's)";
         else if (strcmp(mine, theirs) != 0)
             what = "other options (image size, tasks, counts, split, format ...)";
@@ -1213,9 +1287,10 @@ static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
         rc = misi_error_at(err, MISI_E_USAGE, g->out, 0,
                            "holds a finished dataset (manifest.json); use --force to overwrite it");
     } else if (!rc && unfinished && !cfg->resume) {
-        rc = misi_error_at(err, MISI_E_USAGE, g->out, 0,
-                           "holds an unfinished run (%s); use --resume to continue it or --force to start over",
-                           MISI_PARTS_DIR);
+        rc = misi_error_at(
+            err, MISI_E_USAGE, g->out, 0,
+            "holds an unfinished run (%s); use --resume to continue it or --force to start over",
+            MISI_PARTS_DIR);
     }
     if (!rc && cfg->resume && unfinished)
         rc = check_resumable(g, parts, err);
@@ -1230,8 +1305,8 @@ static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
     return rc;
 }
 
-int misi_generate(const misi_source_list *sources, const misi_generate_config *cfg_in, misi_generate_report *rep,
-                  misi_error *err)
+int misi_generate(const misi_source_list *sources, const misi_generate_config *cfg_in,
+                  misi_generate_report *rep, misi_error *err)
 {
     misi_generate_config cfg = *cfg_in;
     memset(rep, 0, sizeof *rep);
@@ -1244,15 +1319,23 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     double start = now_s();
     pthread_mutex_init(&g.mu, NULL);
     g.out = strdup(cfg.out_dir ? cfg.out_dir : DEFAULT_OUT);
-    g.params = (misi_render_params){
-        .width = cfg.width, .height = cfg.height, .aa = cfg.aa, .batch_max = cfg.batch, .font_path = cfg.font_path};
+    g.params = (misi_render_params){.width = cfg.width,
+                                    .height = cfg.height,
+                                    .aa = cfg.aa,
+                                    .batch_max = cfg.batch,
+                                    .font_path = cfg.font_path};
     misi_render_params_defaults(&g.params);
-    g.geo = (misi_task_geometry){.width = g.params.width, .height = g.params.height,
-                                 .eye_distance = g.params.eye_distance, .edge_margin_px = 2.0f};
+    g.geo = (misi_task_geometry){.width = g.params.width,
+                                 .height = g.params.height,
+                                 .eye_distance = g.params.eye_distance,
+                                 .edge_margin_px = 2.0f};
     int rc = g.out ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     sources_hash(sources, g.sources_sha);
     if (!rc && cfg.shard_count && (cfg.shard_index < 0 || cfg.shard_index >= cfg.shard_count))
-        rc = misi_error_set(err, MISI_E_USAGE, "shard %d/%d: K must be in 0..N-1", cfg.shard_index, cfg.shard_count);
+        rc = misi_error_set(err, MISI_E_USAGE, "shard %d/%d: K must be in 0..N-1", cfg.shard_index,
+                            cfg.shard_count);
+    if (!rc && cfg.counts_set)
+        rc = check_counts(&cfg, err);
     if (!rc) {
         g.config = config_json(&cfg, &g.params);
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
@@ -1290,8 +1373,8 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
             if (sources->items[k].id && !strcmp(sources->items[k].id, sid))
                 first = k;
         int lrc = first < i ? misi_error_set(&lerr, MISI_E_INVALID,
-                                             "the id '%s' is also source %zu's: complex ids must be unique", sid,
-                                             first + 1)
+                                             "the id '%s' is also source %zu's: complex ids must be unique",
+                                             sid, first + 1)
                             : load(&g, 0, &sources->items[i], &lerr);
         if (lrc) {
             g.part = new_part(&g, i, sid);

@@ -66,6 +66,24 @@ misi_pose task_pose(const char *view, const misi_op *ops, size_t n)
     return p;
 }
 
+int task_variant(const misi_task_env *env, const char *task, misi_split split, int index, int n)
+{
+    if (n <= 1 || index < 0)
+        return 0;
+    int perm[8];
+    if (n > 8)
+        n = 8;
+    for (int k = 0; k < n; k++)
+        perm[k] = k;
+    char key[256];
+    snprintf(key, sizeof key, "%s/%s/%s/variants/%d", env->own->cx->id, task, misi_split_name(split),
+             index / n);
+    misi_rng r;
+    misi_rng_seed(&r, env->seed, key);
+    misi_rng_shuffle(&r, perm, n);
+    return perm[index % n];
+}
+
 int task_draw_bins(misi_rng *rng, int step, int nbins)
 {
     return step * misi_rng_range(rng, 1, nbins) * (misi_rng_below(rng, 2) ? 1 : -1);
@@ -91,12 +109,39 @@ bool task_same_pose(const misi_pose *a, const misi_pose *b)
     return true;
 }
 
+bool task_same_request(const misi_image_req *a, const misi_image_req *b)
+{
+    if (a->complex != b->complex || a->show != b->show || a->ligand_moved != b->ligand_moved ||
+        (a->show == MISI_SHOW_RESIDUE && a->residue != b->residue))
+        return false;
+    if (a->ligand_moved && !task_same_pose(&a->ligand_pose, &b->ligand_pose))
+        return false;
+    return task_same_pose(&a->view, &b->view);
+}
+
+bool task_target_is_given(const misi_question *q, int first, int ntargets, int ngiven)
+{
+    for (int t = first; t < first + ntargets && t < q->nimages; t++)
+        for (int g = 0; g < ngiven && g < q->nimages; g++)
+            if (g != t && task_same_request(&q->images[t], &q->images[g]))
+                return true;
+    return false;
+}
+
 bool task_before_after(const misi_task_env *env, const misi_op *ops, size_t n, misi_question *q)
 {
     misi_image_req after = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
     after.view = task_pose("front", ops, n);
     if (!misi_task_in_frame(env, &after))
         return false;
+    /* A target that is one of the given views (roll x 90 is the top view)
+     * asks nothing: resample. */
+    static const char *const GIVEN[3] = {"front", "left", "top"};
+    for (int k = 0; k < 3; k++) {
+        misi_image_req g = misi_task_canonical(0, MISI_SHOW_COMPLEX, GIVEN[k]);
+        if (task_same_request(&after, &g))
+            return false;
+    }
     q->images[0] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
     q->images[1] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "left");
     q->images[2] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "top");
@@ -105,8 +150,8 @@ bool task_before_after(const misi_task_env *env, const misi_op *ops, size_t n, m
     return true;
 }
 
-int task_check_mc_images(const misi_task_env *env, const misi_question *q, int first, bool *ok, const char **why,
-                         misi_error *err)
+int task_check_mc_images(const misi_task_env *env, const misi_question *q, int first, bool *ok,
+                         const char **why, misi_error *err)
 {
     *ok = true;
     for (int k = 0; k < q->nimages && *ok; k++)
@@ -156,6 +201,9 @@ misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *
 #define MOVE_MAX 4.0f
 /* Docking: gap between pocket and displaced ligand, at most. */
 #define DOCK_GAP_MAX 2.0f
+/* Docking: "clear of the pocket" also keeps every heavy atom this far from
+ * the pocket's, which can take the ligand this much farther out along x. */
+#define DOCK_CONTACT 3.0f
 #define FRAME_MARGIN 1.0f
 
 static bool heavy(const misi_atom *a)
@@ -163,7 +211,8 @@ static bool heavy(const misi_atom *a)
     return a->element != 1;
 }
 
-void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi_frame *frame, float *px_per_A)
+void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi_frame *frame,
+                     float *px_per_A)
 {
     double c[3] = {0, 0, 0};
     size_t n = 0;
@@ -203,7 +252,17 @@ void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi
     *px_per_A = 0.5f * (float)side / frame->radius;
 }
 
-void misi_task_frame_residue(const misi_task_env *env, uint32_t residue, misi_image_req *req)
+/* Is pocket atom i in one of the listed residues? */
+static bool in_residues(const misi_atom *a, const uint32_t *residues, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (a->residue == residues[k])
+            return true;
+    return false;
+}
+
+void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues, size_t nres,
+                              misi_image_req *req)
 {
     const misi_complex *cx = env->own->cx;
     double c[3] = {0, 0, 0};
@@ -211,7 +270,7 @@ void misi_task_frame_residue(const misi_task_env *env, uint32_t residue, misi_im
     for (int side = 0; side < 2; side++) {
         const misi_mol *m = side ? &cx->ligand : &cx->pocket;
         for (uint32_t i = 0; i < m->top.natoms; i++) {
-            if (!heavy(&m->top.atoms[i]) || (side == 0 && m->top.atoms[i].residue != residue))
+            if (!heavy(&m->top.atoms[i]) || (side == 0 && !in_residues(&m->top.atoms[i], residues, nres)))
                 continue;
             for (int k = 0; k < 3; k++)
                 c[k] += m->xyz[3 * i + k];
@@ -224,10 +283,11 @@ void misi_task_frame_residue(const misi_task_env *env, uint32_t residue, misi_im
     for (int side = 0; side < 2; side++) {
         const misi_mol *m = side ? &cx->ligand : &cx->pocket;
         for (uint32_t i = 0; i < m->top.natoms; i++) {
-            if (!heavy(&m->top.atoms[i]) || (side == 0 && m->top.atoms[i].residue != residue))
+            if (!heavy(&m->top.atoms[i]) || (side == 0 && !in_residues(&m->top.atoms[i], residues, nres)))
                 continue;
             const float *p = &m->xyz[3 * i];
-            float dx = p[0] - req->frame.centre[0], dy = p[1] - req->frame.centre[1], dz = p[2] - req->frame.centre[2];
+            float dx = p[0] - req->frame.centre[0], dy = p[1] - req->frame.centre[1],
+                  dz = p[2] - req->frame.centre[2];
             float d = sqrtf(dx * dx + dy * dy + dz * dz);
             if (d > r)
                 r = d;
@@ -248,7 +308,8 @@ float misi_task_docking_scale(const misi_task_env *env)
         if (!heavy(&cx->pocket.top.atoms[i]))
             continue;
         const float *p = &cx->pocket.xyz[3 * i];
-        float dx = p[0] - tc->frame.centre[0], dy = p[1] - tc->frame.centre[1], dz = p[2] - tc->frame.centre[2];
+        float dx = p[0] - tc->frame.centre[0], dy = p[1] - tc->frame.centre[1],
+              dz = p[2] - tc->frame.centre[2];
         if (fabsf(dx) > pocket_xmax)
             pocket_xmax = fabsf(dx);
         float d = sqrtf(dx * dx + dy * dy + dz * dz);
@@ -259,7 +320,8 @@ float misi_task_docking_scale(const misi_task_env *env)
         if (!heavy(&cx->ligand.top.atoms[i]))
             continue;
         const float *p = &cx->ligand.xyz[3 * i];
-        float ex = p[0] - tc->ligand_centre[0], ey = p[1] - tc->ligand_centre[1], ez = p[2] - tc->ligand_centre[2];
+        float ex = p[0] - tc->ligand_centre[0], ey = p[1] - tc->ligand_centre[1],
+              ez = p[2] - tc->ligand_centre[2];
         float d = sqrtf(ex * ex + ey * ey + ez * ez);
         if (d > lig_r)
             lig_r = d;
@@ -267,7 +329,7 @@ float misi_task_docking_scale(const misi_task_env *env)
     /* The displaced ligand's centre sits at most this far out along x, and
      * every canonical view of it must fit: a sphere about the frame centre. */
     float ly = tc->ligand_centre[1] - tc->frame.centre[1], lz = tc->ligand_centre[2] - tc->frame.centre[2];
-    float out = pocket_xmax + DOCK_GAP_MAX + 1.0f + 2.0f * lig_r + 2.0f * DRAWN_ATOM_RADIUS;
+    float out = pocket_xmax + DOCK_CONTACT + DOCK_GAP_MAX + 1.0f + 2.0f * lig_r + 2.0f * DRAWN_ATOM_RADIUS;
     float dock = sqrtf(out * out + ly * ly + lz * lz);
     float need = (dock > r ? dock : r) + DRAWN_ATOM_RADIUS + FRAME_MARGIN;
     int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
@@ -346,7 +408,8 @@ int task_bond_answer(const misi_task_complex *tc, int task, uint32_t residue, cJ
         const misi_atom *la = &cx->ligand.top.atoms[hb->ligand_atom];
         if (residue != UINT32_MAX && pa->residue != residue)
             continue;
-        char icode[2] = {pa->icode == ' ' ? 0 : pa->icode, 0}, chain[2] = {pa->chain == ' ' ? 0 : pa->chain, 0};
+        char icode[2] = {pa->icode == ' ' ? 0 : pa->icode, 0},
+             chain[2] = {pa->chain == ' ' ? 0 : pa->chain, 0};
         if (misi_answer_bond_set(&b[n++], pa->resname, pa->resseq, icode, chain, pa->name, la->name)) {
             free(b);
             return misi_error_set(err, MISI_E_LIMIT, "atom or residue name too long for an answer");
@@ -354,7 +417,8 @@ int task_bond_answer(const misi_task_complex *tc, int task, uint32_t residue, cJ
         if (truth)
             cJSON_AddItemToArray(truth, misi_hbond_json(cx, hb));
     }
-    int w = task == 4 ? misi_answer_format_residue_bonds(b, n, buf, cap) : misi_answer_format_pocket_bonds(b, n, buf, cap);
+    int w = task == 4 ? misi_answer_format_residue_bonds(b, n, buf, cap)
+                      : misi_answer_format_pocket_bonds(b, n, buf, cap);
     free(b);
     if (w < 0 || (size_t)w >= cap)
         return misi_error_set(err, MISI_E_LIMIT, "%zu H-bonds do not fit one answer", n);

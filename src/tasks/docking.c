@@ -33,8 +33,9 @@
 
 #define RANGE 90 /* degrees, [-90, 90] in 15° bins, never 0 */
 #define STEP 15
-#define GAP_MAX 2        /* Å, whole numbers 0..GAP_MAX beyond the pocket */
-#define MIN_CONTACT 3.0f /* Å, closest allowed ligand–pocket heavy-atom pair */
+#define GAP_MAX 2         /* Å, whole numbers 0..GAP_MAX beyond the pocket */
+#define MIN_CONTACT 3.0f  /* Å, closest allowed ligand–pocket heavy-atom pair */
+#define MAX_CLEAR_STEPS 8 /* Å beyond the x extent searched for MIN_CONTACT */
 
 static int count(const misi_task_env *env, misi_split split)
 {
@@ -109,9 +110,8 @@ static float closest_contact(const misi_task_complex *tc, const misi_pose *pose)
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
-    (void)split;
     const misi_task_complex *tc = env->own;
-    int axis = index % 3; /* x, y, z in turn: equal counts per axis */
+    int axis = task_variant(env, "docking", split, index, 3); /* x, y, z balanced per three indices */
     float pmin = 0, pmax = 0;
     if (!pocket_x_extent(tc->cx, &pmin, &pmax))
         return misi_error_set(err, MISI_E_INVALID, "the pocket has no heavy atoms to dock against");
@@ -136,27 +136,35 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         if (!ligand_x_extent(tc, &moved, &lmin, &lmax))
             return misi_error_set(err, MISI_E_INVALID, "the ligand has no heavy atoms to dock");
         /* Smallest whole dx that puts the rotated ligand strictly beyond the
-         * pocket, then the gap; never 0 (a move of 0 is no question). */
+         * pocket and MIN_CONTACT from it, then the gap; never 0 (a move of 0
+         * is no question). */
         int dx;
         if (right) {
-            dx = (int)floorf(pmax - lmin) + 1 + gap;
+            dx = (int)floorf(pmax - lmin) + 1;
             if (dx < 1)
                 dx = 1;
         } else {
-            dx = (int)ceilf(pmin - lmax) - 1 - gap;
+            dx = (int)ceilf(pmin - lmax) - 1;
             if (dx > -1)
                 dx = -1;
         }
-        moved.trans[0] = (float)dx;
-
-        float cmin = 0, cmax = 0;
-        ligand_x_extent(tc, &moved, &cmin, &cmax);
-        if (right ? !(cmin > pmax) : !(cmax < pmin)) {
-            not_clear++; /* float rounding at the edge */
+        bool clear = false;
+        for (int step = 0; step <= MAX_CLEAR_STEPS && !clear; step++) {
+            moved.trans[0] = (float)dx;
+            float cmin = 0, cmax = 0;
+            ligand_x_extent(tc, &moved, &cmin, &cmax);
+            clear = (right ? cmin > pmax : cmax < pmin) && closest_contact(tc, &moved) >= MIN_CONTACT;
+            if (!clear)
+                dx += right ? 1 : -1;
+        }
+        if (!clear) {
+            not_clear++;
             continue;
         }
+        dx += right ? gap : -gap;
+        moved.trans[0] = (float)dx;
         if (closest_contact(tc, &moved) < MIN_CONTACT) {
-            touching++;
+            touching++; /* cannot happen moving away along x; kept as a guard */
             continue;
         }
 
@@ -195,8 +203,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             "-%d and %d about the x, y or z axis. Images 4, 5 and 6 show the displaced ligand alone from the "
             "same three directions, and image 7 shows the pocket and the displaced ligand together from the "
             "front; all seven images share one camera and one scale. Which commands put the ligand back into "
-            "the pocket? Give one roll of the ligand about its own centre, then one move along x, such as "
-            "'roll x 75, move x -14'.",
+            "the pocket? Give one roll of the ligand about its own centre, then one move along x, in the "
+            "form 'roll <axis> <angle>, move x <distance>'.",
             STEP, RANGE, RANGE);
 
         q->truth = cJSON_CreateObject();
@@ -219,4 +227,4 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(axis), TASK_MAX_TRIES, not_clear, touching, MIN_CONTACT, unframed);
 }
 
-const misi_task misi_task_docking = {"docking", 7, false, count, make};
+const misi_task misi_task_docking = {"docking", 7, false, count, make, 0};

@@ -4,10 +4,18 @@
  *
  * The front pose is the identity, so the midpoint's screen position is
  * s = p_mid - frame.centre and the answer is a = -round(s.x), b = -round(s.y).
- * Decoys perturb the truth: one or both axes get a flipped sign, a magnitude
- * changed by 1–4 Å, or both. A perturbed axis always differs from the truth
- * (a 0 axis cannot flip, so it gets a nonzero magnitude instead), and the four
- * options are distinct as text. The right letter is drawn uniformly.
+ *
+ * The options are a 2x2 factorial design (docs/tasks/design.md): {a, a'} x
+ * {b, b'}, shuffled over A-D, where each axis's other value is one of the
+ * paper's perturbations: the sign flipped (v' = -v), or the magnitude changed
+ * by 1-2 Å in a random direction. Each component appears in exactly two
+ * options, so no option is the most shared, the medoid or the odd one out.
+ * The perturbations are symmetric (v' given v is distributed as v given v'),
+ * with one exception handled on purpose: 0 cannot flip, so a 0 gets +-1 and a
+ * +-1 gets 0 half of the time, or "the option with a 0" would be the truth.
+ * Each other value must leave the midpoint at least half an Å farther from
+ * the centre on its axis than the truth (a midpoint near a bin boundary
+ * would otherwise give a decoy that only rounding tells apart).
  *
  * Paper preset, per complex and split: min(3, number of H-bonds) questions;
  * question i asks about bond order[i], with order the bond indices shuffled by
@@ -30,48 +38,34 @@ static int count(const misi_task_env *env, misi_split split)
     return n < MAX_PER_COMPLEX ? (int)n : MAX_PER_COMPLEX;
 }
 
-/* A changed magnitude, never 0, with v's sign (a random one when v is 0). */
-static int change_magnitude(misi_rng *rng, int v)
+/* The other value of one axis: a perturbation of v (the truth) that leaves
+ * the midpoint's coordinate sv at least half an Å farther from the centre. */
+static int partner_value(misi_rng *rng, float sv, int v)
 {
-    int m = abs(v), d = misi_rng_range(rng, 1, PERTURB_MAX);
-    int nm = (m - d >= 1 && misi_rng_below(rng, 2)) ? m - d : m + d;
-    int sign = v > 0 ? 1 : v < 0 ? -1 : (misi_rng_below(rng, 2) ? 1 : -1);
-    return sign * nm;
-}
-
-/* One axis value, perturbed so that it differs from v. */
-static int perturb_axis(misi_rng *rng, int v)
-{
-    switch (misi_rng_below(rng, 3)) {
-    case 0: /* sign flipped */
-        return v ? -v : change_magnitude(rng, v);
-    case 1: /* magnitude changed */
-        return change_magnitude(rng, v);
-    default: /* both */
-        return -change_magnitude(rng, v);
+    float best = fabsf(sv + (float)v);
+    for (int tries = 0; tries < 64; tries++) {
+        int w;
+        if (v == 0)
+            w = misi_rng_below(rng, 2) ? 1 : -1;
+        else if ((v == 1 || v == -1) && misi_rng_below(rng, 2))
+            w = 0;
+        else if (misi_rng_below(rng, 2))
+            w = -v;
+        else
+            w = v + (misi_rng_below(rng, 2) ? 1 : -1) * misi_rng_range(rng, 1, 2);
+        if (w != v && fabsf(sv + (float)w) >= best + 0.5f)
+            return w;
     }
+    /* Sign flip of v, or away from the midpoint: always clearly worse. */
+    if (v != 0 && fabsf(sv - (float)v) >= best + 0.5f)
+        return -v;
+    return sv + (float)v >= 0 ? v + 1 : v - 1;
 }
 
 static void format_move(int a, int b, char *buf, size_t cap)
 {
     misi_op ops[2] = {{MISI_OP_MOVE, MISI_AXIS_X, (float)a}, {MISI_OP_MOVE, MISI_AXIS_Y, (float)b}};
     task_format_ops(ops, 2, buf, cap);
-}
-
-/* How far (Å, the larger axis) the midpoint stays from the centre after
- * move x a, move y b. */
-static float residual(const float s[2], int a, int b)
-{
-    float dx = fabsf(s[0] + (float)a), dy = fabsf(s[1] + (float)b);
-    return dx > dy ? dx : dy;
-}
-
-/* A decoy must leave the midpoint at least half an Å farther from the centre
- * than the right answer: a midpoint near a bin boundary would otherwise make
- * a decoy that only rounding tells apart, which no image shows. */
-static bool clearly_worse(const float s[2], int a, int b, int x, int y)
-{
-    return residual(s, x, y) >= residual(s, a, b) + 0.5f;
 }
 
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
@@ -81,7 +75,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     const misi_complex *cx = tc->cx;
     int n = count(env, split);
     if (index < 0 || index >= n)
-        return misi_error_set(err, MISI_E_INVALID, "question %d of %d interaction-location questions", index, n);
+        return misi_error_set(err, MISI_E_INVALID, "question %d of %d interaction-location questions", index,
+                              n);
 
     /* Which bond: a per-complex shuffle, so questions never repeat a bond. */
     int nb = (int)tc->hbonds->count;
@@ -108,39 +103,16 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     if (b == 0)
         b = 0;
 
-    /* Options: the truth at a uniformly drawn letter, three distinct decoys. */
-    int correct = (int)misi_rng_below(rng, 4);
-    int val[4][2];
-    val[0][0] = a;
-    val[0][1] = b;
-    int have = 1;
-    for (int tries = 0; have < 4 && tries < 1000; tries++) {
-        int kind = (int)misi_rng_below(rng, 3); /* x, y or both perturbed */
-        int x = kind != 1 ? perturb_axis(rng, a) : a;
-        int y = kind != 0 ? perturb_axis(rng, b) : b;
-        bool dup = false;
-        for (int k = 0; k < have; k++)
-            dup = dup || (val[k][0] == x && val[k][1] == y);
-        if (dup || !clearly_worse(s, a, b, x, y))
-            continue;
-        val[have][0] = x;
-        val[have][1] = y;
-        have++;
-    }
-    for (int d = 2; have < 4; d++) { /* unreachable in practice; keeps the contract */
-        bool dup = false;
-        for (int k = 0; k < have; k++)
-            dup = dup || (val[k][0] == a + d && val[k][1] == b);
-        if (dup || !clearly_worse(s, a, b, a + d, b))
-            continue;
-        val[have][0] = a + d;
-        val[have][1] = b;
-        have++;
-    }
+    /* Options: the factorial's four cells, shuffled over A-D; cell 0 is the truth. */
+    int xs[2] = {a, partner_value(rng, s[0], a)}, ys[2] = {b, partner_value(rng, s[1], b)};
+    int val[4][2] = {{xs[0], ys[0]}, {xs[0], ys[1]}, {xs[1], ys[0]}, {xs[1], ys[1]}};
+    int slot[4] = {0, 1, 2, 3}; /* slot[k] = which cell sits at letter k */
+    misi_rng_shuffle(rng, slot, 4);
+    int correct = 0;
+    for (int k = 0; k < 4; k++)
+        if (slot[k] == 0)
+            correct = k;
     static const char LETTER[4] = {'A', 'B', 'C', 'D'};
-    int slot[4]; /* slot[k] = which value sits at letter k */
-    for (int k = 0, decoy = 1; k < 4; k++)
-        slot[k] = k == correct ? 0 : decoy++;
     q->noptions = 4;
     for (int k = 0; k < 4; k++) {
         format_move(val[slot[k]][0], val[slot[k]][1], q->options[k], sizeof q->options[k]);
@@ -166,7 +138,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     char chain = pa->chain == ' ' ? '_' : pa->chain;
     char icode[2] = {pa->icode == ' ' ? 0 : pa->icode, 0};
     misi_question_printf(q, "%s", TASK_PREAMBLE);
-    misi_question_printf(q, "The six images show the same complex %s (images 1 to 6, in that order); ", TASK_SIX_VIEWS);
+    misi_question_printf(q, "The six images show the same complex %s (images 1 to 6, in that order); ",
+                         TASK_SIX_VIEWS);
     misi_question_printf(q,
                          "pocket residues are labelled with name and "
                          "number and ligand atoms with their names. Consider the hydrogen bond Chain %c, "
@@ -174,9 +147,10 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                          "commands bring the midpoint of the two bonded atoms to the centre of the image, to "
                          "the nearest angstrom? A residue without a chain id has chain '_'.\n"
                          "A: %s\nB: %s\nC: %s\nD: %s\nAnswer with the letter of the right option.",
-                         chain, pa->resname, pa->resseq, icode, pa->name, la->name, q->options[0], q->options[1],
-                         q->options[2], q->options[3]);
+                         chain, pa->resname, pa->resseq, icode, pa->name, la->name, q->options[0],
+                         q->options[1], q->options[2], q->options[3]);
     return MISI_OK;
 }
 
-const misi_task misi_task_interaction_location = {"interaction_location", 8, true, count, make};
+const misi_task misi_task_interaction_location = {"interaction_location", 8, true, count, make,
+                                                  MAX_PER_COMPLEX};

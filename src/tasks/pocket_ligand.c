@@ -30,14 +30,16 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     if (rc)
         return rc;
     misi_question_printf(q, "%s", TASK_PREAMBLE);
-    misi_question_printf(q, "The six images show the same complex %s (images 1 to 6, in that order); ", TASK_SIX_VIEWS);
-    misi_question_printf(q,
-                         "pocket residues are labelled with name and number and ligand atoms with "
-                         "their names. List every hydrogen bond between a pocket residue and the ligand as "
-                         "'<residue name> <number> <residue atom> <chain>, <ligand atom>', separated by "
-                         "semicolons and ordered by residue as they appear in the structure, e.g. "
-                         "'ARG 45 NH2 A, O1B; VAL 22 O A, N2'. A residue without a chain id has chain '_'.");
+    misi_question_printf(q, "The six images show the same complex %s (images 1 to 6, in that order); ",
+                         TASK_SIX_VIEWS);
+    misi_question_printf(
+        q, "pocket residues are labelled with name and number and ligand atoms with "
+           "their names. List every hydrogen bond between a pocket residue and the ligand as "
+           "'<residue name> <number> <residue atom> <chain>, <ligand atom>', separated by "
+           "semicolons and ordered by residue as they appear in the structure: "
+           "'<residue name> <number> <residue atom> <chain>, <ligand atom>; <residue name> <number> "
+           "<residue atom> <chain>, <ligand atom>; ...'. A residue without a chain id has chain '_'.");
     return MISI_OK;
 }
 
-const misi_task misi_task_pocket_ligand = {"pocket_ligand", 9, false, count, make};
+const misi_task misi_task_pocket_ligand = {"pocket_ligand", 9, false, count, make, 1};

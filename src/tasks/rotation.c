@@ -16,8 +16,7 @@ static int count(const misi_task_env *env, misi_split split)
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
-    (void)split;
-    int axis = index % 3;
+    int axis = task_variant(env, "rotation", split, index, 3); /* x, y, z balanced per three indices */
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
         int a = task_draw_bins(rng, STEP, RANGE / STEP);
         misi_op op = {MISI_OP_ROLL, (uint8_t)axis, (float)a};
@@ -25,13 +24,14 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             continue;
         task_format_ops(&op, 1, q->answer, sizeof q->answer);
         misi_question_printf(q, "%s", TASK_PREAMBLE);
-        misi_question_printf(q,
-                             "Image 1 shows the complex from the front, image 2 from the left (the complex "
-                             "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
-                             "Image 4 shows the front view after the complex was rolled about the x, y or z "
-                             "axis by a multiple of %d degrees between -%d and %d. Which command turns image 1 "
-                             "into image 4? Answer with one command such as 'roll y 15'.",
-                             STEP, RANGE, RANGE);
+        misi_question_printf(
+            q,
+            "Image 1 shows the complex from the front, image 2 from the left (the complex "
+            "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
+            "Image 4 shows the front view after the complex was rolled about the x, y or z "
+            "axis by a multiple of %d degrees between -%d and %d. Which command turns image 1 "
+            "into image 4? Answer with one command of the form 'roll <axis> <angle>'.",
+            STEP, RANGE, RANGE);
         q->truth = cJSON_CreateObject();
         cJSON_AddStringToObject(q->truth, "axis", axis_name(axis));
         cJSON_AddNumberToObject(q->truth, "value", a);
@@ -43,4 +43,4 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(axis));
 }
 
-const misi_task misi_task_rotation = {"rotation", 2, false, count, make};
+const misi_task misi_task_rotation = {"rotation", 2, false, count, make, 0};

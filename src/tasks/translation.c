@@ -15,8 +15,7 @@ static int count(const misi_task_env *env, misi_split split)
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
-    (void)split;
-    int axis = index % 2; /* x, y alternate: equal counts per axis */
+    int axis = task_variant(env, "translation", split, index, 2); /* x, y balanced per pair of indices */
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
         int d = task_draw_bins(rng, 1, RANGE);
         misi_op op = {MISI_OP_MOVE, (uint8_t)axis, (float)d};
@@ -24,13 +23,14 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             continue;
         task_format_ops(&op, 1, q->answer, sizeof q->answer);
         misi_question_printf(q, "%s", TASK_PREAMBLE);
-        misi_question_printf(q,
-                             "Image 1 shows the complex from the front, image 2 from the left (the complex "
-                             "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
-                             "Image 4 shows the front view after the complex was moved along the x or the y "
-                             "axis by a whole number of angstrom between -%d and %d. Which command turns image 1 "
-                             "into image 4? Answer with one command such as 'move x 3'.",
-                             RANGE, RANGE);
+        misi_question_printf(
+            q,
+            "Image 1 shows the complex from the front, image 2 from the left (the complex "
+            "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
+            "Image 4 shows the front view after the complex was moved along the x or the y "
+            "axis by a whole number of angstrom between -%d and %d. Which command turns image 1 "
+            "into image 4? Answer with one command of the form 'move <axis> <distance>'.",
+            RANGE, RANGE);
         q->truth = cJSON_CreateObject();
         cJSON_AddStringToObject(q->truth, "axis", axis_name(axis));
         cJSON_AddNumberToObject(q->truth, "value", d);
@@ -42,4 +42,4 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(axis));
 }
 
-const misi_task misi_task_translation = {"translation", 1, false, count, make};
+const misi_task misi_task_translation = {"translation", 1, false, count, make, 0};

@@ -3,14 +3,19 @@
  * second complex (the run's partner) before; which of four front views of the
  * second complex shows it after the same two operations?
  *
- * The decoys perturb the truth `move t d, roll r a` the way MISI-SPEC §4
- * lists: (a) `move t d', roll r a'` (both magnitudes changed), (b)
- * `move t -d, roll r a'` (sign flipped, rotation magnitude changed), (c)
- * `move t' d, roll r a'` (the other translation axis, rotation magnitude
- * changed). A changed magnitude keeps its sign and takes another bin, each
- * decoy drawing its own. The four translations are then pairwise different,
- * so the four option poses are too; identical renderings (a symmetric
- * molecule) are still caught by env->images_equal and resampled.
+ * The options are a 2x2 factorial design (docs/tasks/design.md): two moves
+ * {t, t'} times two rolls {r, r'}, where t is the truth's move and t' one of
+ * the paper's perturbations of it, drawn uniformly — another magnitude with
+ * the same sign, the sign flipped, or the other axis with the same value —
+ * and r' is the truth's roll with another magnitude, same sign. The decoys
+ * are then "move changed", "roll magnitude changed" and "both changed", the
+ * paper's kinds (a)-(c), but every option stands in the same relation to the
+ * other three: each shares its move with one, its roll with another and
+ * nothing with the third. Each perturbation is symmetric (t' given t is
+ * distributed as t given t'), so neither the option texts nor the option
+ * images say which of the four is the truth; the four are shuffled over
+ * A-D. The reference's image 4 must fit the frame under all four pairs, not
+ * only the truth, so that the frame test says nothing either.
  *
  * The two complexes have different scales, so every image of the question is
  * drawn at the smaller of the two px_per_A: one Å is the same number of pixels
@@ -37,56 +42,74 @@ static int count(const misi_task_env *env, misi_split split)
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
-    (void)split;
     if (!env->partner)
         return misi_error_set(err, MISI_E_INVALID, "translation_rotation needs a second complex");
-    int t_axis = index % 2; /* (index % 2, index % 3) runs through all six axis pairs */
-    int r_axis = index % 3;
+    /* The six (move axis, roll axis) pairs, balanced per six indices. */
+    int pair = task_variant(env, "translation_rotation", split, index, 6);
+    int t_axis = pair % 2, r_axis = pair / 2;
     float scale = env->own->px_per_A < env->partner->px_per_A ? env->own->px_per_A : env->partner->px_per_A;
     const char *why = "no try was made";
     static const char *const views[3] = {"front", "left", "top"};
     for (int tries = 0; tries < TASK_MAX_TRIES; tries++) {
         int d = task_draw_bins(rng, 1, MOVE_RANGE);
         int a = task_draw_bins(rng, ROLL_STEP, ROLL_RANGE / ROLL_STEP);
-        /* Option ops: [0] the truth, [1..3] decoys (a), (b), (c). */
-        misi_op ops[4][2];
-        ops[0][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)d};
-        ops[1][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)task_other_magnitude(rng, d, 1, MOVE_RANGE)};
-        ops[2][0] = (misi_op){MISI_OP_MOVE, (uint8_t)t_axis, (float)-d};
-        ops[3][0] = (misi_op){MISI_OP_MOVE, (uint8_t)(1 - t_axis), (float)d};
-        ops[0][1] = (misi_op){MISI_OP_ROLL, (uint8_t)r_axis, (float)a};
-        for (int k = 1; k < 4; k++)
-            ops[k][1] = (misi_op){MISI_OP_ROLL, (uint8_t)r_axis,
-                                  (float)task_other_magnitude(rng, a, ROLL_STEP, ROLL_RANGE / ROLL_STEP)};
-        /* Which option letter each of ops[] goes to. */
-        int correct = (int)misi_rng_below(rng, 4);
-        int decoys[3] = {1, 2, 3};
-        misi_rng_shuffle(rng, decoys, 3);
-        int of_letter[4];
-        for (int k = 0, n = 0; k < 4; k++)
-            of_letter[k] = k == correct ? 0 : decoys[n++];
+        misi_op t = {MISI_OP_MOVE, (uint8_t)t_axis, (float)d}, t2 = t;
+        switch (misi_rng_below(rng, 3)) {
+        case 0: /* another magnitude, same sign */
+            t2.value = (float)task_other_magnitude(rng, d, 1, MOVE_RANGE);
+            break;
+        case 1: /* sign flipped */
+            t2.value = (float)-d;
+            break;
+        default: /* the other axis, same value */
+            t2.axis = (uint8_t)(1 - t_axis);
+            break;
+        }
+        misi_op r = {MISI_OP_ROLL, (uint8_t)r_axis, (float)a}, r2 = r;
+        r2.value = (float)task_other_magnitude(rng, a, ROLL_STEP, ROLL_RANGE / ROLL_STEP);
+        /* combo[k]: the factorial's cells; [0] is the truth. */
+        misi_op combo[4][2] = {{t, r}, {t, r2}, {t2, r}, {t2, r2}};
+        int of_letter[4] = {0, 1, 2, 3};
+        misi_rng_shuffle(rng, of_letter, 4);
+        int correct = 0;
+        for (int k = 0; k < 4; k++)
+            if (of_letter[k] == 0)
+                correct = k;
 
         for (int k = 0; k < 3; k++) {
             q->images[k] = misi_task_canonical(0, MISI_SHOW_COMPLEX, views[k]);
             q->images[NREF + k] = misi_task_canonical(1, MISI_SHOW_COMPLEX, views[k]);
         }
         q->images[3] = misi_task_canonical(0, MISI_SHOW_COMPLEX, "front");
-        q->images[3].view = task_pose("front", ops[0], 2);
+        q->images[3].view = task_pose("front", combo[0], 2);
         for (int k = 0; k < 4; k++) {
-            misi_image_req *r = &q->images[NREF + NPART + k];
-            *r = misi_task_canonical(1, MISI_SHOW_COMPLEX, "front");
-            r->view = task_pose("front", ops[of_letter[k]], 2);
+            misi_image_req *o = &q->images[NREF + NPART + k];
+            *o = misi_task_canonical(1, MISI_SHOW_COMPLEX, "front");
+            o->view = task_pose("front", combo[of_letter[k]], 2);
         }
         q->nimages = NREF + NPART + 4;
         for (int k = 0; k < q->nimages; k++)
             q->images[k].px_per_A = scale;
 
-        bool ok;
+        bool ok = true;
+        for (int k = 1; k < 4 && ok; k++) { /* the reference under every cell */
+            misi_image_req alt = q->images[3];
+            alt.view = task_pose("front", combo[k], 2);
+            ok = misi_task_in_frame(env, &alt);
+        }
+        if (!ok) {
+            why = "the reference leaves the frame under one of the option pairs";
+            continue;
+        }
         int rc = task_check_mc_images(env, q, NREF + NPART, &ok, &why, err);
         if (rc != MISI_OK)
             return rc;
         if (!ok)
             continue;
+        if (task_target_is_given(q, NREF + NPART, 4, NREF + NPART)) {
+            why = "an option is one of the given views";
+            continue;
+        }
 
         static const char letters[] = "ABCD";
         q->noptions = 4;
@@ -96,14 +119,14 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         }
         snprintf(q->answer, sizeof q->answer, "%c", letters[correct]);
         char text[256];
-        task_format_ops(ops[0], 2, text, sizeof text);
+        task_format_ops(combo[0], 2, text, sizeof text);
         q->truth = cJSON_CreateObject();
         cJSON_AddStringToObject(q->truth, "correct", q->answer);
         cJSON_AddStringToObject(q->truth, "operations", text);
         cJSON *opts = cJSON_AddObjectToObject(q->truth, "options");
         for (int k = 0; k < 4; k++) {
             char name[2] = {letters[k], '\0'};
-            task_format_ops(ops[of_letter[k]], 2, text, sizeof text);
+            task_format_ops(combo[of_letter[k]], 2, text, sizeof text);
             cJSON_AddStringToObject(opts, name, text);
         }
 
@@ -127,4 +150,4 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(t_axis), axis_name(r_axis), TASK_MAX_TRIES, why);
 }
 
-const misi_task misi_task_translation_rotation = {"translation_rotation", 5, true, count, make};
+const misi_task misi_task_translation_rotation = {"translation_rotation", 5, true, count, make, 0};

@@ -26,15 +26,16 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
             continue;
         task_format_ops(&op, 1, q->answer, sizeof q->answer);
         misi_question_printf(q, "%s", TASK_PREAMBLE);
-        misi_question_printf(q,
-                             "The camera keeps a notional eye distance of %g angstrom, so moving the complex by "
-                             "d angstrom along +z magnifies the image by %g / (%g - d) about its centre. "
-                             "Image 1 shows the complex from the front, image 2 from the left (the complex "
-                             "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
-                             "Image 4 shows the front view after the complex was moved toward the "
-                             "viewer by a whole number of angstrom between %d and %d. Which command turns "
-                             "image 1 into image 4? Answer with one command such as 'move z 50'.",
-                             D, D, D, LO, HI);
+        misi_question_printf(
+            q,
+            "The camera keeps a notional eye distance of %g angstrom, so moving the complex by "
+            "d angstrom along +z magnifies the image by %g / (%g - d) about its centre. "
+            "Image 1 shows the complex from the front, image 2 from the left (the complex "
+            "rolled +90 degrees about y) and image 3 from the top (rolled +90 degrees about x). "
+            "Image 4 shows the front view after the complex was moved toward the "
+            "viewer by a whole number of angstrom between %d and %d. Which command turns "
+            "image 1 into image 4? Answer with one command of the form 'move z <distance>'.",
+            D, D, D, LO, HI);
         q->truth = cJSON_CreateObject();
         cJSON_AddStringToObject(q->truth, "axis", "z");
         cJSON_AddNumberToObject(q->truth, "value", d);
@@ -42,7 +43,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         cJSON_AddItemToObject(q->truth, "range", cJSON_CreateIntArray(range, 2));
         return MISI_OK;
     }
-    return misi_error_set(err, MISI_E_INVALID, "no zoom depth in [%d, %d] keeps the complex in the frame", LO, HI);
+    return misi_error_set(err, MISI_E_INVALID, "no zoom depth in [%d, %d] keeps the complex in the frame", LO,
+                          HI);
 }
 
-const misi_task misi_task_zooming = {"zooming", 3, false, count, make};
+const misi_task misi_task_zooming = {"zooming", 3, false, count, make, 0};

@@ -14,7 +14,12 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 "$misi" generate --size 48 --tasks translation,interaction_location --count translation=1/0 \
     --count interaction_location=1/0 --split train --shard 0/1 --no-progress \
-    --out "$tmp/good" "$assets/4cup" 2>"$tmp/gen.err" || { cat "$tmp/gen.err" >&2; fail "generate failed"; }
+    --out "$tmp/good" "$assets/4cup" 2>"$tmp/gen.err"
+# 4cup has no H-bond, so the interaction_location question --count asks for
+# is noted unanswerable and the run exits 1 (docs/dataset.md): the part
+# with that note is what this test wants.
+st=$?
+[ "$st" -eq 1 ] && grep -q 'gave fewer questions than --count asked' "$tmp/gen.err" || { cat "$tmp/gen.err" >&2; fail "generate: expected exit 1 with the --count shortfall, got $st"; }
 part=$(ls "$tmp/good/.parts/"*.json)
 [ -f "$part" ] || fail "no part written"
 "$misi" merge "$tmp/merged" "$tmp/good" 2>"$tmp/merge.err" || { cat "$tmp/merge.err" >&2; fail "good shard did not merge"; }

@@ -35,7 +35,8 @@ static char g_dir[NDIRS][256];
  * split itself. */
 static const char *const no_test_ids[1] = {NULL};
 
-static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err);
+static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt,
+                   misi_error *err);
 static int run_cfg(const char *out, misi_generate_config cfg, misi_error *err);
 
 static int run(const char *out, int threads, int batch, bool force, misi_error *err)
@@ -43,11 +44,20 @@ static int run(const char *out, int threads, int batch, bool force, misi_error *
     return run_fmt(out, threads, batch, force, MISI_FORMAT_DEFAULT, err);
 }
 
-static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt, misi_error *err)
+static int run_fmt(const char *out, int threads, int batch, bool force, misi_output_format fmt,
+                   misi_error *err)
 {
-    misi_generate_config cfg = {.out_dir = out, .seed = SEED, .width = SIZE, .height = SIZE, .threads = threads,
-                                .batch = batch, .force = force, .progress = -1, .format = fmt,
-                                .shard_images = 40, .test_ids = no_test_ids};
+    misi_generate_config cfg = {.out_dir = out,
+                                .seed = SEED,
+                                .width = SIZE,
+                                .height = SIZE,
+                                .threads = threads,
+                                .batch = batch,
+                                .force = force,
+                                .progress = -1,
+                                .format = fmt,
+                                .shard_images = 40,
+                                .test_ids = no_test_ids};
     return run_cfg(out, cfg, err);
 }
 
@@ -144,8 +154,13 @@ static void both_splits_hold_disjoint_complexes(void **s)
 {
     (void)s;
     static const char *const test_ids[] = {"4cup"};
-    misi_generate_config cfg = {.seed = SEED, .width = 48, .height = 48, .progress = -1,
-                                .test_ids = test_ids, .ntest_ids = 1, .counts_set = true};
+    misi_generate_config cfg = {.seed = SEED,
+                                .width = 48,
+                                .height = 48,
+                                .progress = -1,
+                                .test_ids = test_ids,
+                                .ntest_ids = 1,
+                                .counts_set = true};
     for (int t = 0; t < MISI_GEN_MAX_TASKS; t++)
         cfg.counts[t][0] = cfg.counts[t][1] = 0;
     cfg.counts[0][0] = 3; /* translation: 3 train, 2 test per complex */
@@ -407,7 +422,8 @@ static void check_reapply(cJSON *rec, const char *file, void *user)
     uint8_t *rgb = malloc(SIZE * SIZE * 3);
     assert_int_equal(misi_render_view(ra->r, scene, &p, &v, rgb, &err), MISI_OK);
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", g_dir[0], cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 3)->valuestring);
+    snprintf(path, sizeof path, "%s/%s", g_dir[0],
+             cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 3)->valuestring);
     uint8_t *png;
     int w, h;
     assert_int_equal(misi_png_read_file(path, &png, &w, &h, &err), MISI_OK);
@@ -415,7 +431,8 @@ static void check_reapply(cJSON *rec, const char *file, void *user)
     assert_memory_equal(png, rgb, SIZE * SIZE * 3);
     /* and the answer is not a no-op: image 1 differs */
     uint8_t *first;
-    snprintf(path, sizeof path, "%s/%s", g_dir[0], cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 0)->valuestring);
+    snprintf(path, sizeof path, "%s/%s", g_dir[0],
+             cJSON_GetArrayItem(cJSON_GetObjectItem(rec, "images"), 0)->valuestring);
     assert_int_equal(misi_png_read_file(path, &first, &w, &h, &err), MISI_OK);
     assert_memory_not_equal(first, rgb, SIZE * SIZE * 3);
     free(first);
@@ -517,8 +534,14 @@ static void assert_same_manifest(const char *a, const char *b)
 
 static misi_generate_config base_cfg(misi_output_format fmt)
 {
-    misi_generate_config cfg = {.seed = SEED, .width = SIZE, .height = SIZE, .threads = 2, .progress = -1,
-                                .format = fmt, .shard_images = 40, .test_ids = no_test_ids};
+    misi_generate_config cfg = {.seed = SEED,
+                                .width = SIZE,
+                                .height = SIZE,
+                                .threads = 2,
+                                .progress = -1,
+                                .format = fmt,
+                                .shard_images = 40,
+                                .test_ids = no_test_ids};
     return cfg;
 }
 
@@ -600,8 +623,8 @@ static void resumed_run_equals_an_uninterrupted_one(void **s)
     snprintf(tmp, sizeof tmp, "%s/half", g_dir[6]);
     assert_int_equal(run_cfg(tmp, shard0, &err), MISI_OK);
     char cmd[1200];
-    snprintf(cmd, sizeof cmd, "rm -f '%s'/manifest.json '%s'/*.jsonl && cp -r '%s'/.parts '%s'/", g_dir[6], g_dir[6],
-             tmp, g_dir[6]);
+    snprintf(cmd, sizeof cmd, "rm -f '%s'/manifest.json '%s'/*.jsonl && cp -r '%s'/.parts '%s'/", g_dir[6],
+             g_dir[6], tmp, g_dir[6]);
     assert_int_equal(system(cmd), 0);
     /* without --resume the unfinished run is refused */
     assert_int_equal(run_cfg(g_dir[6], cfg, &err), MISI_E_USAGE);
@@ -644,7 +667,7 @@ typedef struct loaded {
 typedef struct render_check {
     misi_renderer *r;
     loaded cx[2];
-    cJSON *meta; /* file_name -> metadata line */
+    cJSON *meta; /* file_name -> truth.jsonl line (the image's pose and scale) */
     int t5, t6, t7, t8;
 } render_check;
 
@@ -664,7 +687,7 @@ static float image_scale(render_check *rc, const char *path)
 {
     cJSON *m = cJSON_GetObjectItem(rc->meta, path);
     if (!m)
-        fail_msg("%s not in metadata.jsonl", path);
+        fail_msg("%s not in truth.jsonl", path);
     return (float)cJSON_GetObjectItem(m, "px_per_angstrom")->valuedouble;
 }
 
@@ -729,7 +752,8 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
             char key[2] = {L, 0};
             const char *img = str(opts, key);
             loaded *l = find_cx(rc, img);
-            uint8_t *want = render_ops(rc, l, NULL, str(cJSON_GetObjectItem(truth, "options"), key), image_scale(rc, img));
+            uint8_t *want = render_ops(rc, l, NULL, str(cJSON_GetObjectItem(truth, "options"), key),
+                                       image_scale(rc, img));
             uint8_t *have = read_image(img);
             assert_true(same_pixels(want, have));
             if (L != correct[0])
@@ -764,7 +788,8 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
         for (int k = 0; k < 3; k++)
             c[k] /= (float)heavy;
         char undo_roll[64];
-        snprintf(undo_roll, sizeof undo_roll, "roll %s %g", str(rot, "axis"), -cJSON_GetObjectItem(rot, "value")->valuedouble);
+        snprintf(undo_roll, sizeof undo_roll, "roll %s %g", str(rot, "axis"),
+                 -cJSON_GetObjectItem(rot, "value")->valuedouble);
         misi_pose disp;
         misi_error err = {0};
         assert_int_equal(misi_pose_from_text(undo_roll, &disp, &err), MISI_OK);
@@ -802,7 +827,8 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
             for (int k = 0; k < 3; k++)
                 moved[3 * i + k] += cc[k];
         }
-        uint8_t *restored = render_ops(rc, l, moved, "front", scale), *orig = render_ops(rc, l, NULL, "front", scale);
+        uint8_t *restored = render_ops(rc, l, moved, "front", scale),
+                *orig = render_ops(rc, l, NULL, "front", scale);
         assert_true(same_pixels(restored, orig));
         free(restored);
         free(orig);
@@ -817,8 +843,8 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
         int found = 0;
         for (uint32_t i = 0; i < l->cx.pocket.top.natoms; i++) {
             const misi_atom *a = &l->cx.pocket.top.atoms[i];
-            if (a->resseq == cJSON_GetObjectItem(bond, "number")->valueint && !strcmp(a->name, str(bond, "residue_atom")) &&
-                !strcmp(a->resname, str(bond, "residue")) &&
+            if (a->resseq == cJSON_GetObjectItem(bond, "number")->valueint &&
+                !strcmp(a->name, str(bond, "residue_atom")) && !strcmp(a->resname, str(bond, "residue")) &&
                 (a->chain == ' ' ? !str(bond, "chain")[0] : a->chain == str(bond, "chain")[0])) {
                 for (int k = 0; k < 3; k++)
                     mid[k] += 0.5f * l->cx.pocket.xyz[3 * i + k];
@@ -843,7 +869,8 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
         for (char L = 'A'; L <= 'D'; L++) {
             char key[2] = {L, 0};
             misi_pose pose;
-            assert_int_equal(misi_pose_from_text(str(cJSON_GetObjectItem(rec, "options"), key), &pose, &err), MISI_OK);
+            assert_int_equal(misi_pose_from_text(str(cJSON_GetObjectItem(rec, "options"), key), &pose, &err),
+                             MISI_OK);
             float px[2], depth;
             assert_true(misi_project(scene, &p, &pose, mid, px, &depth));
             /* distance from the centre in Å, the larger axis */
@@ -854,12 +881,45 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
         assert_true(off[right] <= 0.5f + 1e-3f); /* rounded to whole Å */
         for (int k = 0; k < 4; k++) {
             if (k != right && off[k] < off[right] + 0.5f - 1e-3f)
-                fail_msg("%s: decoy %c leaves the midpoint %.3f A from the centre, the answer %.3f A", str(rec, "id"),
-                         'A' + k, off[k], off[right]);
+                fail_msg("%s: decoy %c leaves the midpoint %.3f A from the centre, the answer %.3f A",
+                         str(rec, "id"), 'A' + k, off[k], off[right]);
         }
         misi_scene_destroy(scene);
         rc->t8++;
     }
+}
+
+/* metadata.jsonl (what imagefolder ships with the images) carries only each
+ * image's file and complex: its pose gave away T1-T3, T5 and T6 answers.
+ * truth.jsonl holds the pose and scale of the same images, line for line. */
+static void metadata_holds_no_pose_and_truth_holds_every_image(void **s)
+{
+    (void)s;
+    size_t n, m;
+    char *meta = slurp(g_dir[0], "metadata.jsonl", &n);
+    char *truth = slurp(g_dir[0], "truth.jsonl", &m);
+    char *sm = NULL, *st = NULL;
+    char *a = strtok_r(meta, "\n", &sm), *b = strtok_r(truth, "\n", &st);
+    int lines = 0;
+    for (; a && b; a = strtok_r(NULL, "\n", &sm), b = strtok_r(NULL, "\n", &st), lines++) {
+        cJSON *x = cJSON_Parse(a), *y = cJSON_Parse(b);
+        assert_non_null(x);
+        assert_non_null(y);
+        assert_int_equal(cJSON_GetArraySize(x), 2);
+        assert_non_null(cJSON_GetObjectItem(x, "file_name"));
+        assert_non_null(cJSON_GetObjectItem(x, "complex"));
+        assert_string_equal(str(x, "file_name"), str(y, "file_name"));
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(y, "rotation")), 9);
+        assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(y, "translation")), 3);
+        assert_non_null(cJSON_GetObjectItem(y, "px_per_angstrom"));
+        cJSON_Delete(x);
+        cJSON_Delete(y);
+    }
+    assert_null(a);
+    assert_null(b);
+    assert_true(lines > 100);
+    free(meta);
+    free(truth);
 }
 
 static void mc_and_docking_answers_match_their_renders(void **s)
@@ -880,7 +940,7 @@ static void mc_and_docking_answers_match_their_renders(void **s)
     }
     rc.meta = cJSON_CreateObject();
     size_t n;
-    char *text = slurp(g_dir[0], "metadata.jsonl", &n);
+    char *text = slurp(g_dir[0], "truth.jsonl", &n);
     for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
         cJSON *m = cJSON_Parse(line);
         cJSON_AddItemToObject(rc.meta, str(m, "file_name"), m);
@@ -913,6 +973,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(conversations_hold_one_image_tag_per_image),
         cmocka_unit_test(cloze_answers_reapplied_reproduce_the_target_image),
         cmocka_unit_test(mc_and_docking_answers_match_their_renders),
+        cmocka_unit_test(metadata_holds_no_pose_and_truth_holds_every_image),
         cmocka_unit_test(existing_dataset_needs_force),
         cmocka_unit_test(tar_shards_hold_the_same_images_as_loose_files),
         cmocka_unit_test(shards_merged_equal_the_unsharded_run),

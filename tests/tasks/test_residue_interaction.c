@@ -78,7 +78,8 @@ static void residue_ligand_counts_follow_preset_rule(void **s)
     }
 }
 
-/* Every image is one of the six canonical views of the residue, in order, in frame. */
+/* Every image is one of the six canonical views of the residue, in order, in
+ * frame, all six with one frame. */
 static void check_residue_images(task_harness *h, const misi_question *q, uint32_t *residue)
 {
     assert_int_equal(q->nimages, MISI_NUM_CANONICAL_VIEWS);
@@ -87,11 +88,11 @@ static void check_residue_images(task_harness *h, const misi_question *q, uint32
     for (int v = 0; v < q->nimages; v++) {
         misi_image_req want = misi_task_canonical(0, MISI_SHOW_RESIDUE, MISI_CANONICAL_VIEW_NAMES[v]);
         want.residue = *residue;
-        misi_task_frame_residue(&h->env, *residue, &want);
+        want.framed = true;
+        want.frame = q->images[0].frame;
+        want.px_per_A = q->images[0].px_per_A;
         assert_memory_equal(&q->images[v], &want, sizeof want);
-        /* framed on the residue and the ligand: larger than the complex's scale */
-        assert_true(q->images[v].framed);
-        assert_true(q->images[v].px_per_A > h->tc[0].px_per_A);
+        assert_true(q->images[v].px_per_A > 0);
         assert_true(misi_task_in_frame(&h->env, &q->images[v]));
     }
 }
@@ -136,8 +137,9 @@ static void residue_ligand_positives_list_their_bonds_in_finder_order(void **s)
                 const misi_atom *pa = &h.cx[0].pocket.top.atoms[hb->pocket_atom];
                 if (pa->residue != r)
                     continue;
-                used += (size_t)snprintf(want + used, sizeof want - used, "%s%s %s, %s", nb ? "; " : "Yes: ",
-                                         pa->resname, pa->name, h.cx[0].ligand.top.atoms[hb->ligand_atom].name);
+                used += (size_t)snprintf(want + used, sizeof want - used, "%s%s %s, %s",
+                                         nb ? "; " : "Yes: ", pa->resname, pa->name,
+                                         h.cx[0].ligand.top.atoms[hb->ligand_atom].name);
                 nb++;
             }
             assert_true(nb > 0);
@@ -192,7 +194,8 @@ static void residue_ligand_negatives_are_unbonded_standard_residues_answering_no
 
 static void midpoint(const task_harness *h, const misi_hbond *hb, float out[3])
 {
-    const float *p = &h->cx[0].pocket.xyz[3 * hb->pocket_atom], *l = &h->cx[0].ligand.xyz[3 * hb->ligand_atom];
+    const float *p = &h->cx[0].pocket.xyz[3 * hb->pocket_atom],
+                *l = &h->cx[0].ligand.xyz[3 * hb->ligand_atom];
     for (int k = 0; k < 3; k++)
         out[k] = 0.5f * (p[k] + l[k]);
 }
@@ -395,6 +398,120 @@ static void same_seed_gives_identical_questions(void **s)
     }
 }
 
+/* Closest N/O to N/O distance between residue r and the ligand (heavy
+ * atoms), written again here from the rule in residue_ligand.c's header. */
+static float closest_polar(const task_harness *h, uint32_t r)
+{
+    const misi_complex *cx = &h->cx[0];
+    float best = INFINITY;
+    for (uint32_t i = 0; i < cx->pocket.top.natoms; i++) {
+        const misi_atom *pa = &cx->pocket.top.atoms[i];
+        if (pa->residue != r || (pa->element != 7 && pa->element != 8))
+            continue;
+        for (uint32_t j = 0; j < cx->ligand.top.natoms; j++) {
+            const misi_atom *la = &cx->ligand.top.atoms[j];
+            if (la->element != 7 && la->element != 8)
+                continue;
+            float d2 = 0;
+            for (int k = 0; k < 3; k++) {
+                float d = cx->pocket.xyz[3 * i + k] - cx->ligand.xyz[3 * j + k];
+                d2 += d * d;
+            }
+            if (d2 < best)
+                best = d2;
+        }
+    }
+    return sqrtf(best);
+}
+
+/* Scale says nothing about the answer: every T4 image of a complex and split
+ * has one frame and one px_per_A, positives and negatives alike. The
+ * per-residue framing this replaced drew negatives (far from the ligand)
+ * smaller, and fails here. */
+static void residue_ligand_positives_and_negatives_share_one_frame(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("residue_ligand");
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        for (int sp = 0; sp < 2; sp++) {
+            int n = t->paper_count(&h.env, (misi_split)sp);
+            misi_image_req first;
+            for (int i = 0; i < n; i++) {
+                misi_question q;
+                assert_int_equal(harness_make(&h, t, (misi_split)sp, i, &q), MISI_OK);
+                if (!i)
+                    first = q.images[0];
+                assert_memory_equal(&q.images[0].frame, &first.frame, sizeof first.frame);
+                assert_true(q.images[0].px_per_A == first.px_per_A);
+                misi_question_finish(&q);
+            }
+        }
+        harness_finish(&h);
+    }
+}
+
+/* Negatives are hard: each positive in turn is matched with the unused
+ * unbonded standard residue whose closest polar distance to the ligand is
+ * nearest its own, so the negatives sit as close to the ligand as the
+ * positives allow (a random draw took residues far from it). */
+static void residue_ligand_negatives_match_the_positives_closest_polar_distance(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("residue_ligand");
+    int matched = 0;
+    double sum_pos = 0, sum_neg = 0, sum_cand = 0;
+    int ncand_all = 0, npos_all = 0, nneg_all = 0;
+    for (size_t c = 0; c < NCOMPLEXES; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, COMPLEXES[c], NULL);
+        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
+        int npos, ncand;
+        residue_census(&h, &npos, &ncand);
+        const misi_topology *top = &h.cx[0].pocket.top;
+        bool *used = calloc(top->nresidues, sizeof *used);
+        float *pos = calloc((size_t)n + 1, sizeof *pos);
+        for (int i = 0; i < n; i++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            uint32_t r = q.images[0].residue;
+            float d = closest_polar(&h, r);
+            if (i < npos) {
+                pos[i] = d;
+                sum_pos += d;
+                npos_all++;
+            } else {
+                /* No unused candidate is strictly nearer the target. */
+                float want = npos ? pos[i - npos] : 0.0f;
+                for (uint32_t o = 0; o < top->nresidues; o++) {
+                    if (used[o] || residue_bonds(&h, o) || !standard(top->residues[o].name))
+                        continue;
+                    assert_true(fabsf(closest_polar(&h, o) - want) >= fabsf(d - want) - 1e-4f);
+                }
+                used[r] = true;
+                sum_neg += d;
+                nneg_all++;
+                matched++;
+            }
+            misi_question_finish(&q);
+        }
+        for (uint32_t o = 0; o < top->nresidues; o++)
+            if (!residue_bonds(&h, o) && standard(top->residues[o].name)) {
+                sum_cand += closest_polar(&h, o);
+                ncand_all++;
+            }
+        free(used);
+        free(pos);
+        harness_finish(&h);
+    }
+    assert_true(matched >= 7);
+    /* Closer than an unbonded residue taken at random. */
+    assert_true(sum_neg / nneg_all < sum_cand / ncand_all);
+    print_message("closest polar distance: positives %.2f A, negatives %.2f A, all candidates %.2f A\n",
+                  sum_pos / npos_all, sum_neg / nneg_all, sum_cand / ncand_all);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -407,6 +524,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(interaction_location_right_option_centres_bond_midpoint_and_decoys_do_not),
         cmocka_unit_test(interaction_location_right_letter_is_spread_over_a_to_d),
         cmocka_unit_test(same_seed_gives_identical_questions),
+        cmocka_unit_test(residue_ligand_positives_and_negatives_share_one_frame),
+        cmocka_unit_test(residue_ligand_negatives_match_the_positives_closest_polar_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

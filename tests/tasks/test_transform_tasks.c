@@ -3,13 +3,16 @@
  * every image in frame, and determinism per (seed, complex, task, index). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
 
 #include "harness.h"
+#include "tasks/task_util.h"
 
 static const char *g_assets = "assets/complexes";
 
@@ -99,6 +102,114 @@ static void pocket_ligand_lists_every_hbond_in_order(void **s)
     harness_finish(&h);
 }
 
+/* The axis (or axis pair) of a question is not its index's residue: over
+ * seeds, index 0 asks every axis, while each block of n indices still asks
+ * each one once. The old rule (axis = index mod n) fails here. */
+static void question_index_does_not_give_the_axis(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *name;
+        int n;
+    } TASKS[] = {{"translation", 2}, {"rotation", 3}, {"docking", 3}};
+    for (size_t t = 0; t < sizeof TASKS / sizeof TASKS[0]; t++) {
+        const misi_task *task = misi_task_find(TASKS[t].name);
+        task_harness h;
+        harness_init(&h, g_assets, "1hpv", NULL);
+        int n = TASKS[t].n, first[3] = {0, 0, 0};
+        for (uint64_t seed = 1; seed <= 12; seed++) {
+            h.env.seed = seed;
+            int block[3] = {0, 0, 0};
+            for (int i = 0; i < n; i++) {
+                misi_question q;
+                assert_int_equal(harness_make(&h, task, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+                misi_oplist l = {0};
+                misi_error err = {0};
+                assert_int_equal(misi_cmd_parse(q.answer, &l, &err), MISI_OK);
+                misi_op op = l.ops[0]; /* docking: the roll comes first */
+                misi_oplist_finish(&l);
+                block[op.axis]++;
+                if (i == 0)
+                    first[op.axis]++;
+                misi_question_finish(&q);
+            }
+            for (int a = 0; a < n; a++)
+                assert_int_equal(block[a], 1);
+        }
+        for (int a = 0; a < n; a++)
+            assert_true(first[a] > 0);
+        harness_finish(&h);
+    }
+}
+
+/* A target is never one of the given views: roll x 90 is the top view and
+ * roll y 90 the left one, which made 3 of 36 rotation questions trivial. */
+static void rotation_target_is_never_a_given_view(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("rotation");
+    task_harness h;
+    harness_init(&h, g_assets, "1hpv", NULL);
+    int n = 0;
+    for (uint64_t seed = 1; seed <= 60; seed++) {
+        h.env.seed = seed;
+        for (int i = 0; i < 6; i++, n++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            assert_false(strcmp(q.answer, "roll x 90") == 0 || strcmp(q.answer, "roll y 90") == 0);
+            for (int k = 0; k < 3; k++)
+                assert_false(task_same_request(&q.images[3], &q.images[k]));
+            misi_question_finish(&q);
+        }
+    }
+    assert_true(n == 360);
+    harness_finish(&h);
+}
+
+/* Does text hold a concrete command ("move x 3", "roll y -15")? */
+static bool has_concrete_command(const char *text)
+{
+    for (const char *p = text; *p; p++) {
+        if (strncmp(p, "move ", 5) != 0 && strncmp(p, "roll ", 5) != 0)
+            continue;
+        const char *v = p + 5;
+        if ((v[0] == 'x' || v[0] == 'y' || v[0] == 'z') && v[1] == ' ' &&
+            (v[2] == '-' || (v[2] >= '0' && v[2] <= '9')))
+            return true;
+    }
+    return false;
+}
+
+/* Prompts show the answer's form with placeholders, never a value that can
+ * be the answer ("such as 'move x 3'" primed T1's answer move x 3). */
+static void prompts_show_the_answer_format_never_a_value(void **s)
+{
+    (void)s;
+    static const char *const IDS[] = {"1hpv", "5dt0", "1cs4"};
+    size_t ntasks;
+    const misi_task *const *tasks = misi_tasks(&ntasks);
+    for (size_t c = 0; c < 3; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, IDS[c], IDS[(c + 1) % 3]);
+        for (size_t t = 0; t < ntasks; t++) {
+            int n = tasks[t]->paper_count(&h.env, MISI_SPLIT_TRAIN);
+            for (int i = 0; i < n; i++) {
+                misi_question q;
+                assert_int_equal(harness_make(&h, tasks[t], MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+                /* T8 lists its options as commands; the rest show none. */
+                if (!tasks[t]->mc || q.option_image[0] >= 0) {
+                    if (has_concrete_command(q.text))
+                        fail_msg("%s %s %d: a command in the prompt: %s", IDS[c], tasks[t]->name, i, q.text);
+                }
+                if (!tasks[t]->mc && strcmp(q.answer, "No") != 0)
+                    assert_null(strstr(q.text, q.answer));
+                misi_question_finish(&q);
+            }
+        }
+        harness_finish(&h);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -108,6 +219,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(rotation_counts_ranges_and_after_image),
         cmocka_unit_test(zooming_counts_ranges_and_after_image),
         cmocka_unit_test(pocket_ligand_lists_every_hbond_in_order),
+        cmocka_unit_test(question_index_does_not_give_the_axis),
+        cmocka_unit_test(rotation_target_is_never_a_given_view),
+        cmocka_unit_test(prompts_show_the_answer_format_never_a_value),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
