@@ -8,11 +8,11 @@
  * The options are a 2x2 factorial design (docs/tasks/design.md): {a, a'} x
  * {b, b'}, shuffled over A-D, where each axis's other value is one of the
  * paper's perturbations: the sign flipped (v' = -v), or the magnitude changed
- * by 1-2 Å in a random direction. Each component appears in exactly two
- * options, so no option is the most shared, the medoid or the odd one out.
- * The perturbations are symmetric (v' given v is distributed as v given v'),
- * with one exception handled on purpose: 0 cannot flip, so a 0 gets +-1 and a
- * +-1 gets 0 half of the time, or "the option with a 0" would be the truth.
+ * by 1-2 Å, down as often as up. Each component appears in exactly two
+ * options, so no option is the most shared, the medoid or the odd one out,
+ * and the truth is as often the smaller as the larger of its pair: 0 cannot
+ * flip, so a 0 gets +-1, and a +-1 gets 0 whenever that is clearly worse, or
+ * "the option with a 0" or "the smallest move" would be the truth.
  * Each other value must leave the midpoint at least half an Å farther from
  * the centre on its axis than the truth (a midpoint near a bin boundary
  * would otherwise give a decoy that only rounding tells apart).
@@ -39,20 +39,31 @@ static int count(const misi_task_env *env, misi_split split)
 }
 
 /* The other value of one axis: a perturbation of v (the truth) that leaves
- * the midpoint's coordinate sv at least half an Å farther from the centre. */
+ * the midpoint's coordinate sv at least half an Å farther from the centre.
+ * The rules keep "which of the two is smaller" a coin toss: a sign flip
+ * keeps the magnitude, a magnitude change goes down as often as up, and 0
+ * (which cannot flip, so its partner is always larger) is balanced by a +-1
+ * taking 0 as its partner whenever 0 is clearly worse — about half the time,
+ * which matches 0 being about half as common as +-1 together. */
 static int partner_value(misi_rng *rng, float sv, int v)
 {
     float best = fabsf(sv + (float)v);
+    int m = abs(v), sg = v < 0 ? -1 : 1;
+    if (m == 1 && fabsf(sv) >= best + 0.5f)
+        return 0;
     for (int tries = 0; tries < 64; tries++) {
         int w;
-        if (v == 0)
+        if (v == 0) {
             w = misi_rng_below(rng, 2) ? 1 : -1;
-        else if ((v == 1 || v == -1) && misi_rng_below(rng, 2))
-            w = 0;
-        else if (misi_rng_below(rng, 2))
-            w = -v;
-        else
-            w = v + (misi_rng_below(rng, 2) ? 1 : -1) * misi_rng_range(rng, 1, 2);
+        } else if (misi_rng_below(rng, 2)) {
+            w = -v; /* sign flipped */
+        } else {
+            int d = misi_rng_range(rng, 1, 2); /* magnitude changed by 1-2 Å, down or up */
+            if (m > 1 && misi_rng_below(rng, 2))
+                w = sg * (m - (d < m ? d : m - 1));
+            else
+                w = sg * (m + d);
+        }
         if (w != v && fabsf(sv + (float)w) >= best + 0.5f)
             return w;
     }

@@ -4,8 +4,7 @@
  * (residue name, residue atom, ligand atom) in the finder's order.
  *
  * Paper preset, per complex and split (the same rule for train and test):
- *   - every positive residue (one with at least one bond in env->own->hbonds),
- *     questions 0..npos-1, in residue (file) order;
+ *   - every positive residue (one with at least one bond in env->own->hbonds);
  *   - then nneg = min(max(npos, 1), ncand) *hard* negatives, where the
  *     candidates are the pocket residues with one of the 20 standard
  *     amino-acid names and no bond (waters, ions, cofactors and modified
@@ -18,6 +17,9 @@
  *     "<complex>/residue_ligand/<split>/negatives"; a complex without
  *     H-bonds gets the one closest candidate. The question's own rng is
  *     unused: the set does not depend on the index.
+ *   - The questions ask positives and negatives in an order shuffled with an
+ *     rng keyed "<complex>/residue_ligand/<split>/order": the index says
+ *     nothing about the answer.
  *   - One frame for every T4 image of a complex and split: centred on the
  *     ligand and the asked residues together, large enough for all of them,
  *     so a positive and a negative are drawn at one scale and the scale says
@@ -88,9 +90,10 @@ static float closest_polar(const misi_complex *cx, uint32_t r)
     return sqrtf(isfinite(best[0]) ? best[0] : best[1]);
 }
 
-/* The residues of the preset in question order: positives in residue order,
- * then the chosen negatives. *npos and *n say how many of each; the array is
- * the caller's to free (NULL on allocation failure). */
+/* The residues of the preset in question order: the positives and the chosen
+ * negatives, shuffled together. *npos and *n say how many positives and how
+ * many in all; the array is the caller's to free (NULL on allocation
+ * failure). */
 static uint32_t *question_residues(const misi_task_env *env, misi_split split, int *npos, int *n)
 {
     const misi_task_complex *tc = env->own;
@@ -138,6 +141,26 @@ static uint32_t *question_residues(const misi_task_env *env, misi_split split, i
         out[np + i] = (uint32_t)cand[pick];
         cand[pick] = -1;
     }
+    /* Question order: positives and negatives shuffled together, so the
+     * index says nothing about the answer (in residue order, index < npos
+     * was a "Yes"). */
+    snprintf(key, sizeof key, "%s/residue_ligand/%s/order", tc->cx->id, misi_split_name(split));
+    misi_rng ro;
+    misi_rng_seed(&ro, env->seed, key);
+    int *perm = malloc((size_t)(np + nneg) * sizeof *perm + 1);
+    if (!perm) {
+        free(bonded);
+        free(cand);
+        free(dist);
+        free(out);
+        return NULL;
+    }
+    for (int i = 0; i < np + nneg; i++)
+        perm[i] = (int)out[i];
+    misi_rng_shuffle(&ro, perm, np + nneg);
+    for (int i = 0; i < np + nneg; i++)
+        out[i] = (uint32_t)perm[i];
+    free(perm);
     free(bonded);
     free(cand);
     free(dist);

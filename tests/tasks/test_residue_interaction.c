@@ -118,16 +118,17 @@ static void residue_ligand_positives_list_their_bonds_in_finder_order(void **s)
         harness_init(&h, g_assets, COMPLEXES[c], NULL);
         int npos, ncand;
         residue_census(&h, &npos, &ncand);
-        uint32_t prev = 0;
-        for (int i = 0; i < npos; i++) {
+        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN), here = 0;
+        for (int i = 0; i < n; i++) {
             misi_question q;
             assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
             uint32_t r;
             check_residue_images(&h, &q, &r);
-            if (i)
-                assert_true(r > prev); /* positives in residue order */
-            prev = r;
             check_truth_residue(&h, &q, r);
+            if (!residue_bonds(&h, r)) {
+                misi_question_finish(&q);
+                continue;
+            }
             /* The expected answer, built from the finder's list. */
             char want[1024] = "";
             size_t used = 0;
@@ -147,8 +148,10 @@ static void residue_ligand_positives_list_their_bonds_in_finder_order(void **s)
             cJSON *bonds = cJSON_GetObjectItem(q.truth, "bonds");
             assert_int_equal(cJSON_GetArraySize(bonds), nb);
             positives_seen++;
+            here++;
             misi_question_finish(&q);
         }
+        assert_int_equal(here, npos); /* every positive residue asked once */
         harness_finish(&h);
     }
     assert_true(positives_seen > 0);
@@ -165,31 +168,61 @@ static void residue_ligand_negatives_are_unbonded_standard_residues_answering_no
         residue_census(&h, &npos, &ncand);
         int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
         assert_true(n > npos);
-        uint32_t *seen = calloc((size_t)n, sizeof *seen);
-        for (int i = npos; i < n; i++) {
+        uint32_t *asked = calloc((size_t)n, sizeof *asked);
+        int nneg = 0;
+        for (int i = 0; i < n; i++) {
             misi_question q;
             assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
             uint32_t r;
             check_residue_images(&h, &q, &r);
+            for (int j = 0; j < i; j++)
+                assert_int_not_equal(asked[j], r); /* each residue asked once */
+            asked[i] = r;
+            if (residue_bonds(&h, r)) {
+                misi_question_finish(&q);
+                continue;
+            }
             check_truth_residue(&h, &q, r);
             assert_string_equal(q.answer, "No");
             assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(q.truth, "bonds")), 0);
             assert_true(standard(h.cx[0].pocket.top.residues[r].name));
-            assert_int_equal(residue_bonds(&h, r), 0);
-            for (int j = npos; j < i; j++)
-                assert_int_not_equal(seen[j], r); /* sampled without replacement */
-            seen[i] = r;
+            nneg++;
             misi_question_finish(&q);
         }
-        /* The negative set is per complex: remaking one question, alone and
-         * in another order, gives the same residue. */
+        assert_int_equal(nneg, n - npos);
+        /* The residue set is per complex: remaking one question alone gives
+         * the same residue. */
         misi_question q;
         assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, n - 1, &q), MISI_OK);
-        assert_int_equal(q.images[0].residue, seen[n - 1]);
+        assert_int_equal(q.images[0].residue, asked[n - 1]);
         misi_question_finish(&q);
-        free(seen);
+        free(asked);
         harness_finish(&h);
     }
+}
+
+/* The index says nothing about the answer: positives and negatives are asked
+ * in a shuffled order (in residue order, index < npos was always "Yes"), so
+ * over seeds question 0 is sometimes a positive and sometimes a negative. */
+static void residue_ligand_index_does_not_give_the_answer(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("residue_ligand");
+    task_harness h;
+    harness_init(&h, g_assets, "1hpv", NULL);
+    int yes = 0, no = 0;
+    for (uint64_t seed = 1; seed <= 24; seed++) {
+        h.env.seed = seed;
+        misi_question q;
+        assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, 0, &q), MISI_OK);
+        if (strcmp(q.answer, "No") == 0)
+            no++;
+        else
+            yes++;
+        misi_question_finish(&q);
+    }
+    assert_true(yes > 0 && no > 0);
+    harness_finish(&h);
 }
 
 static void midpoint(const task_harness *h, const misi_hbond *hb, float out[3])
@@ -460,49 +493,74 @@ static void residue_ligand_negatives_match_the_positives_closest_polar_distance(
 {
     (void)s;
     const misi_task *t = misi_task_find("residue_ligand");
-    int matched = 0;
+    int matched = 0, npos_all = 0, nneg_all = 0, ncand_all = 0;
     double sum_pos = 0, sum_neg = 0, sum_cand = 0;
-    int ncand_all = 0, npos_all = 0, nneg_all = 0;
     for (size_t c = 0; c < NCOMPLEXES; c++) {
         task_harness h;
         harness_init(&h, g_assets, COMPLEXES[c], NULL);
-        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
-        int npos, ncand;
-        residue_census(&h, &npos, &ncand);
         const misi_topology *top = &h.cx[0].pocket.top;
-        bool *used = calloc(top->nresidues, sizeof *used);
-        float *pos = calloc((size_t)n + 1, sizeof *pos);
+        int n = t->paper_count(&h.env, MISI_SPLIT_TRAIN);
+        bool *asked = calloc(top->nresidues, sizeof *asked);
         for (int i = 0; i < n; i++) {
             misi_question q;
             assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
-            uint32_t r = q.images[0].residue;
-            float d = closest_polar(&h, r);
-            if (i < npos) {
-                pos[i] = d;
-                sum_pos += d;
-                npos_all++;
-            } else {
-                /* No unused candidate is strictly nearer the target. */
-                float want = npos ? pos[i - npos] : 0.0f;
-                for (uint32_t o = 0; o < top->nresidues; o++) {
-                    if (used[o] || residue_bonds(&h, o) || !standard(top->residues[o].name))
-                        continue;
-                    assert_true(fabsf(closest_polar(&h, o) - want) >= fabsf(d - want) - 1e-4f);
-                }
-                used[r] = true;
-                sum_neg += d;
-                nneg_all++;
-                matched++;
-            }
+            asked[q.images[0].residue] = true;
             misi_question_finish(&q);
         }
-        for (uint32_t o = 0; o < top->nresidues; o++)
-            if (!residue_bonds(&h, o) && standard(top->residues[o].name)) {
+        /* The rule again: each positive in residue order takes the unused
+         * candidate nearest its closest polar distance (or, with no
+         * positive, the closest candidate). */
+        bool *taken = calloc(top->nresidues, sizeof *taken);
+        int npos = 0;
+        for (uint32_t r = 0; r < top->nresidues; r++)
+            npos += residue_bonds(&h, r) > 0;
+        int want_neg = 0;
+        for (uint32_t r = 0; r < top->nresidues; r++)
+            if (asked[r] && !residue_bonds(&h, r))
+                want_neg++;
+        for (uint32_t r = 0, k = 0; (int)k < want_neg && r <= top->nresidues; r++) {
+            if (npos && (r == top->nresidues || !residue_bonds(&h, r)))
+                continue;
+            float want = npos ? closest_polar(&h, r) : 0.0f;
+            int pick = -1;
+            float best = INFINITY;
+            bool tie = false;
+            for (uint32_t o = 0; o < top->nresidues; o++) {
+                if (taken[o] || residue_bonds(&h, o) || !standard(top->residues[o].name))
+                    continue;
+                float e = fabsf(closest_polar(&h, o) - want);
+                tie = tie || fabsf(e - best) < 1e-5f;
+                if (e < best - 1e-5f) {
+                    best = e;
+                    pick = (int)o;
+                    tie = false;
+                }
+            }
+            assert_true(pick >= 0);
+            if (!tie)
+                assert_true(asked[pick]);
+            taken[pick] = true;
+            k++;
+            if (!npos)
+                break;
+        }
+        for (uint32_t o = 0; o < top->nresidues; o++) {
+            bool bonded = residue_bonds(&h, o) > 0;
+            if (bonded) {
+                sum_pos += closest_polar(&h, o);
+                npos_all++;
+            } else if (standard(top->residues[o].name)) {
                 sum_cand += closest_polar(&h, o);
                 ncand_all++;
+                if (asked[o]) {
+                    sum_neg += closest_polar(&h, o);
+                    nneg_all++;
+                    matched++;
+                }
             }
-        free(used);
-        free(pos);
+        }
+        free(asked);
+        free(taken);
         harness_finish(&h);
     }
     assert_true(matched >= 7);
@@ -525,6 +583,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(interaction_location_right_letter_is_spread_over_a_to_d),
         cmocka_unit_test(same_seed_gives_identical_questions),
         cmocka_unit_test(residue_ligand_positives_and_negatives_share_one_frame),
+        cmocka_unit_test(residue_ligand_index_does_not_give_the_answer),
         cmocka_unit_test(residue_ligand_negatives_match_the_positives_closest_polar_distance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
