@@ -98,7 +98,7 @@ typedef struct misi_scene_bond {
  * CA (its centroid when the CA is not shown). */
 typedef struct misi_scene_label {
     float pos[3];
-    char text[24];
+    char text[32]; /* a residue label or an atom name (up to MISI_ATOM_NAME_CAP) */
 } misi_scene_label;
 
 typedef struct misi_scene {

@@ -341,6 +341,8 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
     }
+    for (size_t i = 0; i < sources.nnotes; i++)
+        fprintf(stderr, "misi generate: note: %s\n", sources.notes[i]);
     misi_generate_report rep;
     cfg.stop = &g_stop;
     signal(SIGINT, on_signal);

@@ -274,6 +274,8 @@ int cmd_hbonds(int argc, char **argv)
         }
     }
     free(paths);
+    for (size_t i = 0; i < sources.nnotes; i++)
+        fprintf(stderr, "misi hbonds: note: %s\n", sources.notes[i]);
     cJSON *jall = json ? cJSON_CreateArray() : NULL;
     size_t nbonds = 0, ok = 0;
     for (size_t i = 0; i < sources.count; i++) {
