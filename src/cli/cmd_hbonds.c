@@ -108,6 +108,9 @@ static void group_typing(const misi_complex *cx, const misi_hb_context *ctx, cJS
         } else if (typing == MISI_HB_GROUP_METAL) {
             printf("# group %s: metal ion, neither donor nor acceptor (coordination is out of scope)\n", label);
             continue;
+        } else if (typing == MISI_HB_GROUP_WATER) {
+            printf("# group %s: water, not typed (water-mediated bonds are out of scope)\n", label);
+            continue;
         } else {
             printf("# group %s: typed from its structure:", label);
         }

@@ -439,6 +439,7 @@ const char *misi_hb_group_typing_name(int typing)
     switch (typing) {
     case MISI_HB_GROUP_STRUCTURE: return "structure";
     case MISI_HB_GROUP_METAL: return "metal";
+    case MISI_HB_GROUP_WATER: return "water";
     default: return "template";
     }
 }

@@ -823,10 +823,19 @@ static int type_pocket(hb_side *s, misi_error *err)
         if (is_amino_acid(canonical_residue(res->name)))
             continue;
         bool all_metal = true;
-        for (uint32_t i = res->first; i < res->first + res->count; i++)
+        uint32_t heavy = 0, oxygens = 0;
+        for (uint32_t i = res->first; i < res->first + res->count; i++) {
             all_metal &= is_h(m, i) || misi_element_is_metal(m->top.atoms[i].element);
-        s->group[r] = all_metal ? MISI_HB_GROUP_METAL : MISI_HB_GROUP_STRUCTURE;
-        for (uint32_t i = res->first; !all_metal && i < res->first + res->count; i++) {
+            heavy += !is_h(m, i);
+            oxygens += m->top.atoms[i].element == 8;
+        }
+        /* A lone O is a water kept with --keep-waters: the benchmark's bonds
+         * are direct ones, so it stays untyped (docs/hbonds.md). */
+        bool water = heavy == 1 && oxygens == 1;
+        s->group[r] = all_metal ? MISI_HB_GROUP_METAL : water ? MISI_HB_GROUP_WATER : MISI_HB_GROUP_STRUCTURE;
+        if (s->group[r] != MISI_HB_GROUP_STRUCTURE)
+            continue;
+        for (uint32_t i = res->first; i < res->first + res->count; i++) {
             /* Metal ions are neither donors nor acceptors (coordination is
              * out of scope: docs/hbonds.md). */
             in_group[i] = !misi_element_is_metal(m->top.atoms[i].element);
