@@ -175,8 +175,10 @@ int misi_read_sdf(const char *path, misi_mol *mol, misi_error *err);
 int misi_parse_sdf(const char *text, size_t len, const char *path, misi_mol *mol, misi_error *err);
 
 /* Add bonds to a PDB-read molecule that has none (or only CONECT ones):
- * covalent radii with a tolerance within residues, plus peptide C–N bonds
- * between consecutive residues of a chain. Idempotent. */
+ * covalent radii with a tolerance within residues (except residues that
+ * CONECT records already bond internally: their CONECT bonds are their
+ * connectivity), plus peptide C–N bonds between consecutive residues of a
+ * chain. Idempotent. */
 int misi_perceive_bonds(misi_mol *mol, misi_error *err);
 
 /* ---- complexes (src/mol/complex.c) ---- */
