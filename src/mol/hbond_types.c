@@ -627,14 +627,15 @@ static bool in_flat_ring(const hb_side *s, uint32_t i)
 }
 
 /* How many double-bond "slots" an atom has: the multiple bonds its element
- * and geometry allow (a trigonal C or two-connected N: one; a linear one:
- * two; a terminal O, S or N: one; a sulfonyl S: two; a P: one). */
+ * and geometry allow (a trigonal C or two-connected N: one; a linear one, or
+ * a terminal C or N, which may end a triple bond: two; a terminal O or S:
+ * one; a sulfonyl S: two; a P: one). */
 static int double_slots(const hb_side *s, uint32_t i, uint8_t hyb)
 {
     uint32_t deg = s->adj.start[i + 1] - s->adj.start[i];
     switch (s->mol->top.atoms[i].element) {
-    case 6: return hyb == 1 ? 2 : (hyb == 2 || deg == 1) ? 1 : 0;
-    case 7: return deg >= 3 ? 0 : hyb == 1 ? 2 : (hyb == 2 || deg == 1) ? 1 : 0;
+    case 6: return (hyb == 1 || deg == 1) ? 2 : hyb == 2 ? 1 : 0;
+    case 7: return deg >= 3 ? 0 : (hyb == 1 || deg == 1) ? 2 : hyb == 2 ? 1 : 0;
     case 8: return deg == 1 ? 1 : 0;
     case 16: return deg == 1 ? 1 : deg >= 3 ? 2 : 0;
     case 15: return deg >= 3 ? 1 : 0;

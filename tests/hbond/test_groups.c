@@ -75,10 +75,11 @@ static void hbond_pocket_sugar_hydroxyl_donates_to_ligand(void **s)
 }
 
 /* A flat six-ring hetero group with one N (a pyridine-like cofactor part,
- * bonds of unknown order as in a PDB file) makes that N a ring acceptor, and
- * an acetate ion's two oxygens (1.25 and 1.27 Å from C) carboxylate
- * acceptors; a ligand hydroxyl donates to the ring N. */
-static void hbond_pocket_hetero_ring_n_and_carboxylate_from_geometry(void **s)
+ * bonds of unknown order as in a PDB file) makes that N a ring acceptor, an
+ * acetate ion's two oxygens (1.25 and 1.27 Å from C) carboxylate acceptors
+ * and acetonitrile's N a nitrile acceptor; a ligand hydroxyl donates to the
+ * ring N. */
+static void hbond_pocket_hetero_ring_n_carboxylate_and_nitrile_from_geometry(void **s)
 {
     (void)s;
     tb_complex t;
@@ -98,6 +99,13 @@ static void hbond_pocket_hetero_ring_n_and_carboxylate_from_geometry(void **s)
     tb_bond(p, act_c1, act_c2, 0);
     tb_bond(p, act_c1, act_o1, 0);
     tb_bond(p, act_c1, act_o2, 0);
+    /* acetonitrile: a linear C-C#N, 1.15 Å triple bond */
+    tb_vec n3 = tb_v(0, -12, 0);
+    uint32_t acn_n = tb_atom(p, "N3", "ACN", 303, "N", "", n3);
+    uint32_t acn_c2 = tb_atom(p, "C2", "ACN", 303, "C", "", tb_add(n3, tb_v(1.15f, 0, 0)));
+    uint32_t acn_c1 = tb_atom(p, "C1", "ACN", 303, "C", "", tb_add(n3, tb_v(2.61f, 0, 0)));
+    tb_bond(p, acn_n, acn_c2, 0);
+    tb_bond(p, acn_c2, acn_c1, 0);
     /* ligand hydroxyl 2.9 Å out along the ring N's outer bisector (-x) */
     tb_vec o = tb_v(-2.9f, 0, 0);
     uint32_t lo = tb_atom(l, "O1", "LIG", 1, "O", "O.3", o);
@@ -114,6 +122,9 @@ static void hbond_pocket_hetero_ring_n_and_carboxylate_from_geometry(void **s)
     assert_int_equal(tb_type(&t, false, act_o1).acc, MISI_ACC_CARBOXYLATE);
     assert_int_equal(tb_type(&t, false, act_o2).acc, MISI_ACC_CARBOXYLATE);
     assert_int_equal(tb_type(&t, false, act_o2).don, MISI_DON_NONE);
+    ty = tb_type(&t, false, acn_n);
+    assert_int_equal(ty.acc, MISI_ACC_NITRILE);
+    assert_int_equal(ty.don, MISI_DON_NONE);
     misi_hb_eval ev;
     tb_eval(&t, true, lo, ring[0], &ev);
     assert_hb_pass(&ev);
@@ -193,7 +204,7 @@ int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(hbond_pocket_sugar_hydroxyl_donates_to_ligand),
-        cmocka_unit_test(hbond_pocket_hetero_ring_n_and_carboxylate_from_geometry),
+        cmocka_unit_test(hbond_pocket_hetero_ring_n_carboxylate_and_nitrile_from_geometry),
         cmocka_unit_test(hbond_covalent_link_neighbours_are_not_hbonds),
         cmocka_unit_test(hbond_covalent_rule_stops_at_3_bonds),
     };
