@@ -191,12 +191,12 @@ typedef struct misi_load_config {
 
 /* Name rule for answers: a ligand atom whose name another ligand atom shares
  * (case-insensitively) becomes "<name>#<its atom number in the file>" and is
- * flagged MISI_ATOM_QUALIFIED; returns how many were qualified. The loaders
- * apply it to every ligand. */
-uint32_t misi_qualify_duplicate_names(misi_mol *mol);
+ * flagged MISI_ATOM_QUALIFIED; *nqualified (may be NULL) gets how many. The
+ * loaders apply it to every ligand. */
+int misi_qualify_duplicate_names(misi_mol *mol, uint32_t *nqualified, misi_error *err);
 /* Fill cx->ncovalent / cx->covalent from the loaded pocket and ligand
  * (heavy, non-metal atoms); the loaders call it. */
-int misi_complex_find_covalent(misi_complex *cx, misi_error *err);
+void misi_complex_find_covalent(misi_complex *cx);
 
 /* Load a PDBbind folder `<dir>/<id>_pocket.pdb` + `<id>_ligand.mol2` (or .sdf).
  * The id is the folder's base name. */

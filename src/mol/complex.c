@@ -120,19 +120,19 @@ static int name_ref_cmp(const void *x, const void *y)
     return p->index < q->index ? -1 : p->index > q->index;
 }
 
-uint32_t misi_qualify_duplicate_names(misi_mol *mol)
+int misi_qualify_duplicate_names(misi_mol *mol, uint32_t *nqualified, misi_error *err)
 {
     uint32_t n = mol->top.natoms, nq = 0;
+    if (nqualified)
+        *nqualified = 0;
     if (n < 2)
-        return 0;
+        return MISI_OK;
     name_ref *refs = malloc((size_t)n * sizeof *refs);
     bool *dup = calloc(n, sizeof *dup);
     if (!refs || !dup) {
-        /* Without memory the names stay as read; the caller's next
-         * allocation reports the shortage. */
         free(refs);
         free(dup);
-        return 0;
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory comparing %u atom names", n);
     }
     for (uint32_t i = 0; i < n; i++)
         refs[i] = (name_ref){mol->top.atoms[i].name, i};
@@ -161,12 +161,13 @@ uint32_t misi_qualify_duplicate_names(misi_mol *mol)
     }
     free(refs);
     free(dup);
-    return nq;
+    if (nqualified)
+        *nqualified = nq;
+    return MISI_OK;
 }
 
-int misi_complex_find_covalent(misi_complex *cx, misi_error *err)
+void misi_complex_find_covalent(misi_complex *cx)
 {
-    (void)err;
     const misi_mol *p = &cx->pocket, *l = &cx->ligand;
     cx->ncovalent = 0;
     uint32_t kept = 0;
@@ -203,7 +204,6 @@ int misi_complex_find_covalent(misi_complex *cx, misi_error *err)
                 kept++;
         }
     }
-    return MISI_OK;
 }
 
 static void set_id(misi_complex *cx, const char *id)
@@ -293,9 +293,9 @@ int misi_complex_load_pair(const char *pocket, const char *ligand, const char *i
         goto fail;
     if (lig_pdb && (rc = misi_perceive_bonds(&cx->ligand, err)))
         goto fail;
-    cx->nqualified = misi_qualify_duplicate_names(&cx->ligand);
-    if ((rc = misi_complex_find_covalent(cx, err)))
+    if ((rc = misi_qualify_duplicate_names(&cx->ligand, &cx->nqualified, err)))
         goto fail;
+    misi_complex_find_covalent(cx);
     return MISI_OK;
 fail:
     misi_complex_finish(cx);

@@ -157,7 +157,9 @@ static void complex_qualifies_duplicate_ligand_names(void **state)
     strcpy(m.top.atoms[0].name, "Ca");
     strcpy(m.top.atoms[1].name, "CA");
     strcpy(m.top.atoms[2].name, "CB");
-    assert_int_equal(misi_qualify_duplicate_names(&m), 2);
+    uint32_t nq = 0;
+    assert_int_equal(misi_qualify_duplicate_names(&m, &nq, &err), 0);
+    assert_int_equal(nq, 2);
     assert_string_equal(m.top.atoms[0].name, "Ca#1");
     assert_string_equal(m.top.atoms[1].name, "CA#2");
     assert_string_equal(m.top.atoms[2].name, "CB");
