@@ -63,7 +63,7 @@ typedef struct misi_answer_bond {
     char icode[2];
     char chain[2];
     char residue_atom[12];
-    char ligand_atom[12];
+    char ligand_atom[28]; /* MISI_ATOM_NAME_CAP: a long MOL2 name, or one qualified "#<n>" */
 } misi_answer_bond;
 
 /* Most commands one answer keeps (T7 needs two). */

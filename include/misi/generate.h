@@ -58,6 +58,10 @@ typedef struct misi_generate_config {
      * out_dir for misi_merge. shard_count 0 = no sharding. */
     int shard_index, shard_count;
     bool resume;             /* keep the parts an earlier run of out_dir finished */
+    /* Sentences for the manifest's "notes" (misi_source_list.notes: folders
+     * skipped while finding the sources); kept with the first source's part. */
+    const char *const *notes;
+    size_t nnotes;
     /* Checked between complexes; when it turns non-zero the run stops after
      * the complex in flight, assembles what it has (manifest "complete":
      * false) and returns MISI_E_CANCELLED. NULL = never. */

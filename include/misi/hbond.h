@@ -123,6 +123,19 @@ void misi_hb_context_destroy(misi_hb_context *ctx);
 /* Types assigned to an atom of the pocket (ligand = false) or the ligand. */
 misi_hb_atom_type misi_hb_type(const misi_hb_context *ctx, bool ligand, uint32_t atom);
 
+/* How a pocket group (residue) was typed. */
+typedef enum misi_hb_group_typing {
+    MISI_HB_GROUP_TEMPLATE = 0, /* one of the standard amino acids: HBONDS.md's templates */
+    MISI_HB_GROUP_STRUCTURE,    /* any other group: from its elements, bonds and geometry */
+    MISI_HB_GROUP_METAL,        /* metal ions only: neither donor nor acceptor */
+    MISI_HB_GROUP_WATER,        /* a lone O kept with --keep-waters: not typed (no water-mediated bonds) */
+} misi_hb_group_typing;
+
+/* Typing of pocket residue `residue` (index into the pocket's residues). */
+int misi_hb_group_typing_of(const misi_hb_context *ctx, uint32_t residue);
+/* "template", "structure", "metal" or "water". */
+const char *misi_hb_group_typing_name(int typing);
+
 /* Judge one pair in one direction: donor on side donor_is_ligand. Always
  * fills ev (ev->failed tells which criterion decided); returns ev->passed. */
 bool misi_hb_evaluate(const misi_hb_context *ctx, bool donor_is_ligand, uint32_t donor, uint32_t acceptor,

@@ -29,13 +29,21 @@ enum {
 
 /* misi_atom.flags */
 enum {
-    MISI_ATOM_HETATM = 1u << 0,   /* PDB HETATM record */
-    MISI_ATOM_HYDROGEN = 1u << 1, /* element H (kept for chemistry, hidden in images) */
-    MISI_ATOM_METAL = 1u << 2,    /* metal ion (see misi_element_is_metal) */
+    MISI_ATOM_HETATM = 1u << 0,    /* PDB HETATM record */
+    MISI_ATOM_HYDROGEN = 1u << 1,  /* element H (kept for chemistry, hidden in images) */
+    MISI_ATOM_METAL = 1u << 2,     /* metal ion (see misi_element_is_metal) */
+    MISI_ATOM_QUALIFIED = 1u << 3, /* ligand name shared with another atom: "#<n>" added (complex.c) */
 };
 
+/* Longest atom name a file may give. MOL2 and SDF-derived names run past
+ * PDB's four columns; a longer one is a reader error naming file and line. */
+#define MISI_ATOM_NAME_MAX 16
+/* Room for a name plus the duplicate qualifier "#<atom number>" (up to 10
+ * digits) and the NUL. */
+#define MISI_ATOM_NAME_CAP (MISI_ATOM_NAME_MAX + 12)
+
 typedef struct misi_atom {
-    char name[5];      /* atom name, blanks trimmed: "CA", "O1B" */
+    char name[MISI_ATOM_NAME_CAP]; /* atom name as the file gives it, blanks trimmed: "CA", "OCARB_A" */
     char resname[4];   /* residue name, blanks trimmed: "ARG"; ligands: their residue name */
     char sybyl[8];     /* MOL2 Sybyl type ("N.ar"); "" when the file gave none */
     char chain;        /* chain id; ' ' when none */
@@ -80,11 +88,30 @@ typedef struct misi_mol {
     uint32_t atom_cap, bond_cap; /* allocated lengths of atoms/xyz and bonds */
 } misi_mol;
 
+/* A ligand–pocket atom pair within covalent distance: a covalently bound
+ * ligand (sum of covalent radii + MISI_COVALENT_TOLERANCE). */
+typedef struct misi_covalent_link {
+    uint32_t pocket_atom, ligand_atom;
+    float distance;
+} misi_covalent_link;
+
+#define MISI_COVALENT_TOLERANCE 0.45f /* Å, the same as bond perception within a residue */
+#define MISI_MAX_COVALENT_LINKS 8     /* links kept; ncovalent counts them all */
+
 /* A pocket and its ligand, as one PDBbind folder or an explicit pair. */
 typedef struct misi_complex {
     char id[64];
     misi_mol pocket;
     misi_mol ligand;
+    /* Ligand atoms whose name another ligand atom shares (case-insensitively,
+     * as answers compare names): each got "#<its atom number in the file>"
+     * (flag MISI_ATOM_QUALIFIED), so every answer names one atom. */
+    uint32_t nqualified;
+    /* Covalent ligand: ncovalent > 0. The first MISI_MAX_COVALENT_LINKS
+     * pairs, shortest first. Tasks that move the ligand apart skip such a
+     * complex; the H-bond finder ignores pairs near the link. */
+    uint32_t ncovalent;
+    misi_covalent_link covalent[MISI_MAX_COVALENT_LINKS];
 } misi_complex;
 
 /* ---- molecules (src/mol/mol.c) ---- */
@@ -148,8 +175,10 @@ int misi_read_sdf(const char *path, misi_mol *mol, misi_error *err);
 int misi_parse_sdf(const char *text, size_t len, const char *path, misi_mol *mol, misi_error *err);
 
 /* Add bonds to a PDB-read molecule that has none (or only CONECT ones):
- * covalent radii with a tolerance within residues, plus peptide C–N bonds
- * between consecutive residues of a chain. Idempotent. */
+ * covalent radii with a tolerance within residues (except residues that
+ * CONECT records already bond internally: their CONECT bonds are their
+ * connectivity), plus peptide C–N bonds between consecutive residues of a
+ * chain. Idempotent. */
 int misi_perceive_bonds(misi_mol *mol, misi_error *err);
 
 /* ---- complexes (src/mol/complex.c) ---- */
@@ -159,6 +188,15 @@ typedef struct misi_load_config {
     float max_ligand_distance; /* Å from any ligand atom to the nearest pocket atom; 0 = 20 */
     bool keep_waters;          /* default false: waters are removed */
 } misi_load_config;
+
+/* Name rule for answers: a ligand atom whose name another ligand atom shares
+ * (case-insensitively) becomes "<name>#<its atom number in the file>" and is
+ * flagged MISI_ATOM_QUALIFIED; *nqualified (may be NULL) gets how many. The
+ * loaders apply it to every ligand. */
+int misi_qualify_duplicate_names(misi_mol *mol, uint32_t *nqualified, misi_error *err);
+/* Fill cx->ncovalent / cx->covalent from the loaded pocket and ligand
+ * (heavy, non-metal atoms); the loaders call it. */
+void misi_complex_find_covalent(misi_complex *cx);
 
 /* Load a PDBbind folder `<dir>/<id>_pocket.pdb` + `<id>_ligand.mol2` (or .sdf).
  * The id is the folder's base name. */
@@ -179,11 +217,17 @@ typedef struct misi_source {
 typedef struct misi_source_list {
     misi_source *items;
     size_t count;
+    /* Things skipped while expanding paths, one sentence each (owned): a
+     * sub-folder holding no complex files. Callers print them. */
+    char **notes;
+    size_t nnotes;
 } misi_source_list;
 
 /* Expand a path into sources: a complex folder (holds <id>_pocket.pdb) is one
- * source; a folder of complex folders gives one per subfolder, sorted by id; a
- * text file of `pocket,ligand` lines gives one per line (# comments allowed). */
+ * source; a folder of complex folders gives one per subfolder, sorted by id
+ * (a subfolder with no file named *_pocket.pdb, *_ligand.mol2 or
+ * *_ligand.sdf is skipped with a note in list->notes); a text file of
+ * `pocket,ligand` lines gives one per line (# comments allowed). */
 int misi_sources_add_path(misi_source_list *list, const char *path, misi_error *err);
 /* The list-file form from a buffer: `pocket,ligand` lines, relative paths
  * taken against path's folder (path also names the file in messages). On

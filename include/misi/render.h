@@ -84,7 +84,7 @@ typedef struct misi_scene_bond {
     uint32_t a, b;
 } misi_scene_bond;
 
-/* The most labels a scene may draw (a label is up to 24 glyph instances):
+/* The most labels a scene may draw (a label is up to 31 glyph instances):
  * more is MISI_E_LIMIT at render time, naming the count. */
 #define MISI_MAX_LABELS 200000u
 
@@ -98,7 +98,7 @@ typedef struct misi_scene_bond {
  * CA (its centroid when the CA is not shown). */
 typedef struct misi_scene_label {
     float pos[3];
-    char text[24];
+    char text[32]; /* a residue label or an atom name (up to MISI_ATOM_NAME_CAP) */
 } misi_scene_label;
 
 typedef struct misi_scene {

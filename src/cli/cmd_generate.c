@@ -342,6 +342,10 @@ int cmd_generate(int argc, char **argv)
             goto done;
         }
     }
+    for (size_t i = 0; i < sources.nnotes; i++)
+        fprintf(stderr, "misi generate: note: %s\n", sources.notes[i]);
+    cfg.notes = (const char *const *)sources.notes;
+    cfg.nnotes = sources.nnotes;
     misi_generate_report rep;
     cfg.stop = &g_stop;
     signal(SIGINT, on_signal);

@@ -65,7 +65,10 @@ static void print_tests(FILE *f, const misi_hb_eval *ev)
  * cutoff never prints as equal to it. */
 static void describe_failure(const misi_hb_test *t, char *buf, size_t cap)
 {
-    if (isinf(t->hi))
+    if (isinf(t->hi) && !strcmp(t->name, "bonds-apart"))
+        snprintf(buf, cap, "%s = %.0f: a covalent link joins the pair within %.0f bonds", t->name, t->value,
+                 t->lo - 1.0f);
+    else if (isinf(t->hi))
         snprintf(buf, cap, "%s: a metal %.3f A away (a planar N within %.1f A of a metal does not donate)",
                  t->name, t->value, t->lo);
     else if (t->lo == 0.0f)
@@ -79,6 +82,58 @@ static void describe_failure(const misi_hb_test *t, char *buf, size_t cap)
 static bool is_no(uint8_t z)
 {
     return z == 7 || z == 8;
+}
+
+/* How each pocket group that is not a standard residue was typed: from its
+ * structure (with the class of each typed atom) or as a metal ion. */
+static void group_typing(const misi_complex *cx, const misi_hb_context *ctx, cJSON *jarr)
+{
+    const misi_topology *t = &cx->pocket.top;
+    for (uint32_t r = 0; r < t->nresidues; r++) {
+        int typing = misi_hb_group_typing_of(ctx, r);
+        if (typing == MISI_HB_GROUP_TEMPLATE)
+            continue;
+        const misi_residue *res = &t->residues[r];
+        char label[32];
+        residue_label(&t->atoms[res->first], label, sizeof label);
+        cJSON *g = NULL, *atoms = NULL;
+        if (jarr) {
+            g = cJSON_CreateObject();
+            misi_hb_pair_json(g, cx, res->first, 0);
+            cJSON_DeleteItemFromObject(g, "residue_atom");
+            cJSON_DeleteItemFromObject(g, "ligand_atom");
+            cJSON_AddStringToObject(g, "typing", misi_hb_group_typing_name(typing));
+            atoms = cJSON_AddArrayToObject(g, "atoms");
+            cJSON_AddItemToArray(jarr, g);
+        } else if (typing == MISI_HB_GROUP_METAL) {
+            printf("# group %s: metal ion, neither donor nor acceptor (coordination is out of scope)\n", label);
+            continue;
+        } else if (typing == MISI_HB_GROUP_WATER) {
+            printf("# group %s: water, not typed (water-mediated bonds are out of scope)\n", label);
+            continue;
+        } else {
+            printf("# group %s: typed from its structure:", label);
+        }
+        uint32_t shown = 0;
+        for (uint32_t i = res->first; i < res->first + res->count; i++) {
+            misi_hb_atom_type ty = misi_hb_type(ctx, false, i);
+            if (!ty.don && !ty.acc)
+                continue;
+            if (atoms) {
+                cJSON *a = cJSON_CreateObject();
+                cJSON_AddStringToObject(a, "atom", t->atoms[i].name);
+                cJSON_AddStringToObject(a, "donor_class", misi_don_class_name(ty.don));
+                cJSON_AddStringToObject(a, "acceptor_class", misi_acc_class_name(ty.acc));
+                cJSON_AddItemToArray(atoms, a);
+            } else {
+                printf("%s %s donor %s, acceptor %s", shown ? ";" : "", t->atoms[i].name,
+                       misi_don_class_name(ty.don), misi_acc_class_name(ty.acc));
+            }
+            shown++;
+        }
+        if (!jarr)
+            printf("%s\n", shown ? "" : " no donor or acceptor");
+    }
 }
 
 /* Every N/O pocket–ligand pair within the polar-contact distance with the
@@ -128,6 +183,8 @@ static void contacts(const misi_complex *cx, const misi_hb_context *ctx, bool js
                 cJSON_AddStringToObject(o, "donor", (pd && ld) ? "both" : lig_donor ? "ligand" : "residue");
                 cJSON_AddStringToObject(o, "donor_class", misi_don_class_name(ev->don));
                 cJSON_AddStringToObject(o, "acceptor_class", misi_acc_class_name(ev->acc));
+                cJSON_AddStringToObject(o, "residue_typing",
+                                        misi_hb_group_typing_name(misi_hb_group_typing_of(ctx, pa->residue)));
                 if (*why)
                     cJSON_AddStringToObject(o, "decided_by", why);
                 cJSON_AddItemToObject(o, "tests", misi_hb_tests_json(ev));
@@ -140,7 +197,7 @@ static void contacts(const misi_complex *cx, const misi_hb_context *ctx, bool js
                     printf(" (%s)", why);
                 else
                     printf(" donor=%s", (pd && ld) ? "both" : lig_donor ? "ligand" : "residue");
-                printf("\n");
+                printf(" typed=%s\n", misi_hb_group_typing_name(misi_hb_group_typing_of(ctx, pa->residue)));
             }
         }
     }
@@ -177,6 +234,7 @@ static int run_one(const misi_source *src, const misi_hbond_config *hcfg, bool j
                cx.pocket.path ? cx.pocket.path : "-", cx.ligand.path ? cx.ligand.path : "-");
     }
     if (audit) {
+        group_typing(&cx, ctx, json ? cJSON_AddArrayToObject(jc, "groups") : NULL);
         cJSON *arr = json ? cJSON_AddArrayToObject(jc, "contacts") : NULL;
         contacts(&cx, ctx, json, arr);
     } else {
@@ -274,6 +332,8 @@ int cmd_hbonds(int argc, char **argv)
         }
     }
     free(paths);
+    for (size_t i = 0; i < sources.nnotes; i++)
+        fprintf(stderr, "misi hbonds: note: %s\n", sources.notes[i]);
     cJSON *jall = json ? cJSON_CreateArray() : NULL;
     size_t nbonds = 0, ok = 0;
     for (size_t i = 0; i < sources.count; i++) {

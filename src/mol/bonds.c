@@ -96,8 +96,10 @@ static float dist2(const float *p, const float *q)
     return dx * dx + dy * dy + dz * dz;
 }
 
-/* Whether i and j (i < j in atom order) should be bonded. */
-static bool bonded(const misi_mol *mol, uint32_t i, uint32_t j, float d2)
+/* Whether i and j (i < j in atom order) should be bonded. `listed[r]`: the
+ * file's CONECT records already bond residue r internally, and are taken as
+ * its connectivity. */
+static bool bonded(const misi_mol *mol, const bool *listed, uint32_t i, uint32_t j, float d2)
 {
     const misi_atom *a = &mol->top.atoms[i], *b = &mol->top.atoms[j];
     if (d2 <= MIN_BOND_DISTANCE * MIN_BOND_DISTANCE)
@@ -108,6 +110,8 @@ static bool bonded(const misi_mol *mol, uint32_t i, uint32_t j, float d2)
     if ((a->flags & b->flags) & MISI_ATOM_HYDROGEN)
         return false;
     if (a->residue == b->residue) {
+        if (listed[a->residue])
+            return false;
         float r = misi_element_covalent_radius(a->element) + misi_element_covalent_radius(b->element) +
                   COVALENT_TOLERANCE;
         return d2 <= r * r;
@@ -150,10 +154,20 @@ int misi_perceive_bonds(misi_mol *mol, misi_error *err)
     float reach = 2.0f * rmax + COVALENT_TOLERANCE;
     if (reach < DISULFIDE_MAX)
         reach = DISULFIDE_MAX;
+    bool *listed = calloc((size_t)mol->top.nresidues + 1, sizeof *listed);
+    if (!listed)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for %u residues", mol->top.nresidues);
+    for (uint32_t k = 0; k < mol->top.nbonds; k++) {
+        const misi_atom *a = &mol->top.atoms[mol->top.bonds[k].a], *b = &mol->top.atoms[mol->top.bonds[k].b];
+        if (a->residue == b->residue)
+            listed[a->residue] = true;
+    }
     grid g;
     rc = grid_build(&g, mol, reach, err);
-    if (rc)
+    if (rc) {
+        free(listed);
         return rc;
+    }
     float reach2 = reach * reach;
     for (uint32_t z = 0; z < g.dim[2] && !rc; z++)
         for (uint32_t y = 0; y < g.dim[1] && !rc; y++)
@@ -176,7 +190,7 @@ int misi_perceive_bonds(misi_mol *mol, misi_error *err)
                                     if (j <= i)
                                         continue;
                                     float d2 = dist2(pi, &mol->xyz[3 * (size_t)j]);
-                                    if (d2 > reach2 || !bonded(mol, i, j, d2))
+                                    if (d2 > reach2 || !bonded(mol, listed, i, j, d2))
                                         continue;
                                     rc = misi_mol_add_bond(mol, i, j, MISI_BOND_UNKNOWN, err);
                                     if (rc)
@@ -187,6 +201,7 @@ int misi_perceive_bonds(misi_mol *mol, misi_error *err)
             }
     free(g.start);
     free(g.atom);
+    free(listed);
     if (rc)
         return rc;
     misi_mol_dedup_bonds(mol);

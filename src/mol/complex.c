@@ -106,6 +106,106 @@ static float nearest_heavy_distance(const misi_mol *a, const misi_mol *b, float 
     return sqrtf(best);
 }
 
+typedef struct name_ref {
+    const char *name;
+    uint32_t index;
+} name_ref;
+
+static int name_ref_cmp(const void *x, const void *y)
+{
+    const name_ref *p = x, *q = y;
+    int c = strcasecmp(p->name, q->name);
+    if (c)
+        return c;
+    return p->index < q->index ? -1 : p->index > q->index;
+}
+
+int misi_qualify_duplicate_names(misi_mol *mol, uint32_t *nqualified, misi_error *err)
+{
+    uint32_t n = mol->top.natoms, nq = 0;
+    if (nqualified)
+        *nqualified = 0;
+    if (n < 2)
+        return MISI_OK;
+    name_ref *refs = malloc((size_t)n * sizeof *refs);
+    bool *dup = calloc(n, sizeof *dup);
+    if (!refs || !dup) {
+        free(refs);
+        free(dup);
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory comparing %u atom names", n);
+    }
+    for (uint32_t i = 0; i < n; i++)
+        refs[i] = (name_ref){mol->top.atoms[i].name, i};
+    qsort(refs, n, sizeof *refs, name_ref_cmp);
+    for (uint32_t s = 0; s < n;) {
+        uint32_t e = s + 1;
+        while (e < n && strcasecmp(refs[s].name, refs[e].name) == 0)
+            e++;
+        if (e - s > 1)
+            for (uint32_t k = s; k < e; k++)
+                dup[refs[k].index] = true;
+        s = e;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!dup[i])
+            continue;
+        misi_atom *a = &mol->top.atoms[i];
+        /* The file's own atom number, so a user finds the atom in the file;
+         * the position in the molecule when the file gave none. */
+        uint32_t num = a->serial ? a->serial : i + 1;
+        char base[MISI_ATOM_NAME_MAX + 1];
+        snprintf(base, sizeof base, "%.*s", MISI_ATOM_NAME_MAX, a->name);
+        snprintf(a->name, sizeof a->name, "%s#%u", base, num);
+        a->flags |= MISI_ATOM_QUALIFIED;
+        nq++;
+    }
+    free(refs);
+    free(dup);
+    if (nqualified)
+        *nqualified = nq;
+    return MISI_OK;
+}
+
+void misi_complex_find_covalent(misi_complex *cx)
+{
+    const misi_mol *p = &cx->pocket, *l = &cx->ligand;
+    cx->ncovalent = 0;
+    uint32_t kept = 0;
+    for (uint32_t j = 0; j < l->top.natoms; j++) {
+        const misi_atom *la = &l->top.atoms[j];
+        if (la->flags & (MISI_ATOM_HYDROGEN | MISI_ATOM_METAL))
+            continue;
+        float rl = misi_element_covalent_radius(la->element);
+        const float *q = &l->xyz[3 * (size_t)j];
+        for (uint32_t i = 0; i < p->top.natoms; i++) {
+            const misi_atom *pa = &p->top.atoms[i];
+            /* Metal coordination is not a covalent link (docs/hbonds.md). */
+            if (pa->flags & (MISI_ATOM_HYDROGEN | MISI_ATOM_METAL))
+                continue;
+            const float *r = &p->xyz[3 * (size_t)i];
+            float dx = r[0] - q[0], dy = r[1] - q[1], dz = r[2] - q[2];
+            float d = sqrtf(dx * dx + dy * dy + dz * dz);
+            float lim = rl + misi_element_covalent_radius(pa->element) + MISI_COVALENT_TOLERANCE;
+            /* Closer than 0.4 Å is an overlapping copy, not a bond (bonds.c). */
+            if (d > lim || d < 0.4f)
+                continue;
+            cx->ncovalent++;
+            /* Keep the shortest links, in order. */
+            uint32_t at = kept;
+            while (at > 0 && cx->covalent[at - 1].distance > d)
+                at--;
+            if (at >= MISI_MAX_COVALENT_LINKS)
+                continue;
+            uint32_t last = kept < MISI_MAX_COVALENT_LINKS ? kept : MISI_MAX_COVALENT_LINKS - 1;
+            for (uint32_t k = last; k > at; k--)
+                cx->covalent[k] = cx->covalent[k - 1];
+            cx->covalent[at] = (misi_covalent_link){.pocket_atom = i, .ligand_atom = j, .distance = d};
+            if (kept < MISI_MAX_COVALENT_LINKS)
+                kept++;
+        }
+    }
+}
+
 static void set_id(misi_complex *cx, const char *id)
 {
     /* Ids longer than the field are cut; PDBbind ids are 4 characters. */
@@ -193,6 +293,9 @@ int misi_complex_load_pair(const char *pocket, const char *ligand, const char *i
         goto fail;
     if (lig_pdb && (rc = misi_perceive_bonds(&cx->ligand, err)))
         goto fail;
+    if ((rc = misi_qualify_duplicate_names(&cx->ligand, &cx->nqualified, err)))
+        goto fail;
+    misi_complex_find_covalent(cx);
     return MISI_OK;
 fail:
     misi_complex_finish(cx);
@@ -309,14 +412,54 @@ static bool holds_pocket(const char *dir)
     return ok;
 }
 
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcasecmp(s + a - b, suffix) == 0;
+}
+
+/* Whether a folder holds any complex file at all: a folder of scripts or
+ * notes beside the complexes is no complex, and is skipped with a note,
+ * while one with a pocket but no ligand is a broken complex and is kept so
+ * its load fails loudly. */
+static bool holds_complex_files(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return true; /* let the load report why it cannot be read */
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)))
+        found = ends_with(e->d_name, "_pocket.pdb") || ends_with(e->d_name, "_ligand.mol2") ||
+                ends_with(e->d_name, "_ligand.sdf");
+    closedir(d);
+    return found;
+}
+
+static int add_note(misi_source_list *list, misi_error *err, const char *fmt, const char *arg)
+{
+    char **p = realloc(list->notes, (list->nnotes + 1) * sizeof *p);
+    if (!p)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for notes");
+    list->notes = p;
+    int n = snprintf(NULL, 0, fmt, arg);
+    char *text = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (!text)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for notes");
+    snprintf(text, (size_t)n + 1, fmt, arg);
+    list->notes[list->nnotes++] = text;
+    return MISI_OK;
+}
+
 static int name_cmp(const void *x, const void *y)
 {
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* A folder of complex folders: every subfolder (hidden ones aside) becomes a
- * source, so one without its files fails at load time and shows up in the
- * batch report instead of vanishing. */
+/* A folder of complex folders: every subfolder (hidden ones aside) holding a
+ * complex file becomes a source, so one missing a file fails at load time
+ * and shows up in the batch report instead of vanishing; one holding none
+ * is skipped with a note. */
 static int add_folder_of_complexes(misi_source_list *list, const char *path, misi_error *err)
 {
     DIR *d = opendir(path);
@@ -357,12 +500,31 @@ static int add_folder_of_complexes(misi_source_list *list, const char *path, mis
         n++;
     }
     closedir(d);
+    if (!rc)
+        qsort(names, n, sizeof *names, name_cmp);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *full = rc ? NULL : join_path(path, names[i]);
+        if (!rc && !full)
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        if (!rc && !holds_complex_files(full)) {
+            rc = add_note(list, err,
+                          "skipped %s: no complex files in it (expected <id>_pocket.pdb with "
+                          "<id>_ligand.mol2 or .sdf)",
+                          full);
+            free(full);
+            free(names[i]);
+            continue;
+        }
+        free(full);
+        names[kept++] = names[i];
+    }
+    n = kept;
     if (!rc && n == 0)
         rc = misi_error_at(
             err, MISI_E_INVALID, path, 0,
             "expected a complex folder (holding <id>_pocket.pdb) or a folder of them, found neither");
     if (!rc) {
-        qsort(names, n, sizeof *names, name_cmp);
         for (size_t i = 0; i < n && !rc; i++) {
             char *full = join_path(path, names[i]);
             rc = full ? push_source(list, names[i], full, NULL, NULL, err)
@@ -485,4 +647,9 @@ void misi_sources_finish(misi_source_list *list)
     free(list->items);
     list->items = NULL;
     list->count = 0;
+    for (size_t i = 0; i < list->nnotes; i++)
+        free(list->notes[i]);
+    free(list->notes);
+    list->notes = NULL;
+    list->nnotes = 0;
 }

@@ -350,6 +350,17 @@ bool misi_hb_evaluate(const misi_hb_context *ctx, bool donor_is_ligand, uint32_t
         add_max(ev, "D..A(no H)", dist, dr->ha_max[col] + MISI_HB_PLACED_H_LENGTH, slop_d);
     }
 
+    /* Covalent ligand: a pair a few bonds apart across the link is part of
+     * one molecule, not an H-bond (docs/hbonds.md). */
+    for (uint32_t k = 0; k < ctx->nlinks; k++) {
+        const hb_side *ps = donor_is_ligand ? as : ds, *ls = donor_is_ligand ? ds : as;
+        uint32_t pi = donor_is_ligand ? a : d, li = donor_is_ligand ? d : a;
+        uint32_t hp = ps->hop[(size_t)k * ps->mol->top.natoms + pi];
+        uint32_t hl = ls->hop[(size_t)k * ls->mol->top.natoms + li];
+        if (hp + hl + 1 <= MISI_HB_LINK_MIN_BONDS)
+            add_test(ev, "bonds-apart", (float)(hp + hl + 1), MISI_HB_LINK_MIN_BONDS + 1, INFINITY);
+    }
+
     /* Metal rule. */
     for (uint32_t m = 0; m < ctx->nmetals; m++) {
         const float *M = &ctx->metals[3 * m];
@@ -364,6 +375,75 @@ bool misi_hb_evaluate(const misi_hb_context *ctx, bool donor_is_ligand, uint32_t
 
 /* ---- context and finder ---- */
 
+/* Bonds from atom `from` to every atom of a side, up to `max` (farther:
+ * 255), by breadth-first search; out has natoms entries. */
+static int hops_from(const hb_side *s, uint32_t from, uint8_t max, uint8_t *out, misi_error *err)
+{
+    uint32_t n = s->mol->top.natoms;
+    uint32_t *queue = malloc(((size_t)n + 1) * sizeof *queue);
+    if (!queue)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    memset(out, 255, n);
+    uint32_t head = 0, tail = 0;
+    out[from] = 0;
+    queue[tail++] = from;
+    while (head < tail) {
+        uint32_t u = queue[head++];
+        if (out[u] >= max)
+            continue;
+        for (uint32_t k = s->adj.start[u]; k < s->adj.start[u + 1]; k++) {
+            uint32_t v = s->adj.nbr[k];
+            if (out[v] == 255) {
+                out[v] = (uint8_t)(out[u] + 1);
+                queue[tail++] = v;
+            }
+        }
+    }
+    free(queue);
+    return MISI_OK;
+}
+
+/* For each covalent link, how many bonds each atom of either side lies from
+ * the link's atom on that side (only distances that can add up to
+ * MISI_HB_LINK_MIN_BONDS matter). */
+static int prepare_links(misi_hb_context *ctx, misi_error *err)
+{
+    const misi_complex *cx = ctx->cx;
+    ctx->nlinks = cx->ncovalent < MISI_MAX_COVALENT_LINKS ? cx->ncovalent : MISI_MAX_COVALENT_LINKS;
+    if (!ctx->nlinks)
+        return MISI_OK;
+    for (int sd = 0; sd < 2; sd++) {
+        hb_side *s = &ctx->side[sd];
+        size_t n = s->mol->top.natoms;
+        s->hop = malloc(ctx->nlinks * n + 1);
+        if (!s->hop)
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        for (uint32_t k = 0; k < ctx->nlinks; k++) {
+            uint32_t from = sd ? cx->covalent[k].ligand_atom : cx->covalent[k].pocket_atom;
+            int rc = hops_from(s, from, MISI_HB_LINK_MIN_BONDS, &s->hop[k * n], err);
+            if (rc)
+                return rc;
+        }
+    }
+    return MISI_OK;
+}
+
+int misi_hb_group_typing_of(const misi_hb_context *ctx, uint32_t residue)
+{
+    const hb_side *p = &ctx->side[0];
+    return p->group && residue < p->mol->top.nresidues ? p->group[residue] : MISI_HB_GROUP_TEMPLATE;
+}
+
+const char *misi_hb_group_typing_name(int typing)
+{
+    switch (typing) {
+    case MISI_HB_GROUP_STRUCTURE: return "structure";
+    case MISI_HB_GROUP_METAL: return "metal";
+    case MISI_HB_GROUP_WATER: return "water";
+    default: return "template";
+    }
+}
+
 int misi_hb_context_create(const misi_complex *cx, const misi_hbond_config *cfg, misi_hb_context **out,
                            misi_error *err)
 {
@@ -377,6 +457,8 @@ int misi_hb_context_create(const misi_complex *cx, const misi_hbond_config *cfg,
     int rc = hb_side_prepare(&ctx->side[0], &cx->pocket, false, &ctx->cfg, err);
     if (!rc)
         rc = hb_side_prepare(&ctx->side[1], &cx->ligand, true, &ctx->cfg, err);
+    if (!rc)
+        rc = prepare_links(ctx, err);
     if (!rc) {
         uint32_t n = cx->pocket.top.natoms + cx->ligand.top.natoms;
         ctx->metals = malloc(((size_t)n + 1) * 3 * sizeof *ctx->metals);

@@ -16,10 +16,17 @@ typedef struct hb_side {
     uint32_t *hstart;  /* natoms + 1: hydrogens of atom i are hpos[hstart[i]..hstart[i+1]) */
     float *hpos;       /* 3 per hydrogen */
     int32_t *hidx;     /* explicit H atom index, or -1 for a placed one */
+    uint8_t *order;    /* pocket: bond orders perceived from geometry near hetero groups; NULL = the file's */
+    uint8_t *group;    /* pocket: misi_hb_group_typing per residue; NULL on the ligand side */
+    uint8_t *hop;      /* per covalent link, per atom: bonds from the link atom (255 = farther) */
 } hb_side;
+
+/* Pairs this many bonds apart or fewer across a covalent link are not H-bonds. */
+#define MISI_HB_LINK_MIN_BONDS 3
 
 struct misi_hb_context {
     const misi_complex *cx;
+    uint32_t nlinks; /* covalent links used (cx->covalent, at most MISI_MAX_COVALENT_LINKS) */
     misi_hbond_config cfg;
     hb_side side[2]; /* 0 = pocket, 1 = ligand */
     float *metals;   /* 3 per metal atom of either side */

@@ -155,8 +155,6 @@ static void type_pocket_atom(const misi_mol *mol, uint32_t i, misi_hb_atom_type 
 {
     const misi_atom *a = &mol->top.atoms[i];
     const char *res = canonical_residue(a->resname);
-    if (!is_amino_acid(res))
-        return; /* cofactors and ions in the pocket are not typed (docs/hbonds.md) */
     for (size_t k = 0; k < sizeof TEMPLATES / sizeof TEMPLATES[0]; k++) {
         const residue_template *tp = &TEMPLATES[k];
         if (strcmp(tp->atom, a->name) != 0)
@@ -201,7 +199,7 @@ static uint32_t h_degree(const hb_side *s, uint32_t i)
 
 static uint8_t bond_order(const hb_side *s, uint32_t k)
 {
-    return s->mol->top.bonds[s->adj.bond[k]].order;
+    return s->order ? s->order[s->adj.bond[k]] : s->mol->top.bonds[s->adj.bond[k]].order;
 }
 
 static bool has_order(const hb_side *s, uint32_t i, uint8_t order)
@@ -562,6 +560,305 @@ static void type_ligand_atom(const hb_side *s, uint32_t i, const char (*syb)[8],
     }
 }
 
+/* ---- the pocket: any other group, from its own structure ---- */
+
+/* Hybridisation from the geometry of all neighbours (hydrogens included): 3
+ * = tetrahedral, 2 = trigonal, 1 = linear, 0 = not decidable (one neighbour
+ * or none; bond lengths decide those). Thresholds sit between the ideal
+ * angles: 109.5 / 120 (115) and 120 / 180 (160); three neighbours are
+ * trigonal when their angles sum to a plane's 360 within 10 degrees. */
+static uint8_t geometry_hyb(const hb_side *s, uint32_t i)
+{
+    uint32_t nb[4], n = 0;
+    for (uint32_t k = s->adj.start[i]; k < s->adj.start[i + 1] && n < 4; k++)
+        nb[n++] = s->adj.nbr[k];
+    const float *c = &s->mol->xyz[3 * i];
+    if (n >= 4)
+        return 3;
+    if (n == 3) {
+        float sum = hb_angle(&s->mol->xyz[3 * nb[0]], c, &s->mol->xyz[3 * nb[1]]) +
+                    hb_angle(&s->mol->xyz[3 * nb[0]], c, &s->mol->xyz[3 * nb[2]]) +
+                    hb_angle(&s->mol->xyz[3 * nb[1]], c, &s->mol->xyz[3 * nb[2]]);
+        return sum >= 350.0f ? 2 : 3;
+    }
+    if (n == 2) {
+        float ang = hb_angle(&s->mol->xyz[3 * nb[0]], c, &s->mol->xyz[3 * nb[1]]);
+        return ang >= 160.0f ? 1 : ang >= 115.0f ? 2 : 3;
+    }
+    return 0;
+}
+
+/* Whether a 5- or 6-ring atom sits in a flat ring: the heavy atoms two bonds
+ * from it through its ring neighbours lie within 0.25 Å of the plane of the
+ * atom and those neighbours. A flat ring's atoms (and their exocyclic
+ * substituents) lie in one plane; a sugar's or a cyclohexane's puckered
+ * ring puts them 0.4-0.8 Å out. Ring angles (105-110 degrees in a 5-ring)
+ * cannot tell, so this replaces the angle test for ring atoms. */
+static bool in_flat_ring(const hb_side *s, uint32_t i)
+{
+    const misi_mol *m = s->mol;
+    uint32_t rn[2], n = 0;
+    for (uint32_t k = s->adj.start[i]; k < s->adj.start[i + 1]; k++) {
+        uint32_t j = s->adj.nbr[k];
+        if (!is_h(m, j) && s->ring[j] && n < 2)
+            rn[n++] = j;
+    }
+    if (n < 2)
+        return false;
+    float u[3], v[3], nrm[3];
+    v_sub(&m->xyz[3 * rn[0]], &m->xyz[3 * i], u);
+    v_sub(&m->xyz[3 * rn[1]], &m->xyz[3 * i], v);
+    v_cross(u, v, nrm);
+    if (!v_norm(nrm))
+        return false;
+    for (int q = 0; q < 2; q++) {
+        uint32_t j = rn[q];
+        for (uint32_t k = s->adj.start[j]; k < s->adj.start[j + 1]; k++) {
+            uint32_t x = s->adj.nbr[k];
+            if (x == i || is_h(m, x))
+                continue;
+            float w[3];
+            v_sub(&m->xyz[3 * x], &m->xyz[3 * i], w);
+            if (fabsf(v_dot(w, nrm)) > 0.25f)
+                return false;
+        }
+    }
+    return true;
+}
+
+/* How many double-bond "slots" an atom has: the multiple bonds its element
+ * and geometry allow (a trigonal C or two-connected N: one; a linear one, or
+ * a terminal C or N, which may end a triple bond: two; a terminal O or S:
+ * one; a sulfonyl S: two; a P: one). */
+static int double_slots(const hb_side *s, uint32_t i, uint8_t hyb)
+{
+    uint32_t deg = s->adj.start[i + 1] - s->adj.start[i];
+    switch (s->mol->top.atoms[i].element) {
+    case 6: return (hyb == 1 || deg == 1) ? 2 : hyb == 2 ? 1 : 0;
+    case 7: return deg >= 3 ? 0 : (hyb == 1 || deg == 1) ? 2 : hyb == 2 ? 1 : 0;
+    case 8: return deg == 1 ? 1 : 0;
+    case 16: return deg == 1 ? 1 : deg >= 3 ? 2 : 0;
+    case 15: return deg >= 3 ? 1 : 0;
+    default: return 0;
+    }
+}
+
+/* A candidate multiple bond, ranked by how short it is for its elements. */
+typedef struct bond_cand {
+    uint32_t bond;
+    float ratio; /* length / sum of covalent radii */
+} bond_cand;
+
+static int cand_cmp(const void *x, const void *y)
+{
+    const bond_cand *p = x, *q = y;
+    if (p->ratio != q->ratio)
+        return p->ratio < q->ratio ? -1 : 1;
+    return p->bond < q->bond ? -1 : p->bond > q->bond;
+}
+
+/* Bond length / sum of covalent radii at or below which a bond between two
+ * atoms with free slots is double (C=O 0.87, C=C 0.88, amide C-N 0.91, S=O
+ * 0.84 against single bonds at 0.97-1.01), and triple (C#N 0.80). */
+#define DOUBLE_RATIO_MAX 0.935f
+#define TRIPLE_RATIO_MAX 0.84f
+
+/* Types of the pocket's non-template groups: bond orders perceived from
+ * geometry (aromatic rings of trigonal atoms, then the shortest bonds
+ * between atoms with free slots), Sybyl types derived from those as for an
+ * SDF ligand, then the ligand's rules. `in_group` marks their atoms. */
+static int type_structure_groups(hb_side *s, const bool *in_group, misi_error *err)
+{
+    const misi_mol *m = s->mol;
+    uint32_t n = m->top.natoms, nb = m->top.nbonds;
+    size_t cap = (size_t)n + 1;
+    /* near: 1 for group atoms, 2/3 for atoms one/two bonds out, whose
+     * orders and types the group's typing reads (a peptide C=O next to a
+     * modified residue's N). */
+    uint8_t *near = calloc(cap, 1), *hyb = calloc(cap, 1), *slots = calloc(cap, 1);
+    uint32_t *dist = malloc(cap * sizeof *dist), *queue = malloc(cap * sizeof *queue);
+    bond_cand *cand = malloc(((size_t)nb + 1) * sizeof *cand);
+    char(*syb)[8] = calloc(cap, sizeof *syb);
+    s->order = malloc((size_t)nb + 1);
+    int rc = MISI_OK;
+    if (!near || !hyb || !slots || !dist || !queue || !cand || !syb || !s->order) {
+        rc = misi_error_set(err, MISI_E_NOMEM, "out of memory typing pocket groups");
+        goto done;
+    }
+    for (uint32_t b = 0; b < nb; b++)
+        s->order[b] = m->top.bonds[b].order;
+    for (uint32_t i = 0; i < n; i++)
+        near[i] = in_group[i] ? 1 : 0;
+    for (uint8_t level = 1; level <= 2; level++)
+        for (uint32_t i = 0; i < n; i++) {
+            if (near[i] != level)
+                continue;
+            for (uint32_t k = s->adj.start[i]; k < s->adj.start[i + 1]; k++)
+                if (!near[s->adj.nbr[k]])
+                    near[s->adj.nbr[k]] = level + 1;
+        }
+    for (uint32_t i = 0; i < n; i++) {
+        if (near[i] && !is_h(m, i))
+            s->ring[i] = smallest_ring(s, i, dist, queue);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!near[i] || is_h(m, i))
+            continue;
+        bool ring56 = s->ring[i] == 5 || s->ring[i] == 6;
+        hyb[i] = ring56 ? (in_flat_ring(s, i) ? 2 : 3) : geometry_hyb(s, i);
+        slots[i] = (uint8_t)double_slots(s, i, hyb[i]);
+    }
+    /* Aromatic: ring bonds of 5- and 6-rings between trigonal C/N atoms. */
+    bool *arom = calloc(cap, sizeof *arom);
+    if (!arom) {
+        rc = misi_error_set(err, MISI_E_NOMEM, "out of memory typing pocket groups");
+        goto done;
+    }
+    for (uint32_t b = 0; b < nb; b++) {
+        uint32_t x = m->top.bonds[b].a, y = m->top.bonds[b].b;
+        if (!near[x] || !near[y] || s->order[b] != MISI_BOND_UNKNOWN)
+            continue;
+        int ex = m->top.atoms[x].element, ey = m->top.atoms[y].element;
+        bool ok = (ex == 6 || ex == 7) && (ey == 6 || ey == 7) && hyb[x] == 2 && hyb[y] == 2 &&
+                  (s->ring[x] == 5 || s->ring[x] == 6) && (s->ring[y] == 5 || s->ring[y] == 6);
+        if (ok) {
+            s->order[b] = MISI_BOND_AROMATIC;
+            arom[x] = arom[y] = true;
+        }
+    }
+    /* Double and triple bonds, shortest (relative to the elements) first. */
+    uint32_t nc = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        uint32_t x = m->top.bonds[b].a, y = m->top.bonds[b].b;
+        if (!near[x] || !near[y] || s->order[b] != MISI_BOND_UNKNOWN || is_h(m, x) || is_h(m, y))
+            continue;
+        float r = misi_element_covalent_radius(m->top.atoms[x].element) +
+                  misi_element_covalent_radius(m->top.atoms[y].element);
+        cand[nc++] = (bond_cand){b, hb_dist(&m->xyz[3 * x], &m->xyz[3 * y]) / r};
+    }
+    qsort(cand, nc, sizeof *cand, cand_cmp);
+    for (uint32_t c = 0; c < nc; c++) {
+        uint32_t b = cand[c].bond, x = m->top.bonds[b].a, y = m->top.bonds[b].b;
+        if (cand[c].ratio > DOUBLE_RATIO_MAX)
+            break;
+        /* An aromatic atom takes only an exocyclic C=O / C=S (a pyrimidinone). */
+        uint32_t other = arom[x] ? y : x;
+        if ((arom[x] || arom[y]) && (arom[x] == arom[y] || s->adj.start[other + 1] - s->adj.start[other] != 1 ||
+                                      (m->top.atoms[other].element != 8 && m->top.atoms[other].element != 16)))
+            continue;
+        if (arom[x] || arom[y]) {
+            s->order[b] = MISI_BOND_DOUBLE;
+            slots[other]--;
+            continue;
+        }
+        if (!slots[x] || !slots[y])
+            continue;
+        bool triple = slots[x] >= 2 && slots[y] >= 2 && cand[c].ratio <= TRIPLE_RATIO_MAX;
+        s->order[b] = triple ? MISI_BOND_TRIPLE : MISI_BOND_DOUBLE;
+        slots[x] -= triple ? 2 : 1;
+        slots[y] -= triple ? 2 : 1;
+    }
+    free(arom);
+    for (uint32_t b = 0; b < nb; b++)
+        if (s->order[b] == MISI_BOND_UNKNOWN && near[m->top.bonds[b].a] && near[m->top.bonds[b].b])
+            s->order[b] = MISI_BOND_SINGLE;
+    for (uint32_t i = 0; i < n; i++)
+        if (near[i] && !is_h(m, i))
+            derive_sybyl(s, i, syb[i]);
+    /* Crystal structures carry no charges or hydrogens: a terminal, singly
+     * bonded O beside a C=O, or on a P or S, is taken as the deprotonated
+     * oxygen of a carboxylate / phosphate / sulfate (O.co2), as PDBbind's
+     * ligand files type them, unless the group has its hydrogens. */
+    for (uint32_t i = 0; i < n; i++) {
+        if (near[i] != 1 || m->top.atoms[i].element != 8 || strcmp(syb[i], "O.3") != 0 || h_degree(s, i) ||
+            heavy_degree(s, i) != 1)
+            continue;
+        uint32_t j = first_heavy_nbr(s, i);
+        int ej = m->top.atoms[j].element;
+        if (ej == 15 || ej == 16 || (ej == 6 && carbon_has_o(s, j, i, true))) {
+            memcpy(syb[i], "O.co2", 6);
+            for (uint32_t k = s->adj.start[j]; ej == 6 && k < s->adj.start[j + 1]; k++) {
+                uint32_t o = s->adj.nbr[k];
+                if (m->top.atoms[o].element == 8 && bond_order(s, k) == MISI_BOND_DOUBLE)
+                    memcpy(syb[o], "O.co2", 6);
+            }
+        }
+    }
+    /* Hydrogens: a group with explicit ones is read as given; one without
+     * any takes those its types imply. */
+    for (uint32_t i = 0; i < n; i++) {
+        if (near[i] != 1 || is_h(m, i))
+            continue;
+        const misi_residue *r = &m->top.residues[m->top.atoms[i].residue];
+        bool group_has_h = false;
+        for (uint32_t j = r->first; j < r->first + r->count && !group_has_h; j++)
+            group_has_h = is_h(m, j);
+        type_ligand_atom(s, i, (const char(*)[8])syb, group_has_h, &s->type[i]);
+    }
+done:
+    free(near);
+    free(hyb);
+    free(slots);
+    free(dist);
+    free(queue);
+    free(cand);
+    free(syb);
+    return rc;
+}
+
+/* Sort the pocket's residues into template, structure and metal groups and
+ * type every heavy atom accordingly. */
+static int type_pocket(hb_side *s, misi_error *err)
+{
+    const misi_mol *m = s->mol;
+    uint32_t n = m->top.natoms, nres = m->top.nresidues;
+    s->group = calloc((size_t)nres + 1, 1);
+    bool *in_group = calloc((size_t)n + 1, sizeof *in_group);
+    if (!s->group || !in_group) {
+        free(in_group);
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory typing pocket groups");
+    }
+    bool any = false;
+    for (uint32_t r = 0; r < nres; r++) {
+        const misi_residue *res = &m->top.residues[r];
+        if (is_amino_acid(canonical_residue(res->name)))
+            continue;
+        bool all_metal = true;
+        uint32_t heavy = 0, oxygens = 0;
+        for (uint32_t i = res->first; i < res->first + res->count; i++) {
+            all_metal &= is_h(m, i) || misi_element_is_metal(m->top.atoms[i].element);
+            heavy += !is_h(m, i);
+            oxygens += m->top.atoms[i].element == 8;
+        }
+        /* A lone O is a water kept with --keep-waters: the benchmark's bonds
+         * are direct ones, so it stays untyped (docs/hbonds.md). */
+        bool water = heavy == 1 && oxygens == 1;
+        s->group[r] = all_metal ? MISI_HB_GROUP_METAL : water ? MISI_HB_GROUP_WATER : MISI_HB_GROUP_STRUCTURE;
+        if (s->group[r] != MISI_HB_GROUP_STRUCTURE)
+            continue;
+        for (uint32_t i = res->first; i < res->first + res->count; i++) {
+            /* Metal ions are neither donors nor acceptors (coordination is
+             * out of scope: docs/hbonds.md). */
+            in_group[i] = !misi_element_is_metal(m->top.atoms[i].element);
+            any |= in_group[i];
+        }
+    }
+    int rc = MISI_OK;
+    for (uint32_t i = 0; i < n; i++) {
+        if (is_h(m, i) || in_group[i] || s->group[m->top.atoms[i].residue] != MISI_HB_GROUP_TEMPLATE)
+            continue;
+        type_pocket_atom(m, i, &s->type[i]);
+        s->type[i].nh = (uint8_t)h_degree(s, i);
+        /* A disulfide S has no H to give. */
+        if (s->type[i].don == MISI_DON_THIOL && s->type[i].nheavy > 1)
+            s->type[i].don = MISI_DON_NONE;
+    }
+    if (any)
+        rc = type_structure_groups(s, in_group, err);
+    free(in_group);
+    return rc;
+}
+
 /* ---- hydrogen placement ---- */
 
 /* Hydrogen positions for a donor whose geometry fixes them: returns how many
@@ -691,16 +988,12 @@ int hb_side_prepare(hb_side *s, const misi_mol *mol, bool ligand, const misi_hbo
             if (!is_h(mol, i))
                 type_ligand_atom(s, i, (const char(*)[8])syb, file_has_h, &s->type[i]);
         }
-    } else {
-        for (uint32_t i = 0; i < n; i++) {
-            if (is_h(mol, i))
-                continue;
-            type_pocket_atom(mol, i, &s->type[i]);
-            s->type[i].nh = (uint8_t)h_degree(s, i);
-            /* A disulfide S has no H to give. */
-            if (s->type[i].don == MISI_DON_THIOL && s->type[i].nheavy > 1)
-                s->type[i].don = MISI_DON_NONE;
-        }
+    } else if ((rc = type_pocket(s, err))) {
+        free(dist);
+        free(queue);
+        free(syb);
+        hb_side_finish(s);
+        return rc;
     }
     /* Hydrogens: explicit ones when the file has them, placed ones where the
      * heavy atoms fix them, none for rotatable groups unless asked. */
@@ -750,5 +1043,8 @@ void hb_side_finish(hb_side *s)
     free(s->hstart);
     free(s->hpos);
     free(s->hidx);
+    free(s->order);
+    free(s->group);
+    free(s->hop);
     memset(s, 0, sizeof *s);
 }

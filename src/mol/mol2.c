@@ -143,6 +143,10 @@ static int parse_atom(mol2_state *st, text_span line, long lineno)
     text_copy(a.sybyl, sizeof a.sybyl, f[5]);
     if (strcmp(a.sybyl, "LP") == 0 || strcmp(a.sybyl, "Lp") == 0)
         return remember_id(st, id, UINT32_MAX);
+    if (f[1].n > MISI_ATOM_NAME_MAX)
+        return misi_error_at(st->err, MISI_E_LIMIT, st->path, lineno,
+                             "expected an atom name of at most %d characters, found '%s' (%zu characters)",
+                             MISI_ATOM_NAME_MAX, text_show(shown, sizeof shown, f[1]), f[1].n);
     text_copy(a.name, sizeof a.name, f[1]);
     a.element = element_from_sybyl(a.sybyl);
     a.resseq = 1;

@@ -248,7 +248,7 @@ static int add_conect(pdb_state *st, text_span line, long lineno)
 /* The identity of an atom across its alternate locations, copied out so
  * qsort (which has no context pointer in C11) needs no global. */
 typedef struct alt_key {
-    char name[5];
+    char name[MISI_ATOM_NAME_CAP];
     char chain, icode;
     int32_t resseq;
     uint32_t index;

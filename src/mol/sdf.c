@@ -23,8 +23,8 @@ static void name_atoms(misi_mol *mol)
         uint32_t k = ++seen[a->element];
         char buf[32];
         snprintf(buf, sizeof buf, "%s%u", sym, k);
-        /* Names are 4 characters at most; past that fall back to the
-         * 1-based atom number, which no element-based name can equal. */
+        /* Past the name field's room fall back to the 1-based atom
+         * number, which no element-based name can equal. */
         if (strlen(buf) >= sizeof a->name)
             snprintf(buf, sizeof buf, "%u", i + 1);
         memcpy(a->name, buf, sizeof a->name - 1);

@@ -964,6 +964,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     out_file plain[2] = {0}, conv[2] = {0}, meta = {0}, truth = {0};
     image_map map = {0};
     cJSON *files = cJSON_CreateArray(), *skipped = cJSON_CreateArray(), *unanswerable = cJSON_CreateArray();
+    cJSON *notes = cJSON_CreateArray();
     cJSON *config = NULL, *seed = NULL;
     long total = -1, last = -1, ok = 0;
     char sources_sha[65] = "";
@@ -972,7 +973,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     int nshards = 0;
     static const char *const RELS[2][2] = {{"train.jsonl", "train.conversations.jsonl"},
                                            {"test.jsonl", "test.conversations.jsonl"}};
-    if (!files || !skipped || !unanswerable)
+    if (!files || !skipped || !unanswerable || !notes)
         rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
     for (size_t r = 0; !rc && r < nrefs; r++) {
         if (refs[r].index == last)
@@ -1018,6 +1019,10 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         if (!rc && refs[r].index >= total)
             rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0, "index %ld beyond the %ld sources",
                                refs[r].index, total);
+        cJSON *run_note;
+        cJSON_ArrayForEach(run_note, cJSON_GetObjectItem(p, "notes"))
+            if (!rc && cJSON_IsString(run_note))
+                cJSON_AddItemToArray(notes, cJSON_Duplicate(run_note, 1));
         const char *id = cJSON_GetStringValue(cJSON_GetObjectItem(p, "id"));
         const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(p, "status"));
         if (!rc && status && !strcmp(status, "skipped")) {
@@ -1180,6 +1185,10 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         skipped = NULL;
         cJSON_AddItemToObject(m, "unanswerable", unanswerable);
         unanswerable = NULL;
+        if (cJSON_GetArraySize(notes) > 0) {
+            cJSON_AddItemToObject(m, "notes", notes);
+            notes = NULL;
+        }
         rc = write_manifest(out, m, files, &map, !tar, err);
         cJSON_Delete(m);
     }
@@ -1214,6 +1223,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     cJSON_Delete(files);
     cJSON_Delete(skipped);
     cJSON_Delete(unanswerable);
+    cJSON_Delete(notes);
     cJSON_Delete(config);
     cJSON_Delete(seed);
     return rc;

@@ -1110,6 +1110,13 @@ static cJSON *new_part(const gen *g, size_t index, const char *id)
     cJSON_AddArrayToObject(p, "metadata");
     cJSON_AddArrayToObject(p, "images");
     cJSON_AddArrayToObject(p, "unanswerable");
+    /* The run's notes ride with source 0's part: exactly one part in every
+     * run, shard split or resume, so the manifest lists each note once. */
+    if (index == 0 && g->cfg->nnotes) {
+        cJSON *notes = cJSON_AddArrayToObject(p, "notes");
+        for (size_t k = 0; k < g->cfg->nnotes; k++)
+            cJSON_AddItemToArray(notes, cJSON_CreateString(g->cfg->notes[k]));
+    }
     return p;
 }
 

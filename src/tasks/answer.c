@@ -436,9 +436,10 @@ typedef struct token {
     size_t start, len;
 } token;
 
+/* '#' joins the qualifier of a duplicated ligand name ("C1#7", complex.c). */
 static bool is_word_byte(char c)
 {
-    return is_alnum(c) || c == '\'' || c == '*' || c == '_';
+    return is_alnum(c) || c == '\'' || c == '*' || c == '_' || c == '#';
 }
 
 /* Words, commas, and breaks (';', newline, '.', ':' and other punctuation).
@@ -544,7 +545,7 @@ static bool make_bond(int task, const char *t, const token *w, size_t nw, const 
                       misi_answer_bond *b)
 {
     memset(b, 0, sizeof *b);
-    if (!copy_name(t, lig, b->ligand_atom, sizeof b->ligand_atom, 8, false))
+    if (!copy_name(t, lig, b->ligand_atom, sizeof b->ligand_atom, sizeof b->ligand_atom - 1, false))
         return false;
     if (task == MISI_TASK_RESIDUE_LIGAND) {
         return nw == 2 && copy_name(t, &w[0], b->resname, sizeof b->resname, 4, true) &&

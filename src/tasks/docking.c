@@ -115,6 +115,12 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     float pmin = 0, pmax = 0;
     if (!pocket_x_extent(tc->cx, &pmin, &pmax))
         return misi_error_set(err, MISI_E_INVALID, "the pocket has no heavy atoms to dock against");
+    /* A covalently bound ligand cannot be moved out of its pocket: skipped,
+     * with the reason in the manifest's unanswerable notes. */
+    if (tc->cx->ncovalent)
+        return misi_error_set(err, MISI_E_INVALID, "covalently bound ligand (%u atom pair%s within covalent distance "
+                              "of the pocket): docking cannot move it apart", tc->cx->ncovalent,
+                              tc->cx->ncovalent == 1 ? "" : "s");
     /* One scale for the seven images, with room for the displaced ligand. */
     float scale = misi_task_docking_scale(env);
     int not_clear = 0, touching = 0, unframed = 0; /* why tries were refused */

@@ -15,6 +15,18 @@ static const char PDB_DISULFIDE[] =
     "HETATM    7 ZN    ZN A  50       2.100   3.900   1.000  1.00 20.00          ZN\n"
     "END\n";
 
+/* An acetate whose CONECT lists C1-C2 and C1-O1 only, next to a residue
+ * without CONECT records. */
+static const char PDB_CONECT_GROUP[] =
+    "ATOM      1  CA  GLY A   1      10.000   0.000   0.000  1.00 20.00           C\n"
+    "ATOM      2  C   GLY A   1      11.520   0.000   0.000  1.00 20.00           C\n"
+    "HETATM    3  C1  ACT A 101       0.000   0.000   0.000  1.00 20.00           C\n"
+    "HETATM    4  C2  ACT A 101      -1.520   0.000   0.000  1.00 20.00           C\n"
+    "HETATM    5  O1  ACT A 101       0.577   1.109   0.000  1.00 20.00           O\n"
+    "HETATM    6  O2  ACT A 101       0.577  -1.109   0.000  1.00 20.00           O\n"
+    "CONECT    3    4    5\n"
+    "END\n";
+
 static void read_tripeptide(misi_mol *mol)
 {
     misi_error err;
@@ -50,6 +62,25 @@ static void bonds_perception_is_idempotent(void **state)
     uint32_t n = mol.top.nbonds;
     assert_int_equal(misi_perceive_bonds(&mol, &err), 0);
     assert_int_equal(mol.top.nbonds, n);
+    misi_mol_finish(&mol);
+}
+
+/* A group the file's CONECT records bond internally keeps exactly those
+ * bonds (O2 stays unbonded although 1.25 Å from C1); other residues get
+ * distance-inferred bonds. */
+static void bonds_conect_group_keeps_its_conect_bonds(void **state)
+{
+    (void)state;
+    misi_mol mol;
+    misi_error err;
+    misi_mol_init(&mol);
+    if (misi_parse_pdb(PDB_CONECT_GROUP, sizeof PDB_CONECT_GROUP - 1, "conect.pdb", &mol, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(mol.top.nbonds, 2);
+    assert_int_equal(misi_perceive_bonds(&mol, &err), 0);
+    assert_int_equal(mol.top.nbonds, 3); /* + GLY CA-C */
+    assert_true(bond_order_between(&mol, 0, 1) >= 0);
+    assert_int_equal(bond_order_between(&mol, 2, 5), -1);
     misi_mol_finish(&mol);
 }
 
@@ -114,6 +145,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bonds_perceives_tripeptide_with_peptide_bonds),
         cmocka_unit_test(bonds_perception_is_idempotent),
+        cmocka_unit_test(bonds_conect_group_keeps_its_conect_bonds),
         cmocka_unit_test(bonds_perceives_disulfide_and_skips_metals),
         cmocka_unit_test(bonds_scale_to_large_pockets),
     };

@@ -2,6 +2,8 @@
  * the checks that reject unusable complexes. */
 #include "test_util.h"
 
+#include <string.h>
+
 #include <stdlib.h>
 
 static void complex_loads_pdbbind_folder(void **state)
@@ -128,6 +130,85 @@ static void sources_single_complex_folder(void **state)
     misi_sources_finish(&list);
 }
 
+/* Two ligand atoms named O1: answers must name one atom each, so both are
+ * qualified by their MOL2 atom id; unique names are left alone. */
+static void complex_qualifies_duplicate_ligand_names(void **state)
+{
+    (void)state;
+    misi_complex cx;
+    misi_complex_init(&cx);
+    misi_error err;
+    if (misi_complex_load_dir(fixture("valid/chem/6dup"), NULL, &cx, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(cx.nqualified, 2);
+    assert_string_equal(cx.ligand.top.atoms[0].name, "C1");
+    assert_string_equal(cx.ligand.top.atoms[1].name, "O1#2");
+    assert_string_equal(cx.ligand.top.atoms[2].name, "O1#3");
+    assert_string_equal(cx.ligand.top.atoms[3].name, "C2");
+    assert_true(cx.ligand.top.atoms[1].flags & MISI_ATOM_QUALIFIED);
+    assert_false(cx.ligand.top.atoms[0].flags & MISI_ATOM_QUALIFIED);
+    misi_complex_finish(&cx);
+    /* Names that differ only in case collide too: answers ignore case. */
+    misi_mol m;
+    misi_mol_init(&m);
+    assert_int_equal(misi_mol_reserve_atoms(&m, 3, &err), 0);
+    m.top.natoms = 3;
+    memset(m.top.atoms, 0, 3 * sizeof *m.top.atoms);
+    strcpy(m.top.atoms[0].name, "Ca");
+    strcpy(m.top.atoms[1].name, "CA");
+    strcpy(m.top.atoms[2].name, "CB");
+    uint32_t nq = 0;
+    assert_int_equal(misi_qualify_duplicate_names(&m, &nq, &err), 0);
+    assert_int_equal(nq, 2);
+    assert_string_equal(m.top.atoms[0].name, "Ca#1");
+    assert_string_equal(m.top.atoms[1].name, "CA#2");
+    assert_string_equal(m.top.atoms[2].name, "CB");
+    misi_mol_finish(&m);
+}
+
+/* A ligand N 1.33 Å from a pocket carbonyl C is covalently bound: the loaded
+ * complex says so; a ligand merely in contact is not. */
+static void complex_marks_covalent_ligand(void **state)
+{
+    (void)state;
+    misi_complex cx;
+    misi_complex_init(&cx);
+    misi_error err;
+    if (misi_complex_load_dir(fixture("valid/chem/8cov"), NULL, &cx, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(cx.ncovalent, 1);
+    const misi_covalent_link *c = &cx.covalent[0];
+    assert_string_equal(cx.pocket.top.atoms[c->pocket_atom].name, "C");
+    assert_string_equal(cx.pocket.top.atoms[c->pocket_atom].resname, "VAL");
+    assert_string_equal(cx.ligand.top.atoms[c->ligand_atom].name, "N1");
+    assert_float_equal(c->distance, 1.33, 0.01);
+    misi_complex_finish(&cx);
+    misi_complex_init(&cx);
+    if (misi_complex_load_dir(fixture("valid/chem/5lng"), NULL, &cx, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(cx.ncovalent, 0);
+    misi_complex_finish(&cx);
+}
+
+/* A folder of complexes may hold other folders (scripts, notes): one with no
+ * complex file is skipped with a note, not made a source that fails. */
+static void sources_skip_subfolder_without_complex_files(void **state)
+{
+    (void)state;
+    misi_source_list list = {0};
+    misi_error err;
+    if (misi_sources_add_path(&list, fixture("valid/chem"), &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(list.count, 4);
+    assert_string_equal(list.items[0].id, "5lng");
+    assert_string_equal(list.items[3].id, "8cov");
+    assert_int_equal(list.nnotes, 1);
+    assert_non_null(strstr(list.notes[0], "chem/tools"));
+    assert_non_null(strstr(list.notes[0], "no complex files"));
+    misi_sources_finish(&list);
+    assert_int_equal(list.nnotes, 0);
+}
+
 static void sources_list_file_resolves_relative_paths(void **state)
 {
     (void)state;
@@ -172,6 +253,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(complex_rejects_distant_and_empty_ligands),
         cmocka_unit_test(sources_folder_of_complexes_sorted_by_id),
         cmocka_unit_test(sources_single_complex_folder),
+        cmocka_unit_test(complex_qualifies_duplicate_ligand_names),
+        cmocka_unit_test(complex_marks_covalent_ligand),
+        cmocka_unit_test(sources_skip_subfolder_without_complex_files),
         cmocka_unit_test(sources_list_file_resolves_relative_paths),
         cmocka_unit_test(sources_list_file_bad_line_names_line),
     };

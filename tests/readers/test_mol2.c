@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char MOL2_TYPES[] = "# a comment before the molecule\r\n"
                                  "@<TRIPOS>MOLECULE\r\n"
@@ -137,6 +138,25 @@ static void mol2_reads_pdbbind_style_file(void **state)
     misi_mol_finish(&mol);
 }
 
+/* MOL2 names run past PDB's four columns; they are kept whole (up to
+ * MISI_ATOM_NAME_MAX), so OCARB_A and OCARB_B stay two names. */
+static void mol2_keeps_atom_names_up_to_16_characters(void **state)
+{
+    (void)state;
+    misi_mol mol;
+    misi_mol_init(&mol);
+    misi_error err;
+    if (misi_read_mol2(fixture("valid/chem/5lng/5lng_ligand.mol2"), &mol, &err))
+        fail_msg("%s", err.msg);
+    assert_int_equal(mol.top.natoms, 4);
+    assert_string_equal(mol.top.atoms[0].name, "CARBOXYLATE_C1");
+    assert_string_equal(mol.top.atoms[1].name, "OCARB_A");
+    assert_string_equal(mol.top.atoms[2].name, "OCARB_B");
+    assert_string_equal(mol.top.atoms[3].name, "CMETHYL_LONGNAME");
+    assert_int_equal(strlen(mol.top.atoms[3].name), MISI_ATOM_NAME_MAX);
+    misi_mol_finish(&mol);
+}
+
 static void mol2_header_count_beyond_records_names_section_end(void **state)
 {
     (void)state;
@@ -183,6 +203,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(mol2_residue_from_substructure_or_lig),
         cmocka_unit_test(mol2_reads_the_first_molecule_only),
         cmocka_unit_test(mol2_reads_pdbbind_style_file),
+        cmocka_unit_test(mol2_keeps_atom_names_up_to_16_characters),
         cmocka_unit_test(mol2_header_count_beyond_records_names_section_end),
         cmocka_unit_test(mol2_rejects_bond_to_unknown_atom),
     };

@@ -224,6 +224,26 @@ static void answer_t9_bonds_tolerate_spacing_case_and_newlines(void **state)
     assert_bonds(t, "SER 10 OG, O3", MISI_ANSWER_BONDS, "SER 10 OG _, O3");
 }
 
+/* Ligand names as the dataset writes them: MOL2 names up to 16 characters
+ * and names qualified by the duplicate rule ("O1#3") read back whole, so
+ * OCARB_A and OCARB_B, or O1#2 and O1#3, are different bonds. */
+static void answer_keeps_long_and_qualified_ligand_names(void **state)
+{
+    (void)state;
+    assert_bonds(MISI_TASK_POCKET_LIGAND, "LYS 20 NZ A, OCARB_A; SER 45 OG A, CMETHYL_LONGNAME", MISI_ANSWER_BONDS,
+                 "LYS 20 NZ A, OCARB_A; SER 45 OG A, CMETHYL_LONGNAME");
+    assert_bonds(MISI_TASK_POCKET_LIGAND, "LYS 20 NZ A, O1#2; SER 45 OG A, o1#3.", MISI_ANSWER_BONDS,
+                 "LYS 20 NZ A, O1#2; SER 45 OG A, O1#3");
+    assert_bonds(MISI_TASK_RESIDUE_LIGAND, "Yes: LYS NZ, OCARB_A; LYS NZ, OCARB_B", MISI_ANSWER_BONDS,
+                 "Yes: LYS NZ, OCARB_A; LYS NZ, OCARB_B");
+    misi_answer_bond a, b;
+    assert_int_equal(misi_answer_bond_set(&a, "LYS", 20, "", "A", "NZ", "O1#2"), MISI_OK);
+    assert_int_equal(misi_answer_bond_set(&b, "LYS", 20, "", "A", "NZ", "O1#3"), MISI_OK);
+    assert_false(misi_answer_bond_equal(MISI_TASK_POCKET_LIGAND, &a, &b));
+    /* the longest name with the longest qualifier still fits */
+    assert_int_equal(misi_answer_bond_set(&a, "LYS", 20, "", "A", "NZ", "CMETHYL_LONGNAME#1000000"), MISI_OK);
+}
+
 static void answer_formatters_round_trip(void **state)
 {
     (void)state;
@@ -271,6 +291,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(answer_t5_t6_image_number_reads_as_its_option),
         cmocka_unit_test(answer_t4_bonds_no_and_separators),
         cmocka_unit_test(answer_t9_bonds_tolerate_spacing_case_and_newlines),
+        cmocka_unit_test(answer_keeps_long_and_qualified_ligand_names),
         cmocka_unit_test(answer_formatters_round_trip),
     };
     RUN_TESTS(tests, argc, argv);
