@@ -29,6 +29,7 @@ typedef struct misi_bench_config {
     int distinct;            /* pre-rendered images cycled through; 0 = 32 */
     int images_per_complex;  /* QA runs once per this many images; 0 = 151 (paper: 602,870 / 3,993) */
     bool tar;                /* write tar shards (an ordered sink) instead of one file per image */
+    bool drain;              /* wait for the pool to empty after each complex, as misi generate does */
 } misi_bench_config;
 
 /* Seconds are wall time unless named cpu. */
@@ -67,6 +68,8 @@ typedef struct misi_bench_report {
     double encode_cpu_s;    /* writers: PNG encoding */
     double hash_cpu_s;      /* writers: SHA-256 of each file, as misi generate records it */
     double write_cpu_s;     /* writers: creating and writing files (or tar members), minus hashing */
+    bool drain;
+    double drain_wait_s;    /* producer wall time blocked in the per-complex drains */
 } misi_bench_report;
 
 /* The complex with the most pocket atoms among the folders of assets_dir;
@@ -84,7 +87,9 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
  * per complex), the copy into the writer pool, PNG encoding, SHA-256, and
  * the atomic file writes into one folder per "complex"
  * (cfg->out_dir/ceiling/cNNNNNN/) or, with cfg->tar, tar members appended in
- * submission order to shards of 10,000 (cfg->out_dir/ceiling/shards/). */
+ * submission order to shards of 10,000 (cfg->out_dir/ceiling/shards/).
+ * With cfg->drain the producer also waits for the pool to empty after each
+ * complex's images, as misi generate's per-complex part does. */
 int misi_bench_ceiling(const misi_bench_config *cfg, misi_bench_report *rep, misi_error *err);
 
 #endif

@@ -48,6 +48,8 @@ static void usage(FILE *f)
                "  --per-complex N images per complex: the task generator runs once per N\n"
                "                  (default 151, the paper's 602,870 images / 3,993 complexes)\n"
                "  --format F      files (default) | tar: tar shards through an ordered sink\n"
+               "  --drain         wait for the pool to empty after each complex (misi generate's\n"
+               "                  per-complex part), and report the time the producer waited\n"
                "  --json          one JSON object instead of text\n"
                "  -h, --help      this text\n");
 }
@@ -184,6 +186,8 @@ static void print_ceiling_json(const misi_bench_report *r, const char *complex_d
     cJSON_AddNumberToObject(o, "producer_cap_images_per_s", f.producer_cap);
     cJSON_AddNumberToObject(o, "projected_16_cores_images_per_s", f.at16);
     cJSON_AddNumberToObject(o, "submit_wait_s", r->submit_wait_s);
+    cJSON_AddBoolToObject(o, "drain", r->drain);
+    cJSON_AddNumberToObject(o, "drain_wait_s", r->drain_wait_s);
     cJSON_AddNumberToObject(o, "bytes_out", (double)r->bytes_out);
     cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
     cJSON_AddStringToObject(o, "device", r->device);
@@ -216,6 +220,9 @@ static void print_ceiling_text(const misi_bench_report *r)
     printf("\nend to end: %.3f s wall, %.3f s CPU, %.1f images/s (%.1f per writer thread); %.1f KiB/image\n",
            r->total_s, r->cpu_s, r->images_per_s, r->threads ? r->images_per_s / r->threads : 0.0,
            (double)r->bytes_out / 1024.0 / n);
+    if (r->drain)
+        printf("per-complex drains: the producer waited %.3f s in all (%.2f ms per complex)\n", r->drain_wait_s,
+               r->qa_runs > 1 ? 1e3 * r->drain_wait_s / (r->qa_runs - 1) : 0.0);
     printf("per core: %.0f images per CPU second; the producer alone caps at %.0f images/s\n", f.per_core,
            f.producer_cap);
     printf("projected at 16 cores (if nothing else serializes): %.0f images/s\n", f.at16);
@@ -267,6 +274,9 @@ int cmd_bench(int argc, char **argv)
             takes = false;
         } else if (!strcmp(a, "--ceiling")) {
             ceiling = true;
+            takes = false;
+        } else if (!strcmp(a, "--drain")) {
+            cfg.drain = true;
             takes = false;
         } else if (!strcmp(a, "--no-qa")) {
             cfg.skip_qa = true;

@@ -503,6 +503,15 @@ int misi_bench_ceiling(const misi_bench_config *cfg, misi_bench_report *rep, mis
     t0 = now_s();
     char dir[4096] = "";
     for (size_t i = 0; !rc && i < n; i++) {
+        if (i % per == 0 && i > 0 && cfg->drain) {
+            /* misi generate's finish_part: the part is written only once
+             * the complex's images are on disk, and the producer waits. */
+            double w0 = now_s();
+            rc = misi_writer_pool_finish(pool, err);
+            rep->drain_wait_s += now_s() - w0;
+            if (rc)
+                break;
+        }
         if (i % per == 0) {
             double c0 = thread_cpu_s();
             misi_bench_report qa = {0};
@@ -547,6 +556,7 @@ int misi_bench_ceiling(const misi_bench_config *cfg, misi_bench_report *rep, mis
     rep->distinct = (int)distinct;
     rep->images_per_complex = (int)per;
     rep->tar = cfg->tar;
+    rep->drain = cfg->drain;
     rep->hash_cpu_s = (double)atomic_load(&sink.hash_ns) * 1e-9;
     rep->encode_cpu_s = ws.total.encode_cpu_s;
     rep->write_cpu_s = ws.total.write_cpu_s - rep->hash_cpu_s;

@@ -16,8 +16,10 @@ misi = sys.argv[1]
 with tempfile.TemporaryDirectory() as tmp:
     for fmt in ["files", "tar"]:
         out = os.path.join(tmp, fmt)
+        # tar with the per-complex drain: the ordered sink must survive the pool emptying
+        drain = ["--drain"] if fmt == "tar" else []
         p = subprocess.run([misi, "bench", "--ceiling", "-n", "30", "--distinct", "4", "--per-complex", "10",
-                            "--size", "96", "--threads", "2", "--format", fmt, "--out", out, "--json"],
+                            "--size", "96", "--threads", "2", "--format", fmt, "--out", out, "--json"] + drain,
                            capture_output=True, text=True)
         if p.returncode != 0:
             sys.stderr.write(p.stderr)
@@ -31,6 +33,7 @@ with tempfile.TemporaryDirectory() as tmp:
             assert isinstance(st.get(k), (int, float)) and st[k] >= 0, (k, st)
         assert r["images"] == 30 and r["distinct"] == 4 and r["threads"] == 2, r
         assert r["qa_runs"] == 3, r  # once per 10 images
+        assert r["drain"] == (fmt == "tar") and r["drain_wait_s"] >= 0, r
         assert r["bytes_out"] > 0 and r["images_per_s"] > 0, r
         for k in ["images_per_cpu_s", "producer_cap_images_per_s", "projected_16_cores_images_per_s"]:
             assert isinstance(r.get(k), (int, float)), k
