@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "misi/error.h"
+#include "misi/png.h"
 #include "misi/render.h"
 
 /* Zero means default everywhere. */
@@ -30,6 +31,7 @@ typedef struct misi_bench_config {
     int images_per_complex;  /* QA runs once per this many images; 0 = 151 (paper: 602,870 / 3,993) */
     bool tar;                /* write tar shards (an ordered sink) instead of one file per image */
     bool drain;              /* wait for the pool to empty after each complex, as misi generate does */
+    misi_png_config png;     /* the writer pool's encoder settings (zero = misi generate's defaults) */
 } misi_bench_config;
 
 /* Seconds are wall time unless named cpu. */

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "misi/bench.h"
 #include "misi/fs.h"
+#include "misi/sha256.h"
 #include "misi_config.h"
 
 #define DEFAULT_ASSETS "assets/complexes"
@@ -48,6 +49,9 @@ static void usage(FILE *f)
                "  --per-complex N images per complex: the task generator runs once per N\n"
                "                  (default 151, the paper's 602,870 images / 3,993 complexes)\n"
                "  --format F      files (default) | tar: tar shards through an ordered sink\n"
+               "  --png E         PNG encoder: libdeflate (default) | zlib (libpng + zlib level 1,\n"
+               "                  the encoder before issue 19)\n"
+               "  --sha S         SHA-256: auto (default: SHA-NI when the CPU has it) | portable\n"
                "  --drain         wait for the pool to empty after each complex (misi generate's\n"
                "                  per-complex part), and report the time the producer waited\n"
                "  --json          one JSON object instead of text\n"
@@ -150,6 +154,9 @@ static ceiling_figures ceiling_derive(const misi_bench_report *r)
     return f;
 }
 
+/* What the ceiling ran with, for the reports: --png and --sha. */
+static const char *ceiling_png = "libdeflate", *ceiling_sha = "auto";
+
 static void print_ceiling_json(const misi_bench_report *r, const char *complex_dir)
 {
     ceiling_figures f = ceiling_derive(r);
@@ -167,6 +174,8 @@ static void print_ceiling_json(const misi_bench_report *r, const char *complex_d
     cJSON_AddNumberToObject(o, "height", r->height);
     cJSON_AddNumberToObject(o, "threads", r->threads);
     cJSON_AddStringToObject(o, "format", r->tar ? "tar" : "files");
+    cJSON_AddStringToObject(o, "png", ceiling_png);
+    cJSON_AddStringToObject(o, "sha256", ceiling_sha);
     cJSON_AddNumberToObject(o, "prerender_s", r->prerender_s);
     cJSON *st = cJSON_AddObjectToObject(o, "cpu_ms_per_image");
     cJSON_AddNumberToObject(st, "qa", 1e3 * r->qa_cpu_s / n);
@@ -204,9 +213,10 @@ static void print_ceiling_text(const misi_bench_report *r)
     double n = r->images ? (double)r->images : 1.0;
     printf("CPU-side ceiling: complex %s, %zu images of %dx%d (%d distinct, drawn first in %.2f s on %s)\n",
            r->complex_id, r->images, r->width, r->height, r->distinct, r->prerender_s, r->device);
-    printf("%d writer threads + 1 producer, %s; task generator once per %d images (%d runs, %d questions)\n\n",
+    printf("%d writer threads + 1 producer, %s; task generator once per %d images (%d runs, %d questions)\n",
            r->threads, r->tar ? "tar shards (ordered sink)" : "one file per image", r->images_per_complex,
            r->qa_runs, r->qa_questions);
+    printf("PNG encoder %s, SHA-256 %s\n\n", ceiling_png, ceiling_sha);
     printf("%-34s %12s  %s\n", "stage", "CPU ms/image", "thread");
     printf("%-34s %12.3f  %s\n", "QA (task make functions)", 1e3 * r->qa_cpu_s / n, "producer");
     printf("%-34s %12.3f  %s\n", "hand-off (copy into the pool)", 1e3 * r->handoff_cpu_s / n, "producer");
@@ -328,6 +338,20 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(a, "--per-complex")) {
             if (!parse_int(v, 1, 10000000, &cfg.images_per_complex))
                 goto bad;
+        } else if (!strcmp(a, "--png")) {
+            if (!strcmp(v, "zlib"))
+                cfg.png.encoder = MISI_PNG_ENCODER_LIBPNG;
+            else if (!strcmp(v, "libdeflate"))
+                cfg.png.encoder = MISI_PNG_ENCODER_LIBDEFLATE;
+            else
+                goto bad;
+            ceiling_png = cfg.png.encoder == MISI_PNG_ENCODER_LIBPNG ? "zlib" : "libdeflate";
+        } else if (!strcmp(a, "--sha")) {
+            if (!strcmp(v, "portable"))
+                misi_sha256_use_hardware(false);
+            else if (strcmp(v, "auto"))
+                goto bad;
+            ceiling_sha = !strcmp(v, "portable") ? "portable" : "auto";
         } else if (!strcmp(a, "--format")) {
             if (!strcmp(v, "tar"))
                 cfg.tar = true;

@@ -492,6 +492,7 @@ int misi_bench_ceiling(const misi_bench_config *cfg, misi_bench_report *rep, mis
         goto out;
 
     misi_writer_pool_config wc = {.threads = cfg->threads,
+                                  .png = cfg->png,
                                   .sink = {.write = cfg->tar ? ceiling_tar_sink : ceiling_file_sink,
                                            .user = &sink,
                                            .ordered = cfg->tar}};
