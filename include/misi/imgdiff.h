@@ -14,11 +14,11 @@
 
 /* Zero-initialise, then add pairs. */
 typedef struct misi_image_diff {
-    uint64_t pixels;          /* compared */
-    uint64_t differing;       /* pixels with any channel different */
-    uint64_t visible;         /* pixels with a channel more than MISI_IMGDIFF_VISIBLE apart */
-    uint64_t sum_abs;         /* sum of |a - b| over every channel */
-    int max_abs;              /* largest |a - b| of any channel */
+    uint64_t pixels;    /* compared */
+    uint64_t differing; /* pixels with any channel different */
+    uint64_t visible;   /* pixels with a channel more than MISI_IMGDIFF_VISIBLE apart */
+    uint64_t sum_abs;   /* sum of |a - b| over every channel */
+    int max_abs;        /* largest |a - b| of any channel */
 } misi_image_diff;
 
 /* Add the pair a, b (tight RGB8, w x h each) to d. */

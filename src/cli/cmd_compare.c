@@ -16,15 +16,16 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: misi compare [--json] A B\n"
-               "\n"
-               "A and B are two PNG files, or two folders: every .png below A is compared\n"
-               "with the file of the same relative path below B. For each pair and in\n"
-               "total: the largest and the mean difference of a channel (0-255), the\n"
-               "fraction of pixels that differ at all and of those more than %d apart.\n"
-               "\n"
-               "Exit status: 0 when every pair was compared (whatever the differences),\n"
-               "1 when a file is missing, unreadable or of another size, 2 on usage errors.\n",
+    fprintf(f,
+            "usage: misi compare [--json] A B\n"
+            "\n"
+            "A and B are two PNG files, or two folders: every .png below A is compared\n"
+            "with the file of the same relative path below B. For each pair and in\n"
+            "total: the largest and the mean difference of a channel (0-255), the\n"
+            "fraction of pixels that differ at all and of those more than %d apart.\n"
+            "\n"
+            "Exit status: 0 when every pair was compared (whatever the differences),\n"
+            "1 when a file is missing, unreadable or of another size, 2 on usage errors.\n",
             MISI_IMGDIFF_VISIBLE);
 }
 

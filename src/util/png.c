@@ -14,8 +14,8 @@
 #include "misi/png.h"
 
 #include <errno.h>
-#include <stdbool.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +35,8 @@ void misi_png_config_defaults(misi_png_config *c)
         c->encoder = plain ? MISI_PNG_ENCODER_LIBDEFLATE : MISI_PNG_ENCODER_LIBPNG;
     }
     if (c->level == 0)
-        c->level = c->encoder == MISI_PNG_ENCODER_LIBPNG ? MISI_PNG_DEFAULT_ZLIB_LEVEL : MISI_PNG_DEFAULT_LEVEL;
+        c->level =
+            c->encoder == MISI_PNG_ENCODER_LIBPNG ? MISI_PNG_DEFAULT_ZLIB_LEVEL : MISI_PNG_DEFAULT_LEVEL;
     if (c->filter == MISI_PNG_FILTER_DEFAULT)
         c->filter = MISI_PNG_DEFAULT_FILTER;
     if (c->strategy == MISI_PNG_STRATEGY_DEFAULT)
@@ -218,8 +219,8 @@ static int reserve_buf(uint8_t **data, size_t *cap, size_t n)
     return 0;
 }
 
-static int encode_libdeflate(const uint8_t *rgb, int width, int height, size_t stride, const misi_png_config *c,
-                             misi_png_buf *out, misi_error *err)
+static int encode_libdeflate(const uint8_t *rgb, int width, int height, size_t stride,
+                             const misi_png_config *c, misi_png_buf *out, misi_error *err)
 {
     if (!out->state && !(out->state = calloc(1, sizeof *out->state)))
         return misi_error_set(err, MISI_E_NOMEM, "out of memory for the PNG encoder");
@@ -230,7 +231,8 @@ static int encode_libdeflate(const uint8_t *rgb, int width, int height, size_t s
         st->comp = libdeflate_alloc_compressor(level);
         st->comp_level = level;
         if (!st->comp)
-            return misi_error_set(err, MISI_E_NOMEM, "cannot create a libdeflate compressor (level %d)", level);
+            return misi_error_set(err, MISI_E_NOMEM, "cannot create a libdeflate compressor (level %d)",
+                                  level);
     }
 
     /* Filter NONE: each row behind a 0 byte. Sides <= 65536, so the raw

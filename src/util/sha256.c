@@ -73,7 +73,7 @@ static void block(misi_sha256 *s, const uint8_t *p)
  * two vectors, ABEF and CDGH; each sha256rnds2 does two rounds, and
  * sha256msg1/msg2 extend the message schedule four words at a time. */
 __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t h[8], const uint8_t *p,
-                                                                    size_t nblocks)
+                                                                     size_t nblocks)
 {
     const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
     __m128i t = _mm_loadu_si128((const __m128i *)&h[0]);    /* DCBA (lane 0 = A) */
@@ -102,8 +102,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t h[
         abef = _mm_add_epi32(abef, abef0);
         cdgh = _mm_add_epi32(cdgh, cdgh0);
     }
-    t = _mm_shuffle_epi32(abef, 0x1B);    /* FEBA */
-    cdgh = _mm_shuffle_epi32(cdgh, 0xB1); /* DCHG */
+    t = _mm_shuffle_epi32(abef, 0x1B);                                  /* FEBA */
+    cdgh = _mm_shuffle_epi32(cdgh, 0xB1);                               /* DCHG */
     _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, cdgh, 0xF0)); /* DCBA */
     _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(cdgh, t, 8));    /* HGFE */
 }
