@@ -92,6 +92,7 @@ MISI_FONT=$kit/share/DejaVuSans.ttf "$kit/bin/misi" render -q --views "$kit/view
   echo "commit: $(git -C "$root" rev-parse HEAD 2>/dev/null || echo unknown)"
   echo "build: $build"
   echo "scale set: $ncx complexes"
+  echo "needs: glibc >= $(objdump -T "$kit/bin/misi" "$kit"/lib/* 2>/dev/null | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -V | tail -n 1)"
   echo "run: misi-gpu-kit/run.sh RESULTS_DIR   (MISI_KIT_SKIP_VENDOR=1 on Mesa/llvmpipe)"
 } >"$kit/KIT.txt"
 

@@ -103,6 +103,7 @@ export LD_LIBRARY_PATH="${glvnd_lib:+$glvnd_lib:}$kit/lib$nv_libs${LD_LIBRARY_PA
 export MISI_FONT=$kit/share/DejaVuSans.ttf
 export TMPDIR=$work
 say "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+say "node glibc: $(getconf GNU_LIBC_VERSION 2>/dev/null || echo unknown); kit $(grep '^needs:' "$kit/KIT.txt" 2>/dev/null)"
 ldd "$misi" 2>&1 | grep -E 'libEGL|libGLES|libGLdispatch|not found' | sed 's/^[[:space:]]*/ldd: /' >>"$log"
 
 # ---- steps ----
