@@ -232,7 +232,7 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
         goto out;
     rep->upload_s = cold > warm ? cold - warm : 0.0;
 
-    misi_writer_pool_config wc = {.threads = cfg->threads};
+    misi_writer_pool_config wc = {.threads = cfg->threads, .png = cfg->png};
     rc = misi_writer_pool_create(&wc, &pool, err);
     if (rc)
         goto out;
