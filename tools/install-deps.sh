@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   gcc pkg-config meson ninja-build python3
   libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri libgbm1
-  libpng-dev libcglm-dev libcjson-dev libfreetype-dev zlib1g-dev
+  libpng-dev libdeflate-dev libcglm-dev libcjson-dev libfreetype-dev zlib1g-dev
   libcmocka-dev fonts-dejavu-core
   clang libclang-rt-14-dev
   slurm-wlm munge

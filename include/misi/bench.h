@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "misi/error.h"
+#include "misi/png.h"
 #include "misi/render.h"
 
 /* Zero means default everywhere. */
@@ -25,6 +26,12 @@ typedef struct misi_bench_config {
     int threads;             /* writer threads; 0 = online CPUs */
     int device;              /* EGL device; 0 = automatic */
     bool skip_qa;            /* do not time the task generator */
+    /* misi_bench_ceiling only */
+    int distinct;            /* pre-rendered images cycled through; 0 = 32 */
+    int images_per_complex;  /* QA runs once per this many images; 0 = 151 (paper: 602,870 / 3,993) */
+    bool tar;                /* write tar shards (an ordered sink) instead of one file per image */
+    bool drain;              /* wait for the pool to empty after each complex, as misi generate does */
+    misi_png_config png;     /* the writer pool's encoder settings (zero = misi generate's defaults) */
 } misi_bench_config;
 
 /* Seconds are wall time unless named cpu. */
@@ -54,6 +61,17 @@ typedef struct misi_bench_report {
     long peak_rss_kb;    /* getrusage ru_maxrss of the process */
     char device[160];    /* GL renderer string */
     bool software;
+    /* misi_bench_ceiling: CPU seconds (thread CPU time) summed over the run */
+    double prerender_s;     /* wall time drawing the distinct images (not in total_s) */
+    int distinct, images_per_complex, qa_runs;
+    bool tar;
+    double qa_cpu_s;        /* producer: the task generator, once per images_per_complex */
+    double handoff_cpu_s;   /* producer: copying each image into the pool (and waiting, which costs none) */
+    double encode_cpu_s;    /* writers: PNG encoding */
+    double hash_cpu_s;      /* writers: SHA-256 of each file, as misi generate records it */
+    double write_cpu_s;     /* writers: creating and writing files (or tar members), minus hashing */
+    bool drain;
+    double drain_wait_s;    /* producer wall time blocked in the per-complex drains */
 } misi_bench_report;
 
 /* The complex with the most pocket atoms among the folders of assets_dir;
@@ -62,5 +80,18 @@ int misi_bench_default_complex(const char *assets_dir, char *out, size_t cap, mi
 
 /* Run the benchmark. Images are written to cfg->out_dir/bench-NNNNNN.png. */
 int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_error *err);
+
+/* The CPU-side ceiling: what a machine whose GPU draws for free could write.
+ * cfg->distinct views are drawn first (not timed); then N images cycle
+ * through them, through everything misi generate does on the CPU per image
+ * but drawing and readback: the task generator (once per
+ * images_per_complex images, on the producer thread, as generate runs it
+ * per complex), the copy into the writer pool, PNG encoding, SHA-256, and
+ * the atomic file writes into one folder per "complex"
+ * (cfg->out_dir/ceiling/cNNNNNN/) or, with cfg->tar, tar members appended in
+ * submission order to shards of 10,000 (cfg->out_dir/ceiling/shards/).
+ * With cfg->drain the producer also waits for the pool to empty after each
+ * complex's images, as misi generate's per-complex part does. */
+int misi_bench_ceiling(const misi_bench_config *cfg, misi_bench_report *rep, misi_error *err);
 
 #endif

@@ -1,6 +1,9 @@
-/* PNG encoding of 8-bit RGB into memory (libpng), tuned for speed on our
- * images: mostly black background with small coloured molecules. Plus a
- * decoder that reads any PNG back as RGB, for tests and tools.
+/* PNG encoding of 8-bit RGB into memory, tuned for speed on our images:
+ * mostly black background with small coloured molecules. Two encoders: by
+ * default libdeflate compresses the image data in one call and we write the
+ * few chunks around it (signature, IHDR, IDAT, IEND); libpng with zlib stays
+ * for the PNG filters and zlib strategies. Plus a decoder (libpng) that reads
+ * any PNG back as RGB, for tests and tools.
  *
  * Output is deterministic: no time or text chunks, so the same pixels and
  * config give the same bytes. docs/png.md has the measurements behind the
@@ -31,36 +34,50 @@ typedef enum misi_png_strategy {
     MISI_PNG_STRATEGY_HUFFMAN_ONLY,
 } misi_png_strategy;
 
-/* zlib level for "no compression" (0 in the config means default). */
+typedef enum misi_png_encoder {
+    MISI_PNG_ENCODER_DEFAULT = 0, /* libdeflate, or libpng when filter/strategy need it */
+    MISI_PNG_ENCODER_LIBDEFLATE,  /* filter NONE and the normal strategy only */
+    MISI_PNG_ENCODER_LIBPNG,      /* libpng + zlib: every filter and strategy */
+} misi_png_encoder;
+
+/* Level for "no compression" (0 in the config means default). */
 #define MISI_PNG_LEVEL_STORE (-1)
 
 /* Zero means default everywhere. */
 typedef struct misi_png_config {
-    int level; /* 1..9 zlib level; MISI_PNG_LEVEL_STORE = none; 0 = default */
+    int level; /* libdeflate 1..12 or zlib 1..9; MISI_PNG_LEVEL_STORE = none; 0 = default */
     misi_png_filter filter;
     misi_png_strategy strategy;
+    misi_png_encoder encoder;
+    size_t idat_max; /* libdeflate: most data bytes in one IDAT chunk; 0 = 1 GiB (libpng: 64 KiB) */
 } misi_png_config;
 
-/* The defaults misi_png_config_defaults fills in: zlib level 1, no PNG
- * filter, the normal deflate strategy. On our renders that is the smallest
- * of the fast settings (~137 KB, ~4.8 ms CPU per 512x512 image; libpng's own
- * defaults: 144 KB, 16.7 ms). Filters cost time and, on flat colours with
- * hard edges and text, make the data less repetitive. The fastest choice,
- * {.strategy = MISI_PNG_STRATEGY_RLE}, is ~30% quicker and ~13% bigger.
- * Numbers and the command in docs/png.md. */
-#define MISI_PNG_DEFAULT_LEVEL 1
+/* The defaults misi_png_config_defaults fills in: libdeflate at level 2, no
+ * PNG filter. On our renders it takes ~2.5 ms CPU per 512x512 image for
+ * ~138 KB, against zlib level 1's 3.7 ms and 134 KB (the earlier default,
+ * still what {.encoder = MISI_PNG_ENCODER_LIBPNG} gives); libdeflate level 5
+ * matches zlib's bytes in 2.8 ms. Filters cost time and, on flat colours
+ * with hard edges and text, make the data less repetitive. Numbers and the
+ * command in docs/png.md. */
+#define MISI_PNG_DEFAULT_LEVEL 2
+#define MISI_PNG_DEFAULT_ZLIB_LEVEL 1 /* for the libpng encoder */
 #define MISI_PNG_DEFAULT_FILTER MISI_PNG_FILTER_NONE
 #define MISI_PNG_DEFAULT_STRATEGY MISI_PNG_STRATEGY_ZLIB
+#define MISI_PNG_DEFAULT_IDAT_MAX ((size_t)1 << 30)
 
-/* Fill the zero fields of c with the defaults. */
+/* Fill the zero fields of c with the defaults. The encoder is filled first:
+ * libdeflate, unless filter or strategy asks for what only libpng does. */
 void misi_png_config_defaults(misi_png_config *c);
 
 /* A growable byte buffer. Zero-initialise; the encoder reuses its capacity,
- * so a worker that keeps one buffer allocates only while images grow.
- * Release with misi_png_buf_finish. */
+ * so a worker that keeps one buffer allocates only while images grow. It
+ * also keeps the libdeflate encoder's state (compressor tables and the
+ * filtered rows) between images, so keep one per thread. Release with
+ * misi_png_buf_finish. */
 typedef struct misi_png_buf {
     uint8_t *data;
     size_t len, cap;
+    struct misi_png_state *state; /* encoder state, owned; NULL until the first libdeflate encode */
 } misi_png_buf;
 
 void misi_png_buf_finish(misi_png_buf *b);
@@ -72,7 +89,8 @@ void misi_png_buf_finish(misi_png_buf *b);
  * stride >= 3 * width) as a PNG into out, replacing its contents (out->len
  * is the file size). cfg may be NULL (all defaults). Returns 0,
  * MISI_E_USAGE (bad size/stride/config), MISI_E_NOMEM or MISI_E_IO (libpng
- * failure, with its message). Thread-safe: no shared state. */
+ * failure, with its message). Thread-safe: no shared state (one out per
+ * thread at a time). */
 int misi_png_encode(const uint8_t *rgb, int width, int height, size_t stride, const misi_png_config *cfg,
                     misi_png_buf *out, misi_error *err);
 

@@ -88,11 +88,12 @@ typedef struct misi_scene_bond {
  * more is MISI_E_LIMIT at render time, naming the count. */
 #define MISI_MAX_LABELS 200000u
 
-/* The version of the pixels: raised whenever the same scene, view and
- * params come out as other bytes, so that a resumed run or a merge never
- * mixes the images of two renderers (misi generate records it in its
- * config). 2: specular by squaring, 2026-11-30. */
-#define MISI_RENDER_VERSION 2
+/* The version of the image files: raised whenever the same scene, view and
+ * params come out as other bytes, pixels or their encoding, so that a
+ * resumed run or a merge never mixes the images of two renderers (misi
+ * generate records it in its config). 2: specular by squaring, 2026-11-30.
+ * 3: PNG data compressed by libdeflate (same pixels, other bytes), 2026-12-05. */
+#define MISI_RENDER_VERSION 3
 
 /* One label, anchored at an atom (ligand / residue atoms) or at a residue's
  * CA (its centroid when the CA is not shown). */

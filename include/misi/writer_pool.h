@@ -107,6 +107,8 @@ typedef struct misi_writer_thread_stats {
     uint64_t bytes_out; /* bytes handed to the sink */
     double encode_s;    /* seconds in the encoder */
     double write_s;     /* seconds in the sink (incl. waiting for an ordered turn) */
+    double encode_cpu_s; /* thread CPU seconds in the encoder (not counting time preempted) */
+    double write_cpu_s;  /* thread CPU seconds in the sink (not counting waits) */
 } misi_writer_thread_stats;
 
 typedef struct misi_writer_stats {

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "misi/bench.h"
 #include "misi/fs.h"
+#include "misi/sha256.h"
 #include "misi_config.h"
 
 #define DEFAULT_ASSETS "assets/complexes"
@@ -38,6 +39,21 @@ static void usage(FILE *f)
                "  --out DIR       write the images here (default: a temporary folder, removed)\n"
                "  --keep          keep the temporary folder\n"
                "  --no-qa         skip timing the task generator\n"
+               "\n"
+               "CPU-side ceiling (what a node whose GPU draws for free could write):\n"
+               "  --ceiling       draw --distinct views once, then time everything but drawing\n"
+               "                  on N images (default 2000) cycling through them: task\n"
+               "                  generator, copy into the pool, PNG encode, SHA-256, writes;\n"
+               "                  CPU ms/image per stage, images/s, per core, 16-core projection\n"
+               "  --distinct N    pre-rendered images (default 32)\n"
+               "  --per-complex N images per complex: the task generator runs once per N\n"
+               "                  (default 151, the paper's 602,870 images / 3,993 complexes)\n"
+               "  --format F      files (default) | tar: tar shards through an ordered sink\n"
+               "  --png E         PNG encoder: libdeflate (default) | zlib (libpng + zlib level 1,\n"
+               "                  the encoder before issue 19)\n"
+               "  --sha S         SHA-256: auto (default: SHA-NI when the CPU has it) | portable\n"
+               "  --drain         wait for the pool to empty after each complex (misi generate's\n"
+               "                  per-complex part), and report the time the producer waited\n"
                "  --json          one JSON object instead of text\n"
                "  -h, --help      this text\n");
 }
@@ -115,6 +131,113 @@ static void print_json(const misi_bench_report *r, const char *complex_dir)
     cJSON_Delete(o);
 }
 
+/* The ceiling's derived figures: CPU ms per image by thread role, and what
+ * C cores could do if nothing serialized (the producer thread is one core
+ * and caps the rate on its own). */
+typedef struct ceiling_figures {
+    double producer_ms, writer_ms, stages_ms, process_ms, per_core, producer_cap, at16;
+} ceiling_figures;
+
+static ceiling_figures ceiling_derive(const misi_bench_report *r)
+{
+    double n = r->images ? (double)r->images : 1.0;
+    ceiling_figures f;
+    f.producer_ms = 1e3 * (r->qa_cpu_s + r->handoff_cpu_s) / n;
+    f.writer_ms = 1e3 * (r->encode_cpu_s + r->hash_cpu_s + r->write_cpu_s) / n;
+    f.stages_ms = f.producer_ms + f.writer_ms;
+    f.process_ms = 1e3 * r->cpu_s / n;
+    f.per_core = f.process_ms > 0 ? 1e3 / f.process_ms : 0.0;
+    f.producer_cap = f.producer_ms > 0 ? 1e3 / f.producer_ms : 0.0;
+    f.at16 = 16.0 * f.per_core;
+    if (f.producer_cap > 0 && f.at16 > f.producer_cap)
+        f.at16 = f.producer_cap;
+    return f;
+}
+
+/* What the ceiling ran with, for the reports: --png and --sha. */
+static const char *ceiling_png = "libdeflate", *ceiling_sha = "auto";
+
+static void print_ceiling_json(const misi_bench_report *r, const char *complex_dir)
+{
+    ceiling_figures f = ceiling_derive(r);
+    double n = r->images ? (double)r->images : 1.0;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "mode", "ceiling");
+    cJSON_AddStringToObject(o, "complex", r->complex_id);
+    cJSON_AddStringToObject(o, "complex_dir", complex_dir);
+    cJSON_AddNumberToObject(o, "images", (double)r->images);
+    cJSON_AddNumberToObject(o, "distinct", r->distinct);
+    cJSON_AddNumberToObject(o, "images_per_complex", r->images_per_complex);
+    cJSON_AddNumberToObject(o, "qa_runs", r->qa_runs);
+    cJSON_AddNumberToObject(o, "qa_questions", r->qa_questions);
+    cJSON_AddNumberToObject(o, "width", r->width);
+    cJSON_AddNumberToObject(o, "height", r->height);
+    cJSON_AddNumberToObject(o, "threads", r->threads);
+    cJSON_AddStringToObject(o, "format", r->tar ? "tar" : "files");
+    cJSON_AddStringToObject(o, "png", ceiling_png);
+    cJSON_AddStringToObject(o, "sha256", ceiling_sha);
+    cJSON_AddNumberToObject(o, "prerender_s", r->prerender_s);
+    cJSON *st = cJSON_AddObjectToObject(o, "cpu_ms_per_image");
+    cJSON_AddNumberToObject(st, "qa", 1e3 * r->qa_cpu_s / n);
+    cJSON_AddNumberToObject(st, "handoff", 1e3 * r->handoff_cpu_s / n);
+    cJSON_AddNumberToObject(st, "encode", 1e3 * r->encode_cpu_s / n);
+    cJSON_AddNumberToObject(st, "hash", 1e3 * r->hash_cpu_s / n);
+    cJSON_AddNumberToObject(st, "write", 1e3 * r->write_cpu_s / n);
+    cJSON_AddNumberToObject(st, "producer", f.producer_ms);
+    cJSON_AddNumberToObject(st, "writers", f.writer_ms);
+    cJSON_AddNumberToObject(st, "stages", f.stages_ms);
+    cJSON_AddNumberToObject(st, "process", f.process_ms);
+    cJSON_AddNumberToObject(o, "total_s", r->total_s);
+    cJSON_AddNumberToObject(o, "cpu_s", r->cpu_s);
+    cJSON_AddNumberToObject(o, "images_per_s", r->images_per_s);
+    cJSON_AddNumberToObject(o, "images_per_s_per_thread", r->threads ? r->images_per_s / r->threads : 0.0);
+    cJSON_AddNumberToObject(o, "images_per_cpu_s", f.per_core);
+    cJSON_AddNumberToObject(o, "producer_cap_images_per_s", f.producer_cap);
+    cJSON_AddNumberToObject(o, "projected_16_cores_images_per_s", f.at16);
+    cJSON_AddNumberToObject(o, "submit_wait_s", r->submit_wait_s);
+    cJSON_AddBoolToObject(o, "drain", r->drain);
+    cJSON_AddNumberToObject(o, "drain_wait_s", r->drain_wait_s);
+    cJSON_AddNumberToObject(o, "bytes_out", (double)r->bytes_out);
+    cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
+    cJSON_AddStringToObject(o, "device", r->device);
+    char *s = cJSON_Print(o);
+    if (s)
+        printf("%s\n", s);
+    cJSON_free(s);
+    cJSON_Delete(o);
+}
+
+static void print_ceiling_text(const misi_bench_report *r)
+{
+    ceiling_figures f = ceiling_derive(r);
+    double n = r->images ? (double)r->images : 1.0;
+    printf("CPU-side ceiling: complex %s, %zu images of %dx%d (%d distinct, drawn first in %.2f s on %s)\n",
+           r->complex_id, r->images, r->width, r->height, r->distinct, r->prerender_s, r->device);
+    printf("%d writer threads + 1 producer, %s; task generator once per %d images (%d runs, %d questions)\n",
+           r->threads, r->tar ? "tar shards (ordered sink)" : "one file per image", r->images_per_complex,
+           r->qa_runs, r->qa_questions);
+    printf("PNG encoder %s, SHA-256 %s\n\n", ceiling_png, ceiling_sha);
+    printf("%-34s %12s  %s\n", "stage", "CPU ms/image", "thread");
+    printf("%-34s %12.3f  %s\n", "QA (task make functions)", 1e3 * r->qa_cpu_s / n, "producer");
+    printf("%-34s %12.3f  %s\n", "hand-off (copy into the pool)", 1e3 * r->handoff_cpu_s / n, "producer");
+    printf("%-34s %12.3f  %s\n", "PNG encode", 1e3 * r->encode_cpu_s / n, "writers");
+    printf("%-34s %12.3f  %s\n", "SHA-256", 1e3 * r->hash_cpu_s / n, "writers");
+    printf("%-34s %12.3f  %s\n", r->tar ? "write (tar members)" : "write (create, write, rename)",
+           1e3 * r->write_cpu_s / n, "writers");
+    printf("%-34s %12.3f  (producer %.3f, writers %.3f)\n", "sum of stages", f.stages_ms, f.producer_ms,
+           f.writer_ms);
+    printf("%-34s %12.3f  (all threads, with the pool's bookkeeping)\n", "process CPU", f.process_ms);
+    printf("\nend to end: %.3f s wall, %.3f s CPU, %.1f images/s (%.1f per writer thread); %.1f KiB/image\n",
+           r->total_s, r->cpu_s, r->images_per_s, r->threads ? r->images_per_s / r->threads : 0.0,
+           (double)r->bytes_out / 1024.0 / n);
+    if (r->drain)
+        printf("per-complex drains: the producer waited %.3f s in all (%.2f ms per complex)\n", r->drain_wait_s,
+               r->qa_runs > 1 ? 1e3 * r->drain_wait_s / (r->qa_runs - 1) : 0.0);
+    printf("per core: %.0f images per CPU second; the producer alone caps at %.0f images/s\n", f.per_core,
+           f.producer_cap);
+    printf("projected at 16 cores (if nothing else serializes): %.0f images/s\n", f.at16);
+}
+
 static void print_text(const misi_bench_report *r)
 {
     double n = r->images ? (double)r->images : 1.0;
@@ -145,7 +268,7 @@ int cmd_bench(int argc, char **argv)
 {
     misi_bench_config cfg = {0};
     const char *out = NULL;
-    bool keep = false, json = false;
+    bool keep = false, json = false, ceiling = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -158,6 +281,12 @@ int cmd_bench(int argc, char **argv)
             takes = false;
         } else if (!strcmp(a, "--json")) {
             json = true;
+            takes = false;
+        } else if (!strcmp(a, "--ceiling")) {
+            ceiling = true;
+            takes = false;
+        } else if (!strcmp(a, "--drain")) {
+            cfg.drain = true;
             takes = false;
         } else if (!strcmp(a, "--no-qa")) {
             cfg.skip_qa = true;
@@ -203,6 +332,31 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(a, "--device")) {
             if (!parse_int(v, 1, 16, &cfg.device))
                 goto bad;
+        } else if (!strcmp(a, "--distinct")) {
+            if (!parse_int(v, 1, 4096, &cfg.distinct))
+                goto bad;
+        } else if (!strcmp(a, "--per-complex")) {
+            if (!parse_int(v, 1, 10000000, &cfg.images_per_complex))
+                goto bad;
+        } else if (!strcmp(a, "--png")) {
+            if (!strcmp(v, "zlib"))
+                cfg.png.encoder = MISI_PNG_ENCODER_LIBPNG;
+            else if (!strcmp(v, "libdeflate"))
+                cfg.png.encoder = MISI_PNG_ENCODER_LIBDEFLATE;
+            else
+                goto bad;
+            ceiling_png = cfg.png.encoder == MISI_PNG_ENCODER_LIBPNG ? "zlib" : "libdeflate";
+        } else if (!strcmp(a, "--sha")) {
+            if (!strcmp(v, "portable"))
+                misi_sha256_use_hardware(false);
+            else if (strcmp(v, "auto"))
+                goto bad;
+            ceiling_sha = !strcmp(v, "portable") ? "portable" : "auto";
+        } else if (!strcmp(a, "--format")) {
+            if (!strcmp(v, "tar"))
+                cfg.tar = true;
+            else if (strcmp(v, "files"))
+                goto bad;
         } else if (!strcmp(a, "--out")) {
             out = v;
         } else {
@@ -246,16 +400,25 @@ int cmd_bench(int argc, char **argv)
     }
     cfg.out_dir = out;
     misi_bench_report rep;
-    int rc = misi_bench_run(&cfg, &rep, &err);
-    if (temporary && !keep)
+    int rc = ceiling ? misi_bench_ceiling(&cfg, &rep, &err) : misi_bench_run(&cfg, &rep, &err);
+    if (temporary && !keep) {
+        char *c = misi_path_join(out, "ceiling");
+        if (c)
+            misi_remove_tree(c);
+        free(c);
         remove_bench_dir(out);
+    }
     else if (!json)
         fprintf(stderr, "misi bench: images kept in %s\n", out);
     if (rc) {
         fprintf(stderr, "misi bench: %s\n", err.msg);
         return MISI_EXIT_FAIL;
     }
-    if (json)
+    if (ceiling && json)
+        print_ceiling_json(&rep, cfg.complex_dir);
+    else if (ceiling)
+        print_ceiling_text(&rep);
+    else if (json)
         print_json(&rep, cfg.complex_dir);
     else
         print_text(&rep);

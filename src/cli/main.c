@@ -15,6 +15,7 @@ static const misi_command COMMANDS[] = {
     {"merge", "combine shard folders of misi generate --shard into one dataset", cmd_merge},
     {"score", "score model answers against a gold QA file", cmd_score},
     {"bench", "time every stage of rendering and writing N images", cmd_bench},
+    {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
 };
 
 static void usage(FILE *f)

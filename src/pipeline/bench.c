@@ -4,14 +4,18 @@
  * misi generate, so the end-to-end rate shows how much of them overlaps. */
 #include "misi/bench.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
+#include "misi/fs.h"
 #include "misi/hbond.h"
+#include "misi/sha256.h"
 #include "misi/mol.h"
 #include "misi/tasks.h"
 #include "misi/writer_pool.h"
@@ -27,6 +31,13 @@ static double cpu_now_s(void)
 {
     struct timespec t;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static double thread_cpu_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -221,7 +232,7 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
         goto out;
     rep->upload_s = cold > warm ? cold - warm : 0.0;
 
-    misi_writer_pool_config wc = {.threads = cfg->threads};
+    misi_writer_pool_config wc = {.threads = cfg->threads, .png = cfg->png};
     rc = misi_writer_pool_create(&wc, &pool, err);
     if (rc)
         goto out;
@@ -276,6 +287,301 @@ out:
     misi_complex_finish(&cx);
     free(views);
     free(px);
+    struct rusage ru;
+    if (!getrusage(RUSAGE_SELF, &ru))
+        rep->peak_rss_kb = ru.ru_maxrss;
+    return rc;
+}
+
+/* ---- the CPU-side ceiling ---- */
+
+#define CEILING_SHARD_IMAGES 10000
+
+typedef struct ceiling_sink {
+    atomic_uint_fast64_t hash_ns; /* thread CPU in SHA-256, all writers */
+    /* tar (ordered: one call at a time) */
+    const char *dir;
+    FILE *f;
+    char path[4096];
+    misi_sha256 shard_sha;
+    size_t members;
+    int shard;
+} ceiling_sink;
+
+static void add_hash_time(ceiling_sink *s, double c0)
+{
+    atomic_fetch_add(&s->hash_ns, (uint_fast64_t)((thread_cpu_s() - c0) * 1e9));
+}
+
+/* As misi generate's sink: hash the file for the manifest, write it atomically. */
+static int ceiling_file_sink(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
+{
+    ceiling_sink *s = user;
+    double c0 = thread_cpu_s();
+    char sha[65];
+    misi_sha256_hex(data, len, sha);
+    add_hash_time(s, c0);
+    return misi_write_file_atomic(path, data, len, err);
+}
+
+static void tar_octal(char *dst, size_t width, unsigned long long v)
+{
+    for (size_t i = width - 1; i-- > 0; v >>= 3)
+        dst[i] = (char)('0' + (v & 7));
+    dst[width - 1] = '\0';
+}
+
+static int tar_put(ceiling_sink *s, const void *data, size_t len, misi_error *err)
+{
+    double c0 = thread_cpu_s();
+    misi_sha256_update(&s->shard_sha, data, len);
+    add_hash_time(s, c0);
+    if (len && fwrite(data, 1, len, s->f) != len)
+        return misi_error_at(err, MISI_E_IO, s->path, 0, "write failed: %s", strerror(errno));
+    return MISI_OK;
+}
+
+static int tar_close_shard(ceiling_sink *s, misi_error *err)
+{
+    static const char zero[1024];
+    int rc = tar_put(s, zero, sizeof zero, err);
+    char hex[65];
+    misi_sha256_final_hex(&s->shard_sha, hex);
+    if (fclose(s->f) != 0 && !rc)
+        rc = misi_error_at(err, MISI_E_IO, s->path, 0, "write failed: %s", strerror(errno));
+    s->f = NULL;
+    s->members = 0;
+    s->shard++;
+    return rc;
+}
+
+/* Members in submission order into shards of CEILING_SHARD_IMAGES, hashed
+ * as they are written (as misi generate's tar packing hashes its shards). */
+static int ceiling_tar_sink(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
+{
+    ceiling_sink *s = user;
+    if (!s->f) {
+        snprintf(s->path, sizeof s->path, "%s/images-%06d.tar", s->dir, s->shard);
+        s->f = fopen(s->path, "wb");
+        if (!s->f)
+            return misi_error_at(err, MISI_E_IO, s->path, 0, "cannot create: %s", strerror(errno));
+        misi_sha256_init(&s->shard_sha);
+    }
+    const char *name = misi_basename(path);
+    char h[512];
+    memset(h, 0, sizeof h);
+    snprintf(h, 100, "%s", name);
+    tar_octal(h + 100, 8, 0644);
+    tar_octal(h + 108, 8, 0);
+    tar_octal(h + 116, 8, 0);
+    tar_octal(h + 124, 12, len);
+    tar_octal(h + 136, 12, 0);
+    memset(h + 148, ' ', 8);
+    h[156] = '0';
+    memcpy(h + 257, "ustar", 6);
+    memcpy(h + 263, "00", 2);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (unsigned char)h[i];
+    tar_octal(h + 148, 7, sum);
+    h[155] = ' ';
+    static const char pad[512];
+    int rc = tar_put(s, h, sizeof h, err);
+    if (!rc)
+        rc = tar_put(s, data, len, err);
+    if (!rc && len % 512)
+        rc = tar_put(s, pad, 512 - len % 512, err);
+    if (!rc && ++s->members == CEILING_SHARD_IMAGES)
+        rc = tar_close_shard(s, err);
+    return rc;
+}
+
+typedef struct prerender {
+    uint8_t **px;
+    size_t n;
+    size_t bytes;
+} prerender;
+
+static int keep_image(void *user, size_t view, const uint8_t *rgb, int w, int h)
+{
+    prerender *pr = user;
+    (void)w, (void)h;
+    memcpy(pr->px[view], rgb, pr->bytes);
+    return MISI_OK;
+}
+
+int misi_bench_ceiling(const misi_bench_config *cfg, misi_bench_report *rep, misi_error *err)
+{
+    memset(rep, 0, sizeof *rep);
+    if (!cfg->out_dir || !cfg->complex_dir)
+        return misi_error_set(err, MISI_E_USAGE, "misi_bench_ceiling needs complex_dir and out_dir");
+    size_t n = cfg->n > 0 ? (size_t)cfg->n : 2000;
+    size_t distinct = cfg->distinct > 0 ? (size_t)cfg->distinct : 32;
+    if (distinct > n)
+        distinct = n;
+    size_t per = cfg->images_per_complex > 0 ? (size_t)cfg->images_per_complex : 151;
+    misi_render_params p = {.width = cfg->width, .height = cfg->height, .aa = cfg->aa, .batch_max = cfg->batch,
+                            .labels = cfg->labels, .font_path = cfg->font_path};
+    misi_render_params_defaults(&p);
+
+    misi_complex cx;
+    misi_complex_init(&cx);
+    misi_hb_context *hb = NULL;
+    misi_hbond_list hbl = {0};
+    misi_scene *scene = NULL;
+    misi_renderer *r = NULL;
+    misi_writer_pool *pool = NULL;
+    misi_view *views = NULL;
+    prerender pr = {.n = distinct};
+    char *root = misi_path_join(cfg->out_dir, "ceiling");
+    char *shards = root ? misi_path_join(root, "shards") : NULL;
+    ceiling_sink sink = {.dir = shards};
+    atomic_init(&sink.hash_ns, 0);
+
+    double t0 = now_s();
+    misi_source src = {.dir = (char *)cfg->complex_dir};
+    int rc = root && shards ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    if (!rc)
+        rc = misi_mkdir_p(cfg->tar ? shards : root, err);
+    if (!rc)
+        rc = misi_source_load(&src, NULL, &cx, err);
+    if (!rc)
+        rc = misi_hb_context_create(&cx, NULL, &hb, err);
+    if (!rc)
+        rc = misi_hbonds_find(hb, &hbl, err);
+    rep->load_s = now_s() - t0;
+    if (!rc) {
+        snprintf(rep->complex_id, sizeof rep->complex_id, "%s", cx.id);
+        rep->pocket_atoms = cx.pocket.top.natoms;
+        rep->ligand_atoms = cx.ligand.top.natoms;
+        misi_scene_desc sd = {.style = cfg->style};
+        rc = misi_scene_create(&cx, &sd, &scene, err);
+    }
+    if (!rc) {
+        rep->scene_atoms = scene->natoms;
+        rep->scene_bonds = scene->nbonds;
+        rep->scene_labels = scene->nlabels;
+        misi_renderer_desc rd = {.device = cfg->device};
+        rc = misi_renderer_create(&rd, &r, err);
+    }
+    if (rc)
+        goto out;
+    const misi_gfx_info *info = misi_renderer_info(r);
+    snprintf(rep->device, sizeof rep->device, "%s", info->gl_renderer);
+    rep->software = misi_gfx_software(info);
+
+    /* The pixels, drawn before the clock starts; the renderer then goes, so
+     * that nothing of the GL side runs in the timed part. */
+    pr.bytes = (size_t)p.width * (size_t)p.height * 3;
+    pr.px = calloc(distinct, sizeof *pr.px);
+    views = calloc(distinct, sizeof *views);
+    rc = pr.px && views ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < distinct; i++) {
+        bench_view(i, &views[i]);
+        if (!(pr.px[i] = malloc(pr.bytes)))
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for %zu images of %dx%d", distinct, p.width,
+                                p.height);
+    }
+    t0 = now_s();
+    if (!rc)
+        rc = misi_render_views(r, scene, &p, views, distinct, keep_image, &pr, err);
+    rep->prerender_s = now_s() - t0;
+    misi_renderer_destroy(r);
+    r = NULL;
+    if (rc)
+        goto out;
+
+    misi_writer_pool_config wc = {.threads = cfg->threads,
+                                  .png = cfg->png,
+                                  .sink = {.write = cfg->tar ? ceiling_tar_sink : ceiling_file_sink,
+                                           .user = &sink,
+                                           .ordered = cfg->tar}};
+    rc = misi_writer_pool_create(&wc, &pool, err);
+    if (rc)
+        goto out;
+
+    double c_start = cpu_now_s();
+    t0 = now_s();
+    char dir[4096] = "";
+    for (size_t i = 0; !rc && i < n; i++) {
+        if (i % per == 0 && i > 0 && cfg->drain) {
+            /* misi generate's finish_part: the part is written only once
+             * the complex's images are on disk, and the producer waits. */
+            double w0 = now_s();
+            rc = misi_writer_pool_finish(pool, err);
+            rep->drain_wait_s += now_s() - w0;
+            if (rc)
+                break;
+        }
+        if (i % per == 0) {
+            double c0 = thread_cpu_s();
+            misi_bench_report qa = {0};
+            time_qa(&cx, hb, &hbl, &p, &qa);
+            rep->qa_cpu_s += thread_cpu_s() - c0;
+            rep->qa_questions += qa.qa_questions;
+            rep->qa_runs++;
+            if (!cfg->tar) {
+                /* One folder per complex, as generate's images/<id>/. */
+                snprintf(dir, sizeof dir, "%s/c%06zu", root, i / per);
+                rc = misi_mkdir_p(dir, err);
+            }
+        }
+        double c0 = thread_cpu_s();
+        char path[4352];
+        snprintf(path, sizeof path, "%s/bench-%06zu.png", cfg->tar ? shards : dir, i);
+        if (!rc)
+            rc = misi_writer_pool_submit_rgb(pool, path, pr.px[i % distinct], p.width, p.height,
+                                             (size_t)p.width * 3, err);
+        rep->handoff_cpu_s += thread_cpu_s() - c0;
+    }
+    misi_error perr = {0};
+    int prc = misi_writer_pool_finish(pool, &perr);
+    if (!rc && prc) {
+        rc = prc;
+        *err = perr;
+    }
+    if (!rc && cfg->tar && sink.f)
+        rc = tar_close_shard(&sink, err); /* the last, partial shard: its close is part of the run */
+    rep->total_s = now_s() - t0;
+    rep->cpu_s = cpu_now_s() - c_start;
+    if (rc)
+        goto out;
+
+    misi_writer_stats ws;
+    misi_writer_pool_stats(pool, &ws, NULL, 0);
+    rep->images = n;
+    rep->width = p.width;
+    rep->height = p.height;
+    rep->aa = p.aa;
+    rep->threads = ws.threads;
+    rep->distinct = (int)distinct;
+    rep->images_per_complex = (int)per;
+    rep->tar = cfg->tar;
+    rep->drain = cfg->drain;
+    rep->hash_cpu_s = (double)atomic_load(&sink.hash_ns) * 1e-9;
+    rep->encode_cpu_s = ws.total.encode_cpu_s;
+    rep->write_cpu_s = ws.total.write_cpu_s - rep->hash_cpu_s;
+    rep->encode_s = ws.total.encode_s;
+    rep->write_s = ws.total.write_s;
+    rep->submit_wait_s = ws.submit_wait_s;
+    rep->bytes_out = ws.total.bytes_out;
+    rep->images_per_s = rep->total_s > 0 ? (double)n / rep->total_s : 0.0;
+
+out:
+    if (sink.f)
+        fclose(sink.f);
+    misi_writer_pool_destroy(pool);
+    misi_renderer_destroy(r);
+    misi_scene_destroy(scene);
+    misi_hbond_list_finish(&hbl);
+    misi_hb_context_destroy(hb);
+    misi_complex_finish(&cx);
+    for (size_t i = 0; pr.px && i < distinct; i++)
+        free(pr.px[i]);
+    free(pr.px);
+    free(views);
+    free(shards);
+    free(root);
     struct rusage ru;
     if (!getrusage(RUSAGE_SELF, &ru))
         rep->peak_rss_kb = ru.ru_maxrss;

@@ -1,4 +1,11 @@
-/* PNG encode (RGB8 into memory) and decode (any PNG to RGB8) with libpng.
+/* PNG encode (RGB8 into memory) with libdeflate or libpng, and decode (any
+ * PNG to RGB8) with libpng.
+ *
+ * The libdeflate path writes the container itself: the signature, IHDR, the
+ * zlib stream of the filtered rows in IDAT chunks, IEND, each chunk with its
+ * CRC-32. libdeflate compresses a whole buffer in one call, which is what
+ * makes it fast, so the rows (each behind its filter byte) are first copied
+ * into one buffer kept in misi_png_buf's state.
  *
  * libpng reports errors by longjmp. Each entry point keeps everything the
  * error path needs in a context struct in memory (never in locals changed
@@ -8,31 +15,58 @@
 
 #include <errno.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include <libdeflate.h>
 #include <png.h>
 
 #include "misi/fs.h"
 
 void misi_png_config_defaults(misi_png_config *c)
 {
+    if (c->encoder == MISI_PNG_ENCODER_DEFAULT) {
+        bool plain = (c->filter == MISI_PNG_FILTER_DEFAULT || c->filter == MISI_PNG_FILTER_NONE) &&
+                     (c->strategy == MISI_PNG_STRATEGY_DEFAULT || c->strategy == MISI_PNG_STRATEGY_ZLIB);
+        c->encoder = plain ? MISI_PNG_ENCODER_LIBDEFLATE : MISI_PNG_ENCODER_LIBPNG;
+    }
     if (c->level == 0)
-        c->level = MISI_PNG_DEFAULT_LEVEL;
+        c->level =
+            c->encoder == MISI_PNG_ENCODER_LIBPNG ? MISI_PNG_DEFAULT_ZLIB_LEVEL : MISI_PNG_DEFAULT_LEVEL;
     if (c->filter == MISI_PNG_FILTER_DEFAULT)
         c->filter = MISI_PNG_DEFAULT_FILTER;
     if (c->strategy == MISI_PNG_STRATEGY_DEFAULT)
         c->strategy = MISI_PNG_DEFAULT_STRATEGY;
+    if (c->idat_max == 0)
+        c->idat_max = MISI_PNG_DEFAULT_IDAT_MAX;
 }
+
+/* What the libdeflate encoder keeps between images of one buffer: a
+ * compressor allocates and clears hash tables of a few hundred KiB, more
+ * than compressing a small image costs, and the filtered rows are an
+ * image-sized buffer whose pages would be faulted in again each time. */
+struct misi_png_state {
+    struct libdeflate_compressor *comp;
+    int comp_level;
+    uint8_t *rows;
+    size_t rows_cap;
+};
 
 void misi_png_buf_finish(misi_png_buf *b)
 {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    if (b->state) {
+        libdeflate_free_compressor(b->state->comp);
+        free(b->state->rows);
+        free(b->state);
+        b->state = NULL;
+    }
 }
 
 /* Shared by encoder and decoder: where libpng's words go before the jump. */
@@ -149,6 +183,121 @@ static int encode_rows(png_structp png, png_infop info, png_ctx *ctx, const uint
     return 0;
 }
 
+/* ---- libdeflate: the container written here ---- */
+
+static uint8_t *put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+    return p + 4;
+}
+
+/* Complete the chunk whose 4-byte length starts at p (its type and len data
+ * bytes are in place): length before, CRC-32 of type and data after. Returns
+ * the end of the chunk. */
+static uint8_t *close_chunk(uint8_t *p, size_t len)
+{
+    put_be32(p, (uint32_t)len);
+    uint32_t crc = libdeflate_crc32(0, p + 4, len + 4);
+    return put_be32(p + 8 + len, crc);
+}
+
+static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+/* Room for n bytes in b (contents not kept). */
+static int reserve_buf(uint8_t **data, size_t *cap, size_t n)
+{
+    if (n <= *cap)
+        return 0;
+    uint8_t *d = realloc(*data, n);
+    if (!d)
+        return -1;
+    *data = d;
+    *cap = n;
+    return 0;
+}
+
+static int encode_libdeflate(const uint8_t *rgb, int width, int height, size_t stride,
+                             const misi_png_config *c, misi_png_buf *out, misi_error *err)
+{
+    if (!out->state && !(out->state = calloc(1, sizeof *out->state)))
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for the PNG encoder");
+    struct misi_png_state *st = out->state;
+    int level = c->level == MISI_PNG_LEVEL_STORE ? 0 : c->level;
+    if (!st->comp || st->comp_level != level) {
+        libdeflate_free_compressor(st->comp);
+        st->comp = libdeflate_alloc_compressor(level);
+        st->comp_level = level;
+        if (!st->comp)
+            return misi_error_set(err, MISI_E_NOMEM, "cannot create a libdeflate compressor (level %d)",
+                                  level);
+    }
+
+    /* Filter NONE: each row behind a 0 byte. Sides <= 65536, so the raw
+     * size (< 2^35) fits a 64-bit size_t; a 32-bit one is checked. */
+    size_t row = (size_t)width * 3;
+    if ((size_t)height > (SIZE_MAX / 2) / (row + 1))
+        return misi_error_set(err, MISI_E_LIMIT, "PNG %dx%d is too large for memory", width, height);
+    size_t raw = (row + 1) * (size_t)height;
+    if (reserve_buf(&st->rows, &st->rows_cap, raw))
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for a %dx%d PNG", width, height);
+    for (int y = 0; y < height; y++) {
+        uint8_t *d = st->rows + (size_t)y * (row + 1);
+        d[0] = 0;
+        memcpy(d + 1, rgb + (size_t)y * stride, row);
+    }
+
+    /* Layout: signature, IHDR (13 bytes of data), then the zlib stream
+     * compressed straight into the first IDAT's data, later spread over as
+     * many IDAT chunks as idat_max asks, then IEND. */
+    size_t bound = libdeflate_zlib_compress_bound(st->comp, raw);
+    size_t chunk = c->idat_max;
+    size_t nchunks_max = bound / chunk + 1;
+    size_t head = 8 + 25, total_max;
+    if (nchunks_max > (SIZE_MAX - bound - head - 12) / 12)
+        return misi_error_set(err, MISI_E_LIMIT, "PNG %dx%d is too large for memory", width, height);
+    total_max = head + bound + 12 * nchunks_max + 12;
+    if (reserve_buf(&out->data, &out->cap, total_max))
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for a %dx%d PNG", width, height);
+
+    uint8_t *p = out->data;
+    memcpy(p, png_signature, 8);
+    uint8_t *ihdr = p + 8;
+    memcpy(ihdr + 4, "IHDR", 4);
+    uint8_t *q = put_be32(ihdr + 8, (uint32_t)width);
+    q = put_be32(q, (uint32_t)height);
+    q[0] = 8; /* bit depth */
+    q[1] = 2; /* colour type: RGB */
+    q[2] = 0; /* compression: deflate */
+    q[3] = 0; /* filter method 0 */
+    q[4] = 0; /* no interlace */
+    close_chunk(ihdr, 13);
+
+    uint8_t *z = out->data + head + 8;
+    size_t zlen = libdeflate_zlib_compress(st->comp, st->rows, raw, z, bound);
+    if (zlen == 0)
+        return misi_error_set(err, MISI_E_IO, "libdeflate: compressed image larger than its bound");
+
+    /* Spread the stream over chunks of at most `chunk` bytes, last chunk
+     * first: chunk i's data moves from z + i * chunk to 12 * i bytes
+     * further, never over data not yet moved. */
+    size_t n = zlen / chunk + (zlen % chunk != 0);
+    for (size_t i = n; i-- > 0;) {
+        size_t off = i * chunk, len = zlen - off < chunk ? zlen - off : chunk;
+        uint8_t *c0 = out->data + head + i * (chunk + 12);
+        memmove(c0 + 8, z + off, len);
+        memcpy(c0 + 4, "IDAT", 4);
+        close_chunk(c0, len);
+    }
+    uint8_t *iend = out->data + head + zlen + 12 * n;
+    memcpy(iend + 4, "IEND", 4);
+    close_chunk(iend, 0);
+    out->len = (size_t)(iend + 12 - out->data);
+    return MISI_OK;
+}
+
 int misi_png_encode(const uint8_t *rgb, int width, int height, size_t stride, const misi_png_config *cfg,
                     misi_png_buf *out, misi_error *err)
 {
@@ -162,10 +311,25 @@ int misi_png_encode(const uint8_t *rgb, int width, int height, size_t stride, co
                               (size_t)width * 3);
     misi_png_config c = cfg ? *cfg : (misi_png_config){0};
     misi_png_config_defaults(&c);
-    if (c.level < MISI_PNG_LEVEL_STORE || c.level > 9 || filter_flags(c.filter) < 0 ||
-        zlib_strategy(c.strategy) < 0)
-        return misi_error_set(err, MISI_E_USAGE, "PNG config: level %d, filter %d, strategy %d not supported",
-                              c.level, (int)c.filter, (int)c.strategy);
+    if (c.encoder == MISI_PNG_ENCODER_LIBDEFLATE) {
+        if (c.level < MISI_PNG_LEVEL_STORE || c.level > 12 || c.filter != MISI_PNG_FILTER_NONE ||
+            c.strategy != MISI_PNG_STRATEGY_ZLIB || c.idat_max > 0x7fffffffu)
+            return misi_error_set(err, MISI_E_USAGE,
+                                  "PNG config: libdeflate takes levels 1-12, filter NONE and the normal "
+                                  "strategy, IDAT chunks up to 2^31-1 bytes (got level %d, filter %d, "
+                                  "strategy %d, IDAT %zu)",
+                                  c.level, (int)c.filter, (int)c.strategy, c.idat_max);
+        out->len = 0;
+        int rc = encode_libdeflate(rgb, width, height, stride, &c, out, err);
+        if (rc != MISI_OK)
+            out->len = 0;
+        return rc;
+    }
+    if (c.encoder != MISI_PNG_ENCODER_LIBPNG || c.level < MISI_PNG_LEVEL_STORE || c.level > 9 ||
+        filter_flags(c.filter) < 0 || zlib_strategy(c.strategy) < 0)
+        return misi_error_set(err, MISI_E_USAGE,
+                              "PNG config: encoder %d, level %d, filter %d, strategy %d not supported",
+                              (int)c.encoder, c.level, (int)c.filter, (int)c.strategy);
 
     png_ctx ctx = {.out = out};
     out->len = 0;

@@ -1,8 +1,21 @@
-/* SHA-256 as FIPS 180-4 specifies it. */
+/* SHA-256 as FIPS 180-4 specifies it, in portable C and, where the CPU
+ * has them, with the x86 SHA extensions (SHA-NI: Intel since Ice Lake and
+ * Goldmont, every AMD Zen). Every output file is hashed for the manifest,
+ * ~0.6 ms per 140 KB image in C, a sixth of a writer thread's time on a
+ * GPU node; the instructions do it about 5x faster. Both give the same
+ * digests (tests/io/test_sha256.c). */
 #include "misi/sha256.h"
 
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MISI_SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#endif
 
 static const uint32_t K[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -55,6 +68,98 @@ static void block(misi_sha256 *s, const uint8_t *p)
     s->h[7] += h;
 }
 
+#ifdef MISI_SHA256_X86
+/* nblocks 64-byte blocks with SHA-NI. The instructions keep the state as
+ * two vectors, ABEF and CDGH; each sha256rnds2 does two rounds, and
+ * sha256msg1/msg2 extend the message schedule four words at a time. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_shani(uint32_t h[8], const uint8_t *p,
+                                                                     size_t nblocks)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i t = _mm_loadu_si128((const __m128i *)&h[0]);    /* DCBA (lane 0 = A) */
+    __m128i cdgh = _mm_loadu_si128((const __m128i *)&h[4]); /* HGFE */
+    t = _mm_shuffle_epi32(t, 0xB1);                         /* CDAB */
+    cdgh = _mm_shuffle_epi32(cdgh, 0x1B);                   /* EFGH */
+    __m128i abef = _mm_alignr_epi8(t, cdgh, 8);             /* ABEF */
+    cdgh = _mm_blend_epi16(cdgh, t, 0xF0);                  /* CDGH */
+    for (; nblocks > 0; nblocks--, p += 64) {
+        __m128i abef0 = abef, cdgh0 = cdgh, m[4];
+        for (int g = 0; g < 16; g++) {
+            if (g < 4) {
+                m[g] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)), bswap);
+            } else {
+                /* W[t..t+3] from the four groups before: msg1 adds
+                 * sigma0(W[t-15..]) to W[t-16..], the alignr brings
+                 * W[t-7..t-4], msg2 adds sigma1(W[t-2..]). */
+                __m128i x = _mm_sha256msg1_epu32(m[g & 3], m[(g + 1) & 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(m[(g + 3) & 3], m[(g + 2) & 3], 4));
+                m[g & 3] = _mm_sha256msg2_epu32(x, m[(g + 3) & 3]);
+            }
+            __m128i k = _mm_add_epi32(m[g & 3], _mm_loadu_si128((const __m128i *)&K[4 * g]));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(k, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, abef0);
+        cdgh = _mm_add_epi32(cdgh, cdgh0);
+    }
+    t = _mm_shuffle_epi32(abef, 0x1B);                                  /* FEBA */
+    cdgh = _mm_shuffle_epi32(cdgh, 0xB1);                               /* DCHG */
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, cdgh, 0xF0)); /* DCBA */
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(cdgh, t, 8));    /* HGFE */
+}
+
+static bool cpu_has_shani(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
+        return false;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d))
+        return false;
+    return (b >> 29) & 1; /* CPUID.(EAX=7,ECX=0):EBX.SHA */
+}
+#endif
+
+/* 0 = not decided yet, 1 = portable C, 2 = SHA-NI. */
+static atomic_int impl;
+
+static int choose_impl(void)
+{
+    int i = atomic_load_explicit(&impl, memory_order_relaxed);
+    if (i == 0) {
+#ifdef MISI_SHA256_X86
+        i = cpu_has_shani() ? 2 : 1;
+#else
+        i = 1;
+#endif
+        atomic_store_explicit(&impl, i, memory_order_relaxed);
+    }
+    return i;
+}
+
+bool misi_sha256_use_hardware(bool on)
+{
+    bool have = false;
+#ifdef MISI_SHA256_X86
+    have = cpu_has_shani();
+#endif
+    atomic_store_explicit(&impl, on && have ? 2 : 1, memory_order_relaxed);
+    return on && have;
+}
+
+static void run_blocks(misi_sha256 *s, const uint8_t *p, size_t nblocks)
+{
+#ifdef MISI_SHA256_X86
+    if (choose_impl() == 2) {
+        blocks_shani(s->h, p, nblocks);
+        return;
+    }
+#else
+    (void)choose_impl;
+#endif
+    for (size_t i = 0; i < nblocks; i++)
+        block(s, p + 64 * i);
+}
+
 void misi_sha256_init(misi_sha256 *s)
 {
     static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -76,11 +181,14 @@ void misi_sha256_update(misi_sha256 *s, const void *data, size_t n)
         n -= take;
         if (s->used < 64)
             return;
-        block(s, s->buf);
+        run_blocks(s, s->buf, 1);
         s->used = 0;
     }
-    for (; n >= 64; p += 64, n -= 64)
-        block(s, p);
+    if (n >= 64) {
+        run_blocks(s, p, n / 64);
+        p += n / 64 * 64;
+        n %= 64;
+    }
     memcpy(s->buf, p, n);
     s->used = n;
 }

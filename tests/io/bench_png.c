@@ -1,11 +1,13 @@
 /* PNG settings benchmark: encode a realistic 512x512 picture (black
- * background, shaded spheres, labels) with each level x filter x strategy
- * and print bytes and CPU time per image. Not a test: prints figures only.
+ * background, shaded spheres, labels) with each libdeflate level and each
+ * libpng level x filter x strategy, and print bytes and CPU time per image.
+ * Not a test: prints figures only.
  *
  *   bench_png [image.png ...]   measure these images instead (e.g. real renders)
  *   env BENCH_PNG_REPS=N        encodes per setting (default 40)
- *   env BENCH_PNG_ONLY=LIST     only these, e.g. "1/none/rle,1/up/rle"
+ *   env BENCH_PNG_ONLY=LIST     only these, e.g. "deflate/2,zlib/1/none/rle,zlib/1/up/rle"
  *   env BENCH_PNG_DUMP=FILE     also write the first synthetic image there */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,13 +75,23 @@ int main(int argc, char **argv)
         raw += (size_t)w[i] * (size_t)h[i] * 3;
     printf("# %d image(s), %zu raw bytes each on average, %d reps, median CPU ms per image\n", nimg,
            raw / (size_t)nimg, reps);
-    printf("%-6s %-9s %-9s %10s %8s %8s\n", "level", "filter", "strategy", "bytes", "ratio", "ms");
+    printf("%-8s %-6s %-9s %-9s %10s %8s %8s\n", "encoder", "level", "filter", "strategy", "bytes", "ratio", "ms");
     /* All settings interleaved within each rep, so a change in machine load
      * during the run hits every setting alike; medians over reps. */
     enum { MAXSET = 128 };
     misi_png_config set[MAXSET];
     size_t nset = 0, bytes[MAXSET] = {0};
-    const char *only = getenv("BENCH_PNG_ONLY"); /* e.g. "1/none/rle,1/up/rle" */
+    const char *only = getenv("BENCH_PNG_ONLY"); /* e.g. "deflate/2,zlib/1/none/rle" */
+    static const int dlevels[] = {MISI_PNG_LEVEL_STORE, 1, 2, 3, 4, 5, 6, 9, 12};
+    for (size_t li = 0; li < sizeof dlevels / sizeof *dlevels; li++) {
+        char key[64];
+        snprintf(key, sizeof key, "deflate/%d,", dlevels[li] < 0 ? 0 : dlevels[li]);
+        char list[512];
+        snprintf(list, sizeof list, "%s,", only ? only : "");
+        if (only && !strstr(list, key))
+            continue;
+        set[nset++] = (misi_png_config){.level = dlevels[li], .encoder = MISI_PNG_ENCODER_LIBDEFLATE};
+    }
     for (size_t li = 0; li < sizeof levels / sizeof *levels; li++)
         for (int f = MISI_PNG_FILTER_NONE; f <= MISI_PNG_FILTER_ADAPTIVE; f++)
             for (int s = MISI_PNG_STRATEGY_ZLIB; s <= MISI_PNG_STRATEGY_HUFFMAN_ONLY; s++) {
@@ -87,10 +99,12 @@ int main(int argc, char **argv)
                     (f != MISI_PNG_FILTER_NONE || s != MISI_PNG_STRATEGY_ZLIB))
                     continue;
                 char key[64];
-                snprintf(key, sizeof key, "%d/%s/%s", levels[li] < 0 ? 0 : levels[li], fname[f], sname[s]);
+                snprintf(key, sizeof key, "zlib/%d/%s/%s", levels[li] < 0 ? 0 : levels[li], fname[f], sname[s]);
                 if (only && !strstr(only, key))
                     continue;
-                set[nset++] = (misi_png_config){levels[li], (misi_png_filter)f, (misi_png_strategy)s};
+                set[nset++] = (misi_png_config){.level = levels[li], .filter = (misi_png_filter)f,
+                                                .strategy = (misi_png_strategy)s,
+                                                .encoder = MISI_PNG_ENCODER_LIBPNG};
             }
     double *t = malloc(sizeof *t * (size_t)reps * nset);
     misi_png_buf buf = {0};
@@ -111,8 +125,9 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < nset; k++) {
         double *tk = t + k * (size_t)reps;
         qsort(tk, (size_t)reps, sizeof *tk, cmp_d);
-        printf("%-6d %-9s %-9s %10zu %8.1f %8.3f\n", set[k].level < 0 ? 0 : set[k].level,
-               fname[set[k].filter], sname[set[k].strategy], bytes[k] / (size_t)nimg,
+        bool d = set[k].encoder == MISI_PNG_ENCODER_LIBDEFLATE;
+        printf("%-8s %-6d %-9s %-9s %10zu %8.1f %8.3f\n", d ? "deflate" : "zlib", set[k].level < 0 ? 0 : set[k].level,
+               d ? "none" : fname[set[k].filter], d ? "-" : sname[set[k].strategy], bytes[k] / (size_t)nimg,
                (double)raw / (double)bytes[k], tk[reps / 2] * 1e3);
     }
     misi_png_buf_finish(&buf);

@@ -3,6 +3,7 @@
 #include "io_test.h"
 
 #include <unistd.h>
+#include <zlib.h>
 
 #include "misi/png.h"
 #include "synth_image.h"
@@ -45,7 +46,8 @@ static void png_round_trips_every_setting(void **state)
     for (size_t li = 0; li < sizeof levels / sizeof *levels; li++)
         for (int f = 0; f <= MISI_PNG_FILTER_ADAPTIVE; f++)
             for (int s = 0; s <= MISI_PNG_STRATEGY_HUFFMAN_ONLY; s++) {
-                misi_png_config c = {levels[li], (misi_png_filter)f, (misi_png_strategy)s};
+                misi_png_config c = {.level = levels[li], .filter = (misi_png_filter)f,
+                                     .strategy = (misi_png_strategy)s, .encoder = MISI_PNG_ENCODER_LIBPNG};
                 if (misi_png_encode(img, w, h, stride, &c, &b, &err) != MISI_OK)
                     fail_msg("%s", err.msg);
                 assert_decodes_to(&b, img, w, h, stride);
@@ -83,11 +85,127 @@ static void png_defaults_fill_only_zero_fields(void **state)
     assert_int_equal(c.level, MISI_PNG_DEFAULT_LEVEL);
     assert_int_equal(c.filter, MISI_PNG_DEFAULT_FILTER);
     assert_int_equal(c.strategy, MISI_PNG_DEFAULT_STRATEGY);
-    misi_png_config d = {6, MISI_PNG_FILTER_PAETH, MISI_PNG_STRATEGY_ZLIB};
+    assert_int_equal(c.encoder, MISI_PNG_ENCODER_LIBDEFLATE);
+    assert_int_equal(c.idat_max, MISI_PNG_DEFAULT_IDAT_MAX);
+    misi_png_config d = {.level = 6, .filter = MISI_PNG_FILTER_PAETH, .strategy = MISI_PNG_STRATEGY_ZLIB};
     misi_png_config_defaults(&d);
     assert_int_equal(d.level, 6);
     assert_int_equal(d.filter, MISI_PNG_FILTER_PAETH);
     assert_int_equal(d.strategy, MISI_PNG_STRATEGY_ZLIB);
+    /* A filter only libpng does picks libpng, with zlib's default level. */
+    assert_int_equal(d.encoder, MISI_PNG_ENCODER_LIBPNG);
+    misi_png_config e = {.strategy = MISI_PNG_STRATEGY_RLE};
+    misi_png_config_defaults(&e);
+    assert_int_equal(e.encoder, MISI_PNG_ENCODER_LIBPNG);
+    assert_int_equal(e.level, MISI_PNG_DEFAULT_ZLIB_LEVEL);
+}
+
+/* Walk the chunks of an encoded file and check the container by hand, with
+ * zlib's CRC-32 (another implementation than the encoder's): signature,
+ * IHDR first with our fields, IDATs together, IEND last, nothing after. */
+static void assert_container_sound(const misi_png_buf *b, int w, int h, size_t idat_max)
+{
+    static const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    assert_true(b->len > 8 + 25 + 12);
+    assert_memory_equal(b->data, sig, 8);
+    size_t pos = 8, nidat = 0;
+    int seen_iend = 0;
+    for (int i = 0; pos < b->len; i++) {
+        assert_true(b->len - pos >= 12);
+        const uint8_t *c = b->data + pos;
+        size_t len = (size_t)c[0] << 24 | (size_t)c[1] << 16 | (size_t)c[2] << 8 | c[3];
+        assert_true(len <= 0x7fffffffu && b->len - pos - 12 >= len);
+        uint32_t crc = (uint32_t)c[8 + len] << 24 | (uint32_t)c[9 + len] << 16 | (uint32_t)c[10 + len] << 8 |
+                       c[11 + len];
+        assert_int_equal(crc, (uint32_t)crc32(0, c + 4, (uInt)(len + 4)));
+        if (i == 0) {
+            assert_memory_equal(c + 4, "IHDR", 4);
+            assert_int_equal(len, 13);
+            const uint8_t want[13] = {(uint8_t)(w >> 24), (uint8_t)(w >> 16), (uint8_t)(w >> 8), (uint8_t)w,
+                                      (uint8_t)(h >> 24), (uint8_t)(h >> 16), (uint8_t)(h >> 8), (uint8_t)h,
+                                      8, 2, 0, 0, 0};
+            assert_memory_equal(c + 8, want, 13);
+        } else if (!memcmp(c + 4, "IDAT", 4)) {
+            assert_true(len <= idat_max);
+            assert_true(len > 0);
+            nidat++;
+        } else {
+            assert_memory_equal(c + 4, "IEND", 4);
+            assert_int_equal(len, 0);
+            seen_iend = 1;
+        }
+        pos += 12 + len;
+        if (seen_iend)
+            break;
+    }
+    assert_true(seen_iend);
+    assert_int_equal(pos, b->len);
+    assert_true(nidat >= 1);
+}
+
+/* The libdeflate path decodes (with libpng) to exactly the pixels given, at
+ * every level, for odd and even sizes, padded strides and IDAT splits. */
+static void png_libdeflate_decodes_to_identical_pixels(void **state)
+{
+    (void)state;
+    const int sizes[][2] = {{1, 1}, {2, 3}, {3, 2}, {97, 61}, {255, 1}, {1, 257}, {511, 509}, {512, 512}};
+    const int levels[] = {0, MISI_PNG_LEVEL_STORE, 1, 2, 3, 4, 6, 9, 12};
+    const size_t chunks[] = {0, 1, 100, 4096};
+    misi_png_buf b = {0};
+    misi_error err = {0};
+    for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++) {
+        int w = sizes[si][0], h = sizes[si][1];
+        size_t stride = (size_t)w * 3 + (si % 2 ? 7 : 0);
+        uint8_t *img = make_image(w, h, stride, (uint32_t)si + 11);
+        for (size_t li = 0; li < sizeof levels / sizeof *levels; li++) {
+            misi_png_config c = {.level = levels[li], .encoder = MISI_PNG_ENCODER_LIBDEFLATE};
+            if (misi_png_encode(img, w, h, stride, &c, &b, &err) != MISI_OK)
+                fail_msg("%dx%d level %d: %s", w, h, levels[li], err.msg);
+            assert_container_sound(&b, w, h, MISI_PNG_DEFAULT_IDAT_MAX);
+            assert_decodes_to(&b, img, w, h, stride);
+        }
+        for (size_t ci = 0; ci < sizeof chunks / sizeof *chunks; ci++) {
+            misi_png_config c = {.idat_max = chunks[ci]};
+            assert_int_equal(misi_png_encode(img, w, h, stride, &c, &b, &err), MISI_OK);
+            assert_container_sound(&b, w, h, chunks[ci] ? chunks[ci] : MISI_PNG_DEFAULT_IDAT_MAX);
+            assert_decodes_to(&b, img, w, h, stride);
+        }
+        free(img);
+    }
+    misi_png_buf_finish(&b);
+}
+
+/* The same on real renders (docs/views: labelled and unlabelled 512x512
+ * images of 1cs4), and both encoders agree on the pixels. */
+static void png_libdeflate_round_trips_rendered_images(void **state)
+{
+    (void)state;
+    const char *root = getenv("MISI_SOURCE_ROOT");
+    const char *names[] = {"docs/views/1cs4/front.png", "docs/views/1cs4/top.png",
+                           "docs/views/nolabels/1cs4/left.png"};
+    misi_png_buf a = {0}, z = {0};
+    misi_error err = {0};
+    int found = 0;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", root ? root : ".", names[i]);
+        uint8_t *img = NULL;
+        int w, h;
+        if (misi_png_read_file(path, &img, &w, &h, &err) != MISI_OK)
+            continue;
+        found++;
+        assert_int_equal(misi_png_encode(img, w, h, (size_t)w * 3, NULL, &a, &err), MISI_OK);
+        assert_container_sound(&a, w, h, MISI_PNG_DEFAULT_IDAT_MAX);
+        assert_decodes_to(&a, img, w, h, (size_t)w * 3);
+        misi_png_config zc = {.encoder = MISI_PNG_ENCODER_LIBPNG};
+        assert_int_equal(misi_png_encode(img, w, h, (size_t)w * 3, &zc, &z, &err), MISI_OK);
+        assert_decodes_to(&z, img, w, h, (size_t)w * 3);
+        free(img);
+    }
+    if (!found)
+        fail_msg("no rendered image found under %s/docs/views (set MISI_SOURCE_ROOT)", root ? root : ".");
+    misi_png_buf_finish(&a);
+    misi_png_buf_finish(&z);
 }
 
 static void png_rejects_bad_arguments(void **state)
@@ -100,9 +218,19 @@ static void png_rejects_bad_arguments(void **state)
     assert_contains(err.msg, "0x1");
     assert_int_equal(misi_png_encode(px, 2, 2, 5, NULL, &b, &err), MISI_E_USAGE);
     assert_contains(err.msg, "stride 5");
-    misi_png_config c = {10, 0, 0};
+    misi_png_config c = {.level = 13};
     assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
-    c = (misi_png_config){1, (misi_png_filter)99, 0};
+    c = (misi_png_config){.level = 10, .encoder = MISI_PNG_ENCODER_LIBPNG};
+    assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
+    c = (misi_png_config){.level = 1, .filter = (misi_png_filter)99};
+    assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
+    /* libdeflate writes filter NONE only; asking it for another says so. */
+    c = (misi_png_config){.filter = MISI_PNG_FILTER_UP, .encoder = MISI_PNG_ENCODER_LIBDEFLATE};
+    assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
+    assert_contains(err.msg, "libdeflate");
+    c = (misi_png_config){.idat_max = (size_t)1 << 31};
+    assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
+    c = (misi_png_config){.encoder = (misi_png_encoder)7};
     assert_int_equal(misi_png_encode(px, 2, 2, 6, &c, &b, &err), MISI_E_USAGE);
     assert_int_equal(
         misi_png_encode(px, MISI_PNG_MAX_SIDE + 1, 1, (size_t)3 * (MISI_PNG_MAX_SIDE + 1), NULL, &b, &err),
@@ -157,6 +285,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(png_round_trips_every_setting),
         cmocka_unit_test(png_encoding_is_deterministic),
         cmocka_unit_test(png_defaults_fill_only_zero_fields),
+        cmocka_unit_test(png_libdeflate_decodes_to_identical_pixels),
+        cmocka_unit_test(png_libdeflate_round_trips_rendered_images),
         cmocka_unit_test(png_rejects_bad_arguments),
         cmocka_unit_test(png_decode_fails_cleanly_on_bad_files),
     };
