@@ -1162,11 +1162,16 @@ static int run_option_text(row *r, double *s)
 /* The T5 exploit of issue 14: decoys built as perturbations of the truth
  * (one on the other translation axis with the same value) make the truth
  * the option on the majority axis whose offset matches the odd one's. */
-static char t5_odd_axis(const img_stats *const st[4], char fallback)
+static char t5_odd_axis(const img_stats *const st[4], const img_stats *origin, char fallback)
 {
+    /* the offsets from the options' mean (the issue's estimate), or from
+     * the second complex's front view (image 5), which the operations start
+     * from */
     double mx = 0, my = 0;
     for (int k = 0; k < 4; k++)
         mx += st[k]->cx / 4, my += st[k]->cy / 4;
+    if (origin)
+        mx = origin->cx, my = origin->cy;
     double off[4][2];
     int axis[4], nx = 0;
     for (int k = 0; k < 4; k++) {
@@ -1198,11 +1203,11 @@ static char t5_odd_axis(const img_stats *const st[4], char fallback)
 
 static int run_option_image(row *r, double *s, misi_error *err)
 {
-    enum { TMED, TOUT, CMED, COUT, ODD, NB };
+    enum { TMED, TOUT, CMED, COUT, ODD, ODD5, NB };
     static const char *const NAMES[NB] = {"medoid image (thumbnail)", "outlier image (thumbnail)",
-                                          "medoid image (centroid)", "outlier image (centroid)",
-                                          "centroid odd-axis (T5)"};
-    int nb = r->task == MISI_TASK_TRANSLATION_ROTATION ? NB : NB - 1;
+                                          "medoid image (centroid)",  "outlier image (centroid)",
+                                          "centroid odd-axis (T5)",   "centroid odd-axis from image 5 (T5)"};
+    int nb = r->task == MISI_TASK_TRANSLATION_ROTATION ? NB : ODD;
     char *pred[NB] = {0};
     int rc = MISI_OK;
     for (int b = 0; b < nb; b++)
@@ -1239,8 +1244,14 @@ static int run_option_image(row *r, double *s, misi_error *err)
         pred[TOUT][i] = pick(td, have, true);
         pred[CMED][i] = pick(cd, have, false);
         pred[COUT][i] = pick(cd, have, true);
-        if (nb == NB)
-            pred[ODD][i] = t5_odd_axis(st, pred[TMED][i]);
+        if (nb == NB) {
+            pred[ODD][i] = t5_odd_axis(st, NULL, pred[TMED][i]);
+            /* image 5: the second complex's front view, before the operations */
+            const img_stats *front = NULL;
+            if (q->nimg >= 11)
+                rc = image_stats(r->d, q->img[4], q, &front, err);
+            pred[ODD5][i] = front ? t5_odd_axis(st, front, pred[TMED][i]) : pred[ODD][i];
+        }
     }
     for (int b = 0; !rc && b < nb; b++)
         rc = usable ? record_letters(r, "option-image", NAMES[b], pred[b], s)
