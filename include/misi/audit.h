@@ -12,10 +12,11 @@
  * fits something (a constant per group, quantile bins) is cross-fitted over
  * two folds of complexes, so it cannot memorise.
  *
- * A baseline beats the task's reference (0.25 for MC tasks; the cross-fitted
- * best constant for cloze tasks and T4) by more than the margin, decisively
- * (the lower end of its 95 % interval above reference + margin), and the
- * verdict is SHORTCUT. T4 is judged on its yes/no decision (the reference is
+ * A baseline beats the task's reference (0.25 for MC tasks; the in-sample
+ * best constant for cloze tasks, the majority class for T4) by more than the
+ * margin, decisively (the lower end of an interval that is 95 % family-wise
+ * over every baseline run, or its own 95 % one with per_baseline, above
+ * reference + margin), and the verdict is SHORTCUT. T4 is judged on its yes/no decision (the reference is
  * the majority class): no blind model can name the bonds, so under the bond
  * scorer every blind "Yes" scores 0 and a scale shortcut would never show. */
 #ifndef MISI_AUDIT_H
@@ -35,12 +36,16 @@ typedef struct misi_audit_options {
     unsigned tasks;    /* bit t set for task t (1..9); 0 = every task */
     double margin;     /* in points; used only when margin_set, else the default */
     bool margin_set;
+    /* Judge each baseline on its own 95 % interval. By default a SHORTCUT
+     * needs the lower end of an interval that is 95 % family-wise over all
+     * the baselines run (Bonferroni), because an audit runs hundreds. */
+    bool per_baseline;
 } misi_audit_options;
 
 typedef enum misi_audit_verdict {
     MISI_AUDIT_OK = 0,   /* score <= reference + margin */
-    MISI_AUDIT_SUSPECT,  /* above it, but the interval reaches down to it */
-    MISI_AUDIT_SHORTCUT, /* the interval's lower end is above reference + margin */
+    MISI_AUDIT_SUSPECT,  /* above it, but the decisive interval reaches down to it */
+    MISI_AUDIT_SHORTCUT, /* the decisive interval's lower end is above reference + margin */
     MISI_AUDIT_NA,       /* not run (what it needs is absent) */
 } misi_audit_verdict;
 
@@ -50,6 +55,9 @@ typedef struct misi_audit_baseline {
     int verdict;     /* misi_audit_verdict */
     char why[96];    /* MISI_AUDIT_NA: why it did not run */
     double score, lo, hi; /* mean per-question score and its 95 % interval, in [0, 1] */
+    double lo_decisive;   /* lower end of the decisive interval (misi_audit_report) */
+    double sd;            /* sample sd of the per-question scores */
+    bool binary;          /* every per-question score was 0 or 1 (Wilson's interval) */
 } misi_audit_baseline;
 
 typedef struct misi_audit_row {
@@ -70,6 +78,9 @@ typedef struct misi_audit_report {
     misi_audit_row *rows;   /* owned */
     size_t nrows;
     size_t counts[4]; /* baselines per verdict */
+    size_t baselines_run;        /* baselines not n/a */
+    double decisive_confidence;  /* of the interval a SHORTCUT is judged on: 1 - 0.05 / baselines_run, or 0.95 */
+    double decisive_z;           /* its normal quantile */
 } misi_audit_report;
 
 /* Audit the dataset in folder dir. r must be zeroed; release it with

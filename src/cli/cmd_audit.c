@@ -24,11 +24,13 @@ static void audit_usage(FILE *f)
                "  --tasks a,b               only these tasks (names or numbers 1-9)\n"
                "  --margin P                points over chance a baseline may reach (5)\n"
                "  --all                     list every baseline, not the worst of each family\n"
+               "  --per-baseline            judge each baseline on its own 95%% interval (default:\n"
+               "                            95%% family-wise over all baselines, Bonferroni)\n"
                "  --json                    print the report as JSON\n"
                "  -h, --help                show this help\n"
                "\n"
-               "verdicts: ok (score <= chance + margin), SHORTCUT (the 95%% interval's lower\n"
-               "end above chance + margin), suspect (in between), n/a (not run).\n"
+               "verdicts: ok (score <= chance + margin), SHORTCUT (the lower end of the decisive\n"
+               "interval above chance + margin), suspect (in between), n/a (not run).\n"
                "exit status: 0 no SHORTCUT, 1 a SHORTCUT, 2 bad command line or unreadable\n"
                "dataset\n");
 }
@@ -57,6 +59,8 @@ int cmd_audit(int argc, char **argv)
             json = true;
         } else if (!strcmp(a, "--all")) {
             all = true;
+        } else if (!strcmp(a, "--per-baseline")) {
+            opt.per_baseline = true;
         } else if (!strcmp(a, "--split") || !strcmp(a, "--tasks") || !strcmp(a, "--margin")) {
             if (!val) {
                 fprintf(stderr, "misi audit: %s needs a value\n", a);

@@ -943,20 +943,11 @@ static int not_run(row *r, const char *family, const char *name, const char *why
     return MISI_OK;
 }
 
-/* Mean of per-question scores and its 95 % interval: Wilson's when every
- * score is 0 or 1, else the normal one on the mean, clipped to [0, 1]. */
-static void interval(const double *s, size_t n, double *mean, double *lo, double *hi)
+/* An interval for a mean of n per-question scores at normal quantile z:
+ * Wilson's score interval when every score is 0 or 1, else mean +- z sd /
+ * sqrt(n); clipped to [0, 1]. */
+static void interval_z(double mean, double sd, bool binary, size_t n, double z, double *lo, double *hi)
 {
-    double sum = 0, sq = 0;
-    bool binary = true;
-    for (size_t i = 0; i < n; i++) {
-        sum += s[i];
-        sq += s[i] * s[i];
-        binary &= s[i] == 0 || s[i] == 1;
-    }
-    const double z = 1.96;
-    double m = n ? sum / (double)n : 0;
-    *mean = m;
     if (n == 0) {
         *lo = 0, *hi = 1;
         return;
@@ -964,13 +955,12 @@ static void interval(const double *s, size_t n, double *mean, double *lo, double
     double dn = (double)n;
     if (binary) {
         double den = 1 + z * z / dn;
-        double c = (m + z * z / (2 * dn)) / den;
-        double h = z * sqrt(m * (1 - m) / dn + z * z / (4 * dn * dn)) / den;
+        double c = (mean + z * z / (2 * dn)) / den;
+        double h = z * sqrt(mean * (1 - mean) / dn + z * z / (4 * dn * dn)) / den;
         *lo = c - h, *hi = c + h;
     } else {
-        double var = n > 1 ? (sq - dn * m * m) / (dn - 1) : 0;
-        double h = z * sqrt(var > 0 ? var : 0) / sqrt(dn);
-        *lo = m - h, *hi = m + h;
+        double h = z * sd / sqrt(dn);
+        *lo = mean - h, *hi = mean + h;
     }
     if (*lo < 0)
         *lo = 0;
@@ -978,14 +968,27 @@ static void interval(const double *s, size_t n, double *mean, double *lo, double
         *hi = 1;
 }
 
-/* Record a baseline's per-question scores. The verdict is set once the
- * reference is known (finish_row). */
+/* Record a baseline's per-question scores: mean, sample sd, whether all
+ * are 0/1, and the 95 % interval. The verdict waits for the reference
+ * (finish_row) and for the number of baselines (set_verdicts). */
 static int record(row *r, const char *family, const char *name, const double *s)
 {
     misi_audit_baseline *b = add_baseline(r, family, name);
     if (!b)
         return MISI_E_NOMEM;
-    interval(s, r->n, &b->score, &b->lo, &b->hi);
+    double sum = 0, sq = 0;
+    bool binary = true;
+    for (size_t i = 0; i < r->n; i++) {
+        sum += s[i];
+        sq += s[i] * s[i];
+        binary &= s[i] == 0 || s[i] == 1;
+    }
+    double dn = (double)r->n, m = r->n ? sum / dn : 0;
+    double var = r->n > 1 ? (sq - dn * m * m) / (dn - 1) : 0;
+    b->score = m;
+    b->sd = var > 0 ? sqrt(var) : 0;
+    b->binary = binary;
+    interval_z(m, b->sd, binary, r->n, 1.96, &b->lo, &b->hi);
     return MISI_OK;
 }
 
@@ -1507,7 +1510,7 @@ const char *misi_audit_verdict_name(int v)
     }
 }
 
-/* The reference, then every baseline's verdict. */
+/* The row's reference ("chance"). */
 static void finish_row(row *r)
 {
     misi_audit_row *o = r->out;
@@ -1535,17 +1538,54 @@ static void finish_row(row *r)
         free(idx);
         o->reference = best;
     }
-    double bar = o->reference + r->margin;
-    for (size_t k = 0; k < o->nb; k++) {
-        misi_audit_baseline *b = &o->b[k];
-        if (b->verdict == MISI_AUDIT_NA)
-            continue;
-        if (b->score <= bar + 1e-12)
-            b->verdict = MISI_AUDIT_OK;
-        else if (b->lo > bar + 1e-12)
-            b->verdict = MISI_AUDIT_SHORTCUT;
+}
+
+/* The normal quantile z with P(Z > z) = p (bisection on erfc: accurate to
+ * well below what a verdict needs). */
+static double normal_upper_quantile(double p)
+{
+    double lo = 0, hi = 40;
+    for (int i = 0; i < 200; i++) {
+        double mid = (lo + hi) / 2;
+        if (0.5 * erfc(mid / M_SQRT2) > p)
+            lo = mid;
         else
-            b->verdict = MISI_AUDIT_SUSPECT;
+            hi = mid;
+    }
+    return (lo + hi) / 2;
+}
+
+/* Every verdict, once all rows are in: ok at or below reference + margin;
+ * SHORTCUT when the lower end of the decisive interval is above it; suspect
+ * in between. The decisive interval is 95 % family-wise over the baselines
+ * that ran (Bonferroni: two-sided 0.05 / m each), or the plain 95 % one
+ * when per_baseline. */
+static void set_verdicts(misi_audit_report *rep, double margin, bool per_baseline)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < rep->nrows; i++)
+        for (size_t k = 0; k < rep->rows[i].nb; k++)
+            m += rep->rows[i].b[k].verdict != MISI_AUDIT_NA;
+    rep->baselines_run = m;
+    double z = per_baseline || m <= 1 ? 1.96 : normal_upper_quantile(0.025 / (double)m);
+    rep->decisive_z = z;
+    rep->decisive_confidence = per_baseline || m <= 1 ? 0.95 : 1 - 0.05 / (double)m;
+    for (size_t i = 0; i < rep->nrows; i++) {
+        misi_audit_row *o = &rep->rows[i];
+        double bar = o->reference + margin;
+        for (size_t k = 0; k < o->nb; k++) {
+            misi_audit_baseline *b = &o->b[k];
+            if (b->verdict == MISI_AUDIT_NA)
+                continue;
+            double hi;
+            interval_z(b->score, b->sd, b->binary, o->n, z, &b->lo_decisive, &hi);
+            if (b->score <= bar + 1e-12)
+                b->verdict = MISI_AUDIT_OK;
+            else if (b->lo_decisive > bar + 1e-12)
+                b->verdict = MISI_AUDIT_SHORTCUT;
+            else
+                b->verdict = MISI_AUDIT_SUSPECT;
+        }
     }
 }
 
@@ -1740,6 +1780,8 @@ int misi_audit_run(const char *dir, const misi_audit_options *opt, misi_audit_re
             row_finish(&r);
         }
     }
+    if (!rc)
+        set_verdicts(rep, margin / 100.0, opt && opt->per_baseline);
     for (size_t i = 0; !rc && i < rep->nrows; i++)
         for (size_t k = 0; k < rep->rows[i].nb; k++)
             rep->counts[rep->rows[i].b[k].verdict]++;
@@ -1773,6 +1815,13 @@ void misi_audit_print(FILE *f, const misi_audit_report *r, bool all)
     fprintf(f, "dataset: %s (images from %s)\n", r->dataset, r->shards ? "tar shards" : "files");
     fprintf(f, "metadata.jsonl columns audited: %s\n", r->metadata_columns[0] ? r->metadata_columns : "none");
     fprintf(f, "margin: %.1f points; scores x100 with 95%% intervals\n", r->margin);
+    if (r->decisive_confidence > 0.95 + 1e-12)
+        fprintf(f,
+                "SHORTCUT: the lower end of a %.4g%% interval (z %.2f: 95%% family-wise over the %zu baselines "
+                "run) above chance + margin\n",
+                100 * r->decisive_confidence, r->decisive_z, r->baselines_run);
+    else
+        fprintf(f, "SHORTCUT: the lower end of the 95%% interval above chance + margin\n");
     static const char *const FAMILIES[] = {"constant",     "id",          "option-text",
                                            "option-image", "image-stats", "metadata"};
     for (size_t i = 0; i < r->nrows; i++) {
@@ -1828,6 +1877,8 @@ char *misi_audit_json(const misi_audit_report *r)
     cJSON_AddStringToObject(o, "images_from", r->shards ? "shards" : "files");
     cJSON_AddStringToObject(o, "metadata_columns", r->metadata_columns ? r->metadata_columns : "");
     cJSON_AddNumberToObject(o, "margin", r->margin);
+    cJSON_AddNumberToObject(o, "baselines_run", (double)r->baselines_run);
+    cJSON_AddNumberToObject(o, "decisive_confidence", round(r->decisive_confidence * 1e6) / 1e6);
     cJSON *rows = cJSON_AddArrayToObject(o, "rows");
     for (size_t i = 0; i < r->nrows; i++) {
         const misi_audit_row *row = &r->rows[i];
@@ -1851,6 +1902,7 @@ char *misi_audit_json(const misi_audit_report *r)
                 cJSON_AddNumberToObject(x, "score", r2(b->score));
                 cJSON_AddNumberToObject(x, "lo", r2(b->lo));
                 cJSON_AddNumberToObject(x, "hi", r2(b->hi));
+                cJSON_AddNumberToObject(x, "lo_decisive", r2(b->lo_decisive));
             }
             cJSON_AddItemToArray(bl, x);
         }
