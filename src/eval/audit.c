@@ -945,7 +945,7 @@ static int run_row(row *r, misi_error *err)
         return misi_error_set(err, rc, "out of memory");
     if (r->m > SIZE_MAX / sizeof(double) / (r->n ? r->n : 1))
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    r->S = malloc(r->m * (r->n ? r->n : 1) * sizeof *r->S);
+    r->S = malloc((r->m ? r->m : 1) * (r->n ? r->n : 1) * sizeof *r->S);
     double *s = calloc(r->n ? r->n : 1, sizeof *s);
     if (!r->S || !s) {
         free(s);
