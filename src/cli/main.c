@@ -14,6 +14,7 @@ static const misi_command COMMANDS[] = {
     {"generate", "make the benchmark dataset (images, questions, manifest)", cmd_generate},
     {"merge", "combine shard folders of misi generate --shard into one dataset", cmd_merge},
     {"score", "score model answers against a gold QA file", cmd_score},
+    {"audit", "run blind baselines on a dataset to show it has no shortcut", cmd_audit},
     {"bench", "time every stage of rendering and writing N images", cmd_bench},
     {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
 };

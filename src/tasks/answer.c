@@ -1,6 +1,10 @@
 /* The answer syntax of every task: lenient parsing of model answers (what the
  * scorer reads) and the canonical formatters (what the generator writes).
- * The rules are in misi/answer.h and docs/scoring.md. */
+ * The rules are in misi/answer.h and docs/scoring.md.
+ *
+ * It stays in src/tasks although the evaluation layer (src/eval: score,
+ * audit) is its main reader: the task generators format their answers with
+ * it, and layers only point down, so it must live at or below src/tasks. */
 #include "misi/answer.h"
 
 #include <ctype.h>
