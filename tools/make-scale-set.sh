@@ -7,7 +7,8 @@
 # random rotation (seeded: the same N, seed and assets give the same bytes)
 # about its pocket's centroid, under the new id. Pocket PDB columns 31-54 are
 # rewritten with %8.3f (every other column kept byte for byte); ligand MOL2
-# and SDF coordinates get the same rotation. The work is in
+# and SDF coordinates get the same rotation. OUT/groups.txt names the asset
+# each complex copies, for `misi audit --groups` (copies share answers). The work is in
 # tools/bench/scale_set.py (python3 standard library only). A non-empty OUT
 # is refused unless --force (which empties it first).
 set -euo pipefail

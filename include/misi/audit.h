@@ -40,6 +40,11 @@ typedef struct misi_audit_options {
      * needs the lower end of an interval that is 95 % family-wise over all
      * the baselines run (Bonferroni), because an audit runs hundreds. */
     bool per_baseline;
+    /* A file of "<complex> <group>" lines (# comments): complexes of one
+     * group fall in one fold, so a baseline cannot score by memorising a
+     * group's repeated answers (copies of one structure, one protein family).
+     * NULL: each complex is its own group. */
+    const char *groups;
 } misi_audit_options;
 
 typedef enum misi_audit_verdict {

@@ -24,6 +24,8 @@ static void audit_usage(FILE *f)
                "  --tasks a,b               only these tasks (names or numbers 1-9)\n"
                "  --margin P                points over chance a baseline may reach (5)\n"
                "  --all                     list every baseline, not the worst of each family\n"
+               "  --groups FILE             '<complex> <group>' lines: one group's complexes share a\n"
+               "                            fold (copies of one structure, one protein family)\n"
                "  --per-baseline            judge each baseline on its own 95%% interval (default:\n"
                "                            95%% family-wise over all baselines, Bonferroni)\n"
                "  --json                    print the report as JSON\n"
@@ -61,6 +63,12 @@ int cmd_audit(int argc, char **argv)
             all = true;
         } else if (!strcmp(a, "--per-baseline")) {
             opt.per_baseline = true;
+        } else if (!strcmp(a, "--groups")) {
+            if (!val) {
+                fprintf(stderr, "misi audit: --groups needs a file of '<complex> <group>' lines\n");
+                return MISI_EXIT_USAGE;
+            }
+            opt.groups = argv[++i];
         } else if (!strcmp(a, "--split") || !strcmp(a, "--tasks") || !strcmp(a, "--margin")) {
             if (!val) {
                 fprintf(stderr, "misi audit: %s needs a value\n", a);

@@ -954,8 +954,8 @@ static int run_row(row *r, misi_error *err)
     for (size_t c = 0; c < r->m; c++)
         for (size_t i = 0; i < r->n; i++)
             r->S[c * r->n + i] = qscore(r->q[i], &r->cand[c]);
-    /* folds: the row's complexes in the order of their hash, alternately, so
-     * both folds have questions whenever there are two complexes */
+    /* folds: the row's groups (complexes, or --groups) in the order of their
+     * hash, alternately, so both folds have questions whenever there are two */
     char **cx = calloc(r->n ? r->n : 1, sizeof *cx);
     if (!cx) {
         free(s);
@@ -963,7 +963,7 @@ static int run_row(row *r, misi_error *err)
     }
     size_t nc = 0;
     for (size_t i = 0; i < r->n; i++)
-        cx[nc++] = r->q[i]->complex;
+        cx[nc++] = (char *)r->q[i]->group;
     qsort(cx, nc, sizeof *cx, cmp_str);
     size_t u = 0;
     for (size_t i = 0; i < nc; i++)
@@ -983,7 +983,7 @@ static int run_row(row *r, misi_error *err)
         size_t lo = 0, hi = u;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (strcmp(cx[mid], r->q[i]->complex) < 0)
+            if (strcmp(cx[mid], r->q[i]->group) < 0)
                 lo = mid + 1;
             else
                 hi = mid;
@@ -1039,6 +1039,75 @@ void misi_audit_report_finish(misi_audit_report *r)
     memset(r, 0, sizeof *r);
 }
 
+/* --groups: "<complex> <group>" lines, sorted by complex for lookup. */
+typedef struct group_map {
+    char *text; /* the file, cut into words in place */
+    char **pair; /* pair[2k] complex, pair[2k+1] group */
+    size_t n;
+} group_map;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int groups_load(const char *path, group_map *g, misi_error *err)
+{
+    memset(g, 0, sizeof *g);
+    size_t len;
+    int rc = misi_read_file(path, 0, &g->text, &len, err);
+    if (rc)
+        return rc;
+    size_t cap = 0;
+    long line = 0;
+    for (char *save = NULL, *l = strtok_r(g->text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        line++;
+        char *hash = strchr(l, '#');
+        if (hash)
+            *hash = '\0';
+        char *s2 = NULL, *c = strtok_r(l, " \t\r,", &s2), *grp = c ? strtok_r(NULL, " \t\r,", &s2) : NULL;
+        if (!c)
+            continue;
+        if (!grp || strtok_r(NULL, " \t\r,", &s2))
+            return misi_error_at(err, MISI_E_PARSE, path, line, "expected '<complex> <group>'");
+        if (g->n == cap) {
+            cap = cap ? 2 * cap : 64;
+            char **v = realloc(g->pair, 2 * cap * sizeof *v);
+            if (!v)
+                return misi_error_set(err, MISI_E_NOMEM, "out of memory reading %s", path);
+            g->pair = v;
+        }
+        g->pair[2 * g->n] = c;
+        g->pair[2 * g->n + 1] = grp;
+        g->n++;
+    }
+    if (g->n)
+        qsort(g->pair, g->n, 2 * sizeof *g->pair, cmp_pair);
+    return MISI_OK;
+}
+
+static void groups_finish(group_map *g)
+{
+    free(g->text);
+    free(g->pair);
+}
+
+static const char *group_of(const group_map *g, const char *complex)
+{
+    size_t lo = 0, hi = g->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(g->pair[2 * mid], complex);
+        if (!c)
+            return g->pair[2 * mid + 1];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return complex;
+}
+
 int misi_audit_run(const char *dir, const misi_audit_options *opt, misi_audit_report *rep, misi_error *err)
 {
     memset(rep, 0, sizeof *rep);
@@ -1053,8 +1122,18 @@ int misi_audit_run(const char *dir, const misi_audit_options *opt, misi_audit_re
     if (!misi_is_dir(dir))
         return misi_error_set(err, MISI_E_IO, "%s: not a folder (a dataset made by misi generate)", dir);
 
+    group_map groups = {0};
+    if (opt && opt->groups) {
+        int grc = groups_load(opt->groups, &groups, err);
+        if (grc) {
+            groups_finish(&groups);
+            return grc;
+        }
+    }
     dataset d;
     int rc = audit_dataset_load(&d, dir, want, err);
+    for (size_t i = 0; !rc && i < d.nq; i++)
+        d.q[i].group = group_of(&groups, d.q[i].complex);
     if (!rc) {
         rep->dataset = strdup(dir);
         rep->shards = d.nshards > 0;
@@ -1115,6 +1194,7 @@ int misi_audit_run(const char *dir, const misi_audit_options *opt, misi_audit_re
         for (size_t k = 0; k < rep->rows[i].nb; k++)
             rep->counts[rep->rows[i].b[k].verdict]++;
     audit_dataset_finish(&d);
+    groups_finish(&groups);
     return rc;
 }
 

@@ -50,6 +50,7 @@ typedef struct question {
     int task;
     int split; /* 0 train, 1 test */
     char *complex;
+    const char *group; /* the fold key: the complex, or its group (--groups); not owned */
     long index; /* the id's trailing number, -1 when it has none */
     size_t *img; /* indices into the image table, in record order */
     size_t nimg;

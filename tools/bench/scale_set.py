@@ -150,11 +150,13 @@ def main():
         sys.exit(f"make-scale-set.sh: no complexes in {assets}")
     centres = [pdb_centroid(s[1]) for s in srcs]
     width = max(6, len(str(a.n - 1)))
+    groups = []
     for i in range(a.n):
         sid, pocket, mol2, sdf = srcs[i % len(srcs)]
         c = centres[i % len(srcs)]
         new = "s" + str(i).zfill(width)
         R = rotation(a.seed, i)
+        groups.append(f"{new} {sid}\n")
         d = os.path.join(a.out, new)
         os.makedirs(d, exist_ok=True)
         with open(os.path.join(d, f"{new}_pocket.pdb"), "w", newline="") as f:
@@ -165,6 +167,11 @@ def main():
         if sdf:
             with open(os.path.join(d, f"{new}_ligand.sdf"), "w", newline="") as f:
                 f.writelines(rotate_sdf(sdf, R, c, new))
+    # Which asset each complex copies: copies share their answers (T4, T8,
+    # T9), so `misi audit --groups OUT/groups.txt` keeps them in one fold.
+    with open(os.path.join(a.out, "groups.txt"), "w", newline="") as f:
+        f.write("# complex source: the asset each complex is a turned copy of\n")
+        f.writelines(groups)
 
 
 if __name__ == "__main__":
