@@ -93,7 +93,8 @@ int cmd_audit(int argc, char **argv)
             } else {
                 char buf[256];
                 snprintf(buf, sizeof buf, "%s", val);
-                for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+                for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+                     tok = strtok_r(NULL, ",", &save)) {
                     int t = task_word(tok);
                     if (!t) {
                         fprintf(stderr, "misi audit: --tasks: unknown task '%s'\n", tok);

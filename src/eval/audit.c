@@ -43,7 +43,7 @@ typedef struct row {
     size_t n;
     misi_answer *cand; /* candidate constants */
     size_t m;
-    double *S; /* S[c * n + i]: score of candidate c on question i */
+    double *S;    /* S[c * n + i]: score of candidate c on question i */
     bool can_fit; /* both folds have questions */
     misi_audit_row *out;
     double margin; /* fraction */
@@ -464,7 +464,7 @@ static int run_option_text(row *r, double *s)
 {
     enum { SHARED, MEDOID, OUTLIER, SMALL, LARGE, FIRST, NB };
     static const char *const NAMES[NB] = {"most-shared option", "medoid option (L1)", "outlier option (L1)",
-                                          "smallest move",       "largest move",       "first in text order"};
+                                          "smallest move",      "largest move",       "first in text order"};
     char *pred[NB];
     for (int b = 0; b < NB; b++)
         pred[b] = calloc(r->n ? r->n : 1, 1);
@@ -798,11 +798,13 @@ static int run_metadata(row *r, double *s, misi_error *err)
             continue;
         }
         if (r->task == MISI_TASK_TRANSLATION || r->task == MISI_TASK_ZOOMING) {
-            double dt[3] = {i4->trans[0] - i1->trans[0], i4->trans[1] - i1->trans[1], i4->trans[2] - i1->trans[2]};
+            double dt[3] = {i4->trans[0] - i1->trans[0], i4->trans[1] - i1->trans[1],
+                            i4->trans[2] - i1->trans[2]};
             int axis = r->task == MISI_TASK_ZOOMING ? 2 : fabs(dt[0]) >= fabs(dt[1]) ? 0 : 1;
             a.kind = MISI_ANSWER_OPS;
             a.nops = 1;
-            a.ops[0] = (misi_op){.kind = MISI_OP_MOVE, .axis = (uint8_t)axis, .value = (float)round(dt[axis])};
+            a.ops[0] =
+                (misi_op){.kind = MISI_OP_MOVE, .axis = (uint8_t)axis, .value = (float)round(dt[axis])};
         } else if (r->task == MISI_TASK_ROTATION) {
             a.kind = MISI_ANSWER_OPS;
             a.nops = 1;
@@ -1041,7 +1043,7 @@ void misi_audit_report_finish(misi_audit_report *r)
 
 /* --groups: "<complex> <group>" lines, sorted by complex for lookup. */
 typedef struct group_map {
-    char *text; /* the file, cut into words in place */
+    char *text;  /* the file, cut into words in place */
     char **pair; /* pair[2k] complex, pair[2k+1] group */
     size_t n;
 } group_map;
@@ -1213,8 +1215,8 @@ static void print_baseline(FILE *f, const misi_audit_baseline *b, const char *la
     }
     char iv[32];
     snprintf(iv, sizeof iv, "[%.1f, %.1f]", 100 * b->lo, 100 * b->hi);
-    fprintf(f, "    %-13s %6.1f %15s  %-8s  %s\n", label, 100 * b->score, iv, misi_audit_verdict_name(b->verdict),
-            b->name);
+    fprintf(f, "    %-13s %6.1f %15s  %-8s  %s\n", label, 100 * b->score, iv,
+            misi_audit_verdict_name(b->verdict), b->name);
 }
 
 void misi_audit_print(FILE *f, const misi_audit_report *r, bool all)
@@ -1223,10 +1225,11 @@ void misi_audit_print(FILE *f, const misi_audit_report *r, bool all)
     fprintf(f, "metadata.jsonl columns audited: %s\n", r->metadata_columns[0] ? r->metadata_columns : "none");
     fprintf(f, "margin: %.1f points; scores x100 with 95%% intervals\n", r->margin);
     if (r->decisive_confidence > 0.95 + 1e-12)
-        fprintf(f,
-                "SHORTCUT: the lower end of a %.4g%% interval (z %.2f: 95%% family-wise over the %zu baselines "
-                "run) above chance + margin\n",
-                100 * r->decisive_confidence, r->decisive_z, r->baselines_run);
+        fprintf(
+            f,
+            "SHORTCUT: the lower end of a %.4g%% interval (z %.2f: 95%% family-wise over the %zu baselines "
+            "run) above chance + margin\n",
+            100 * r->decisive_confidence, r->decisive_z, r->baselines_run);
     else
         fprintf(f, "SHORTCUT: the lower end of the 95%% interval above chance + margin\n");
     static const char *const FAMILIES[] = {"constant",     "id",          "option-text",
@@ -1235,8 +1238,8 @@ void misi_audit_print(FILE *f, const misi_audit_report *r, bool all)
         const misi_audit_row *row = &r->rows[i];
         char name[40];
         snprintf(name, sizeof name, "T%d %s", row->task, misi_answer_task_name(row->task));
-        fprintf(f, "\n%-26s %-5s  N %5zu  chance %5.1f (%s)\n", name, row->split, row->n, 100 * row->reference,
-                row->reference_kind);
+        fprintf(f, "\n%-26s %-5s  N %5zu  chance %5.1f (%s)\n", name, row->split, row->n,
+                100 * row->reference, row->reference_kind);
         for (size_t fam = 0; fam < sizeof FAMILIES / sizeof FAMILIES[0]; fam++) {
             const misi_audit_baseline *show = NULL;
             for (size_t k = 0; k < row->nb; k++) {

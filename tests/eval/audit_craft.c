@@ -9,6 +9,11 @@
  *                   of it (magnitude, sign, other axis), drawn as blobs
  *                   whose position is the option's translation
  *   t4_scale        T4: positives are drawn larger than negatives
+ *   t3_copies       T3: complexes are copies of 8 sources (complex c of
+ *                   source c % 8) that share their answer, and image 1's
+ *                   size names the source: image statistics "learn" the
+ *                   answer from the other fold's copies, unless the audit
+ *                   folds by source (--groups; writes groups.txt)
  *   clean           T1, T4, T5, T8 with uniform answers and letters, a
  *                   symmetric 2x2 set of T8 options, random images and a
  *                   metadata.jsonl of file_name and complex only
@@ -59,7 +64,8 @@ static void write_png(const char *rel, int cx, int cy, int sq, int g)
     misi_png_buf buf = {0};
     misi_error err;
     char *path = misi_path_join(out_dir, rel);
-    if (!path || misi_png_encode(rgb, SIDE, SIDE, SIDE * 3, NULL, &buf, &err) || misi_mkdir_parents(path, &err))
+    if (!path || misi_png_encode(rgb, SIDE, SIDE, SIDE * 3, NULL, &buf, &err) ||
+        misi_mkdir_parents(path, &err))
         die("cannot write an image");
     /* a plain write: thousands of tiny files, nothing to keep atomic */
     FILE *f = fopen(path, "wb");
@@ -83,7 +89,8 @@ static void record(int split, const char *cx, const char *task, int tn, int inde
     fprintf(qa[split],
             "{\"id\":\"%s-%s-%s-%d\",\"task\":\"%s\",\"task_number\":%d,\"split\":\"%s\",\"complex\":\"%s\","
             "\"images\":%s,\"question\":\"crafted\",\"answer\":\"%s\"",
-            cx, task, split ? "test" : "train", index, task, tn, split ? "test" : "train", cx, images, answer);
+            cx, task, split ? "test" : "train", index, task, tn, split ? "test" : "train", cx, images,
+            answer);
     if (options)
         fprintf(qa[split], ",\"options\":%s", options);
     fprintf(qa[split], "}\n");
@@ -166,8 +173,8 @@ static void t1(misi_rng *r, int split, const char *cx, int i, int axis, bool pos
         if (k == 3)
             t[axis] = v;
         snprintf(extra, sizeof extra,
-                 ",\"rotation\":[1,0,0,0,1,0,0,0,1],\"translation\":[%g,%g,%g],\"px_per_angstrom\":10", t[0], t[1],
-                 t[2]);
+                 ",\"rotation\":[1,0,0,0,1,0,0,0,1],\"translation\":[%g,%g,%g],\"px_per_angstrom\":10", t[0],
+                 t[1], t[2]);
         meta_line(rel[k], cx, extra);
     }
     snprintf(imgs, sizeof imgs, "[\"%s\",\"%s\",\"%s\",\"%s\"]", rel[0], rel[1], rel[2], rel[3]);
@@ -216,9 +223,26 @@ static void t5(misi_rng *r, int split, const char *cx, int i, bool perturb)
     for (int k = 0; k < 11; k++)
         n += snprintf(imgs + n, sizeof imgs - (size_t)n, "%s\"%s\"", k ? "," : "", rel[k]);
     snprintf(imgs + n, sizeof imgs - (size_t)n, "]");
-    snprintf(opts, sizeof opts, "{\"A\":\"%s\",\"B\":\"%s\",\"C\":\"%s\",\"D\":\"%s\"}", rel[7], rel[8], rel[9],
-             rel[10]);
+    snprintf(opts, sizeof opts, "{\"A\":\"%s\",\"B\":\"%s\",\"C\":\"%s\",\"D\":\"%s\"}", rel[7], rel[8],
+             rel[9], rel[10]);
     record(split, cx, "translation_rotation", 5, i, imgs, ans, opts);
+}
+
+#define NSOURCE 8
+
+/* T3 on copies: every copy of a source asks that source's depth, and its
+ * image 1 shows a square whose size names the source. */
+static void t3_copy(int split, const char *cx, int i, int source)
+{
+    char ans[32], rel[4][128], imgs[4 * 128 + 16];
+    snprintf(ans, sizeof ans, "move z %d", 40 + 2 * source);
+    snprintf(rel[0], sizeof rel[0], "images/%s/t3-%d-0.png", cx, i);
+    write_png(rel[0], SIDE / 2, SIDE / 2, 8 + 5 * source, 180);
+    meta_line(rel[0], cx, "");
+    for (int k = 1; k < 4; k++)
+        blank(cx, rel[k], sizeof rel[k]);
+    snprintf(imgs, sizeof imgs, "[\"%s\",\"%s\",\"%s\",\"%s\"]", rel[0], rel[1], rel[2], rel[3]);
+    record(split, cx, "zooming", 3, i, imgs, ans, NULL);
 }
 
 /* T4: positive or negative at random; scale: positives drawn larger. */
@@ -297,6 +321,10 @@ int main(int argc, char **argv)
                 place(right, tx, ty, dx, dy, xs, ys);
                 t8(split, cx, i, xs, ys, right);
             }
+            if (!strcmp(kind, "t3_copies")) {
+                known = true;
+                t3_copy(split, cx, i, c % NSOURCE);
+            }
             if (!strcmp(kind, "id_mod2")) {
                 known = true;
                 t1(&r, split, cx, i, i % 2, false);
@@ -317,6 +345,17 @@ int main(int argc, char **argv)
     }
     if (!known)
         die("unknown kind");
+    if (!strcmp(kind, "t3_copies")) {
+        char *gp = misi_path_join(out_dir, "groups.txt");
+        FILE *g = gp ? fopen(gp, "w") : NULL;
+        if (!g)
+            die("cannot create groups.txt");
+        for (int c = 0; c < ncomplex; c++)
+            fprintf(g, "c%03d source%d\n", c, c % NSOURCE);
+        if (fclose(g))
+            die("cannot write groups.txt");
+        free(gp);
+    }
     for (int k = 0; k < 2; k++)
         if (fclose(qa[k]))
             die("cannot write a QA file");
