@@ -45,6 +45,9 @@ typedef struct misi_audit_options {
      * group's repeated answers (copies of one structure, one protein family).
      * NULL: each complex is its own group. */
     const char *groups;
+    /* Read no image: the option-image and image-stats baselines print n/a.
+     * The rest reads only the JSON files, so it is cheap at any scale. */
+    bool no_images;
 } misi_audit_options;
 
 typedef enum misi_audit_verdict {

@@ -29,6 +29,9 @@ int cmd_generate(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_score(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+/* One line on stderr: the blind-baseline audit of the dataset in out without
+ * reading images (misi generate and misi merge end with it). */
+void cli_report_audit(const char *cmd, const char *out);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 

@@ -24,6 +24,8 @@ static void audit_usage(FILE *f)
                "  --tasks a,b               only these tasks (names or numbers 1-9)\n"
                "  --margin P                points over chance a baseline may reach (5)\n"
                "  --all                     list every baseline, not the worst of each family\n"
+               "  --no-images               read no image: only the id, option-text, constant\n"
+               "                            and metadata baselines (what misi generate reports)\n"
                "  --groups FILE             '<complex> <group>' lines: one group's complexes share a\n"
                "                            fold (copies of one structure, one protein family)\n"
                "  --per-baseline            judge each baseline on its own 95%% interval (default:\n"
@@ -61,6 +63,8 @@ int cmd_audit(int argc, char **argv)
             json = true;
         } else if (!strcmp(a, "--all")) {
             all = true;
+        } else if (!strcmp(a, "--no-images")) {
+            opt.no_images = true;
         } else if (!strcmp(a, "--per-baseline")) {
             opt.per_baseline = true;
         } else if (!strcmp(a, "--groups")) {
@@ -142,4 +146,25 @@ int cmd_audit(int argc, char **argv)
     }
     misi_audit_report_finish(&rep);
     return rc;
+}
+
+/* Every generate or merge run says how blind baselines fare on what it made: the audit's
+ * cheap families (constant, question id, option texts, metadata.jsonl),
+ * which read only the JSON files. The image baselines are misi audit's. */
+void cli_report_audit(const char *cmd, const char *out)
+{
+    misi_audit_options opt = {.no_images = true};
+    misi_audit_report r = {0};
+    misi_error err = {0};
+    if (misi_audit_run(out, &opt, &r, &err)) {
+        fprintf(stderr, "misi %s: note: the blind-baseline audit did not run: %s\n", cmd, err.msg);
+    } else {
+        size_t n = r.counts[MISI_AUDIT_OK] + r.counts[MISI_AUDIT_SUSPECT] + r.counts[MISI_AUDIT_SHORTCUT];
+        fprintf(stderr,
+                "misi %s: blind-baseline audit (ids, option texts, metadata; `misi audit %s` adds the "
+                "images): %zu SHORTCUT, %zu suspect, %zu ok of %zu\n",
+                cmd, out, r.counts[MISI_AUDIT_SHORTCUT], r.counts[MISI_AUDIT_SUSPECT],
+                r.counts[MISI_AUDIT_OK], n);
+    }
+    misi_audit_report_finish(&r);
 }

@@ -373,6 +373,8 @@ int cmd_generate(int argc, char **argv)
         rep.complexes, rep.skipped, q[0], q[1], rep.images, rep.seconds,
         cfg.out_dir ? cfg.out_dir : "misi-out", cfg.shard_count ? " (a shard: combine with misi merge)" : "");
     status = rep.skipped ? MISI_EXIT_FAIL : MISI_EXIT_OK;
+    if (!cfg.shard_count)
+        cli_report_audit("generate", cfg.out_dir ? cfg.out_dir : "misi-out");
     if (rep.unanswerable) {
         /* Under --count the user asked for these questions: fewer is a
          * failure scripts must notice. The paper preset's counts are what

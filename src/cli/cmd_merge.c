@@ -58,5 +58,6 @@ int cmd_merge(int argc, char **argv)
         return rc == MISI_E_USAGE ? MISI_EXIT_USAGE : MISI_EXIT_FAIL;
     }
     fprintf(stderr, "misi merge: %zu shard folder%s -> %s\n", n, n == 1 ? "" : "s", out);
+    cli_report_audit("merge", out);
     return MISI_EXIT_OK;
 }

@@ -46,7 +46,8 @@ typedef struct row {
     double *S;    /* S[c * n + i]: score of candidate c on question i */
     bool can_fit; /* both folds have questions */
     misi_audit_row *out;
-    double margin; /* fraction */
+    double margin;  /* fraction */
+    bool no_images; /* misi_audit_options.no_images */
 } row;
 
 /* The score of answer a on question q: misi's scorer; for T4 the yes/no
@@ -1008,10 +1009,19 @@ static int run_row(row *r, misi_error *err)
         rc = run_option_text(r, s);
     if (rc)
         rc = misi_error_set(err, rc, "out of memory");
-    if (!rc && (r->task == MISI_TASK_TRANSLATION_ROTATION || r->task == MISI_TASK_ROTATION_ROTATION))
-        rc = run_option_image(r, s, err);
-    if (!rc)
-        rc = run_image_stats(r, s, err);
+    bool mc_images = r->task == MISI_TASK_TRANSLATION_ROTATION || r->task == MISI_TASK_ROTATION_ROTATION;
+    if (r->no_images) {
+        /* Without decoding a single image: misi generate's own report. */
+        if (!rc && mc_images && not_run(r, "option-image", "all", "not run: images were not read"))
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        if (!rc && not_run(r, "image-stats", "all", "not run: images were not read"))
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    } else {
+        if (!rc && mc_images)
+            rc = run_option_image(r, s, err);
+        if (!rc)
+            rc = run_image_stats(r, s, err);
+    }
     if (!rc)
         rc = run_metadata(r, s, err);
     if (!rc)
@@ -1162,7 +1172,7 @@ int misi_audit_run(const char *dir, const misi_audit_options *opt, misi_audit_re
                 continue;
             if (sp < 2 && !want[sp])
                 continue;
-            row r = {.d = &d, .task = t, .margin = margin / 100.0};
+            row r = {.d = &d, .task = t, .margin = margin / 100.0, .no_images = opt && opt->no_images};
             r.q = calloc(d.nq ? d.nq : 1, sizeof *r.q);
             if (!r.q) {
                 rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");

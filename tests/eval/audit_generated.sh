@@ -38,6 +38,12 @@ generated)
         --count translation_rotation=12/12 --count rotation_rotation=12/12 \
         --count docking=12/12 "$assets" 2>"$tmp/gen.log" ||
         { cat "$tmp/gen.log" >&2; fail "generate"; }
+    # generate's own report: the audit's image-free families
+    grep -q "^misi generate: blind-baseline audit (ids, option texts, metadata; .*): 0 SHORTCUT, " "$tmp/gen.log" ||
+        { cat "$tmp/gen.log" >&2; fail "generate did not report its blind-baseline audit"; }
+    "$misi" audit --no-images --json "$tmp/gen" >"$tmp/noimg.json" || fail "audit --no-images"
+    grep -q '"family":	"image-stats",' "$tmp/noimg.json" && ! grep -A2 '"family":	"image-stats",' "$tmp/noimg.json" |
+        grep -q '"verdict":	"n/a"' && fail "--no-images ran the image statistics"
     "$misi" audit "$tmp/gen"
     rc=$?
     [ "$rc" -eq 0 ] || fail "misi audit exits $rc: the generated set has a shortcut (table above)"
