@@ -41,6 +41,8 @@ struct misi_runstate {
     size_t nparts;
     long *have; /* source indices with a part, sorted (misi_runstate_resume) */
     size_t nhave;
+    bool lock_made; /* this process created the lock file */
+    bool parts_dir; /* .parts made (lazily: a resume with nothing to do makes nothing) */
 };
 
 /* ---- misi's names ---- */
@@ -411,16 +413,20 @@ static out_kind classify(const char *out, bool *has_manifest)
 
 /* flock on OUT/.misi-lock, holding the holder's PID. The kernel drops the
  * lock when its holder exits or is killed, so a lock file left by kill -9
- * is taken over without ceremony. The file is removed on close; a process
- * that had opened it just before then holds a lock on a removed file, so
- * after taking the lock the name is checked to still be that file. */
+ * is taken over without ceremony. The file stays after a run, emptied: it
+ * marks the folder as misi's (a merge that failed half-way leaves images
+ * and nothing else that says so), and a file that is never removed cannot
+ * be locked by two processes through two different inodes. */
 static int take_lock(misi_runstate *rs, misi_error *err)
 {
     rs->lock_path = misi_path_join(rs->out, MISI_LOCK_FILE);
     if (!rs->lock_path)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
     for (int tries = 0; tries < 100; tries++) {
-        int fd = open(rs->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+        int fd = open(rs->lock_path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+        rs->lock_made = fd >= 0;
+        if (fd < 0 && errno == EEXIST)
+            fd = open(rs->lock_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
         if (fd < 0)
             return misi_error_at(err, MISI_E_IO, rs->lock_path, 0, "cannot create the lock file: %s",
                                  strerror(errno));
@@ -445,7 +451,7 @@ static int take_lock(misi_runstate *rs, misi_error *err)
         struct stat a, b;
         if (fstat(fd, &a) != 0 || lstat(rs->lock_path, &b) != 0 || a.st_ino != b.st_ino ||
             a.st_dev != b.st_dev) {
-            close(fd); /* removed or replaced under us: try again */
+            close(fd); /* replaced under us (by hand): try again */
             continue;
         }
         char buf[32];
@@ -678,15 +684,10 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
             fprintf(stderr, "%s: --force kept %zu entr%s in %s that misi did not make: %s%s\n", rs->who, n,
                     n == 1 ? "y" : "ies", rs->out, names, n > 5 ? ", ..." : "");
     }
-    if (!rc && !d->merge) {
-        char *parts = misi_path_join(rs->out, MISI_PARTS_DIR), *images = misi_path_join(rs->out, "images");
-        rc = parts && images ? misi_mkdir_p(parts, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        if (!rc)
-            rc = misi_mkdir_p(images, err);
-        free(parts);
-        free(images);
-    }
     if (rc) {
+        /* refused: a folder that was not misi's is left without our mark */
+        if (rs->lock_fd >= 0 && rs->lock_made && rs->kind != OUT_MISI)
+            unlink(rs->lock_path);
         misi_runstate_close(rs);
         return rc;
     }
@@ -699,8 +700,10 @@ void misi_runstate_close(misi_runstate *rs)
     if (!rs)
         return;
     if (rs->lock_fd >= 0) {
-        /* unlink first, while the lock is still held: see take_lock */
-        unlink(rs->lock_path);
+        /* emptied, so that the folder's bytes do not depend on who made it */
+        if (ftruncate(rs->lock_fd, 0) != 0) {
+            /* harmless: the PID of a finished process */
+        }
         close(rs->lock_fd);
     }
     free(rs->lock_path);
@@ -937,6 +940,14 @@ int misi_runstate_write_part(misi_runstate *rs, size_t index, const char *id, co
     char *path = misi_path_join(rs->out, rel);
     if (!path)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory writing a part");
+    if (!rs->parts_dir) {
+        int rc = misi_mkdir_parents(path, err);
+        if (rc) {
+            free(path);
+            return rc;
+        }
+        rs->parts_dir = true;
+    }
     /* The images were written without fsync: one sync of the file system
      * makes them all durable before the part that vouches for them is. */
     int rc = misi_sync_fs(rs->out, err);

@@ -6,7 +6,8 @@
  *  - which --out is acceptable at all (never /, a home folder, or a
  *    non-empty folder that holds no misi output, unless --force);
  *  - the lock: one writer at a time (an flock on OUT/.misi-lock, which the
- *    kernel releases when the holder dies);
+ *    kernel releases when the holder dies; the empty file stays and marks
+ *    the folder as misi's);
  *  - ownership: what misi may delete or replace is what its manifest or its
  *    parts record (plus its own temporary names), never through a link;
  *  - parts: which complexes an earlier run finished, written durably;
@@ -59,7 +60,7 @@ int misi_runstate_check_out_path(const char *out, misi_error *err);
  * (misi_runstate_close it). */
 int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_error *err);
 
-/* Release the lock (removing the lock file) and free. NULL is a no-op. */
+/* Release the lock (the lock file stays, empty) and free. NULL is a no-op. */
 void misi_runstate_close(misi_runstate *rs);
 
 /* --resume: check that the run there was made like this one, then (verify)
