@@ -91,7 +91,7 @@ static bool is_part_name(const char *n, size_t len)
 /* images/<id>/<16 hex digits>.png: the content address generate.c gives */
 static bool is_image_name(const char *n, size_t len)
 {
-    if (len != 20 || strcmp(n + 16, ".png") != 0)
+    if (len != 20 || memcmp(n + 16, ".png", 4) != 0)
         return false;
     for (int i = 0; i < 16; i++)
         if (!((n[i] >= '0' && n[i] <= '9') || (n[i] >= 'a' && n[i] <= 'f')))
