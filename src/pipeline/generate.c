@@ -1306,7 +1306,14 @@ int misi_merge(const char *out, const char *const *shard_dirs, size_t n, bool fo
     for (size_t i = 0; i < n && !out_is_input; i++)
         out_is_input = realpath(out, ro) && realpath(shard_dirs[i], rd) && !strcmp(ro, rd);
     misi_runstate_desc d = {
-        .out = out, .who = "misi merge", .force = force, .merge = true, .out_is_input = out_is_input};
+        .out = out,
+        .who = "misi merge",
+        .force = force,
+        .merge = true,
+        .out_is_input = out_is_input,
+        .inputs = shard_dirs,
+        .ninputs = n,
+    };
     misi_runstate *rs = NULL;
     int rc = misi_runstate_open(&d, &rs, err);
     /* every image is hashed as it is linked or packed: a shard copied from

@@ -369,8 +369,27 @@ static cJSON *read_manifest(const char *out)
     return m;
 }
 
-/* The entries of out, but the lock file: how many, and the first few names. */
-static size_t list_entries(const char *out, char *names, size_t cap)
+/* Does the entry out/name hold one of the inputs (a merge's shard folders
+ * may live inside OUT, as tools/slurm puts them in OUT/slurm/K)? */
+static bool holds_input(const char *out, const char *name, const char *const *inputs, size_t n)
+{
+    if (!n)
+        return false;
+    char *p = misi_path_join(out, name);
+    char rp[PATH_MAX], ri[PATH_MAX];
+    bool yes = false;
+    if (p && realpath(p, rp)) {
+        size_t l = strlen(rp);
+        for (size_t i = 0; i < n && !yes; i++)
+            yes = realpath(inputs[i], ri) && !strncmp(ri, rp, l) && (ri[l] == '/' || ri[l] == '\0');
+    }
+    free(p);
+    return yes;
+}
+
+/* The entries of out, but the lock file and the folders holding a merge's
+ * inputs: how many, and the first few names. */
+static size_t list_entries(const char *out, const char *const *inputs, size_t ninputs, char *names, size_t cap)
 {
     DIR *d = opendir(out);
     size_t n = 0;
@@ -378,7 +397,8 @@ static size_t list_entries(const char *out, char *names, size_t cap)
         names[0] = '\0';
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, MISI_LOCK_FILE))
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, MISI_LOCK_FILE) ||
+            holds_input(out, e->d_name, inputs, ninputs))
             continue;
         if (names && n < 5) {
             size_t l = strlen(names);
@@ -391,13 +411,13 @@ static size_t list_entries(const char *out, char *names, size_t cap)
     return n;
 }
 
-static out_kind classify(const char *out, bool *has_manifest)
+static out_kind classify(const char *out, const char *const *inputs, size_t ninputs, bool *has_manifest)
 {
     *has_manifest = false;
     struct stat st;
     if (lstat(out, &st) != 0 && stat(out, &st) != 0)
         return OUT_EMPTY;
-    if (!list_entries(out, NULL, 0))
+    if (!list_entries(out, inputs, ninputs, NULL, 0))
         return OUT_EMPTY; /* at most a lock file left by a killed run */
     cJSON *m = read_manifest(out);
     *has_manifest = m != NULL;
@@ -627,10 +647,10 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
     if (misi_is_file(rs->out) || (is_link(rs->out, ".") && !misi_is_dir(rs->out)))
         rc = misi_error_at(err, MISI_E_USAGE, rs->out, 0, "exists and is not a folder");
     if (!rc)
-        rs->kind = classify(rs->out, &has_manifest);
+        rs->kind = classify(rs->out, d->inputs, d->ninputs, &has_manifest);
     if (!rc && rs->kind == OUT_FOREIGN && !d->force) {
         char names[256];
-        size_t n = list_entries(rs->out, names, sizeof names);
+        size_t n = list_entries(rs->out, d->inputs, d->ninputs, names, sizeof names);
         rc = misi_error_at(err, MISI_E_USAGE, rs->out, 0,
                            "is not empty (%zu entr%s: %s%s) and holds no misi output: choose a new or empty "
                            "folder, or pass --force to write beside those files (misi then deletes and "
@@ -679,7 +699,7 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
         rc = refuse_foreign_names(rs, err);
     if (!rc && d->force) {
         char names[256];
-        size_t n = list_entries(rs->out, names, sizeof names);
+        size_t n = list_entries(rs->out, d->inputs, d->ninputs, names, sizeof names);
         if (n)
             fprintf(stderr, "%s: --force kept %zu entr%s in %s that misi did not make: %s%s\n", rs->who, n,
                     n == 1 ? "y" : "ies", rs->out, names, n > 5 ? ", ..." : "");

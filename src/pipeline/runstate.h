@@ -35,7 +35,11 @@ typedef struct misi_runstate_desc {
     bool force;      /* start over: remove the previous run's files (only those) */
     /* misi merge with out among its inputs: out's parts are inputs and stay */
     bool out_is_input;
-    bool merge; /* a merge: no .parts/images folders are made */
+    bool merge; /* a merge */
+    /* a merge's shard folders: OUT may hold them (OUT/slurm/K), and the
+     * folders that do are not counted as someone else's files */
+    const char *const *inputs;
+    size_t ninputs;
 } misi_runstate_desc;
 
 /* What a run must share with the one it continues. */

@@ -117,4 +117,12 @@ mv "$tmp/m/train.jsonl" "$tmp/train.mine"
 [ -f "$tmp/m/manifest.json" ] || fail "merge wrote no manifest"
 "$misi" merge --force "$tmp/m" "$tmp/s0" 2>"$tmp/e" || { cat "$tmp/e" >&2; fail "merge --force over its own merge"; }
 [ "$(cat "$tmp/m/images/holiday/beach.jpg")" = beach ] || fail "a second merge --force removed the user's file"
+
+# 7. The Slurm layout (tools/slurm): shard folders and logs inside the folder
+#    merged into. Folders holding the inputs are not someone else's files.
+mkdir -p "$tmp/run/slurm/logs"
+echo log >"$tmp/run/slurm/logs/generate-1_0.out"
+cp -a "$tmp/s0" "$tmp/run/slurm/0"
+"$misi" merge "$tmp/run" "$tmp/run/slurm/0" 2>"$tmp/e" || { cat "$tmp/e" >&2; fail "merge into the folder holding its shards"; }
+[ -f "$tmp/run/manifest.json" ] && [ -f "$tmp/run/slurm/logs/generate-1_0.out" ] || fail "merge into the Slurm layout"
 echo "ok: foreign files survive every command"
