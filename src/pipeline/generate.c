@@ -7,7 +7,6 @@
 #include "misi/generate.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>

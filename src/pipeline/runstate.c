@@ -697,7 +697,7 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
     }
     if (!rc && d->force && !d->out_is_input)
         rc = refuse_foreign_names(rs, err);
-    if (!rc && d->force) {
+    if (!rc && d->force && !d->out_is_input) {
         char names[256];
         size_t n = list_entries(rs->out, d->inputs, d->ninputs, names, sizeof names);
         if (n)
@@ -797,12 +797,162 @@ static int long_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* ---- members of earlier tar shards ---- */
+
+/* Where a member of OUT/shards/images-NNNNNN.tar is: a tar run that was
+ * stopped or cut off while packing has deleted the loose copies of what it
+ * packed, and --resume checks those images in the shards. */
+typedef struct member {
+    char *name;
+    int shard; /* index into shard_files */
+    unsigned long long off, len;
+} member;
+
+typedef struct shard_index {
+    char **files;
+    size_t nfiles;
+    member *m;
+    size_t n, cap;
+    bool built;
+} shard_index;
+
+static unsigned long long octal_field(const unsigned char *s, size_t width, bool *ok)
+{
+    unsigned long long v = 0;
+    size_t i = 0, digits = 0;
+    while (i < width && s[i] == ' ')
+        i++;
+    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
+        v = (v << 3) | (unsigned long long)(s[i] - '0');
+    *ok = digits > 0 && (i == width || s[i] == '\0' || s[i] == ' ');
+    return v;
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+    return strcmp(((const member *)a)->name, ((const member *)b)->name);
+}
+
+/* Read every shard's headers; a header that does not parse (or checksum)
+ * ends that shard's index: the members past it cannot be found, and their
+ * complexes are rendered again. */
+static void index_shards(const char *out, shard_index *ix)
+{
+    ix->built = true;
+    int dfd = open_beneath(out, "shards", O_DIRECTORY);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (dfd >= 0 && !d)
+        close(dfd);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!is_shard_name(e->d_name, strlen(e->d_name)))
+            continue;
+        char rel[300];
+        snprintf(rel, sizeof rel, "shards/%s", e->d_name);
+        int fd = open_beneath(out, rel, 0);
+        if (fd < 0)
+            continue;
+        char **t = realloc(ix->files, (ix->nfiles + 1) * sizeof *t);
+        char *name = t ? strdup(rel) : NULL;
+        if (t)
+            ix->files = t;
+        if (!name) {
+            close(fd);
+            break;
+        }
+        int shard = (int)ix->nfiles;
+        ix->files[ix->nfiles++] = name;
+        unsigned char h[512];
+        unsigned long long off = 0;
+        while (pread(fd, h, sizeof h, (off_t)off) == (ssize_t)sizeof h && h[0]) {
+            unsigned sum = 0;
+            for (int i = 0; i < 512; i++)
+                sum += (i >= 148 && i < 156) ? ' ' : h[i];
+            bool ok1, ok2;
+            unsigned long long len = octal_field(h + 124, 12, &ok1), want = octal_field(h + 148, 8, &ok2);
+            if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100) || (h[156] != '0' && h[156] != '\0'))
+                break;
+            off += sizeof h;
+            if (ix->n == ix->cap) {
+                size_t cap = ix->cap ? 2 * ix->cap : 1024;
+                member *m = realloc(ix->m, cap * sizeof *m);
+                if (!m)
+                    break;
+                ix->m = m;
+                ix->cap = cap;
+            }
+            ix->m[ix->n].name = strdup((const char *)h);
+            if (!ix->m[ix->n].name)
+                break;
+            ix->m[ix->n].shard = shard;
+            ix->m[ix->n].off = off;
+            ix->m[ix->n].len = len;
+            ix->n++;
+            off += (len + 511) / 512 * 512;
+        }
+        close(fd);
+    }
+    if (d)
+        closedir(d);
+    if (ix->n)
+        qsort(ix->m, ix->n, sizeof *ix->m, member_cmp);
+}
+
+static void shard_index_free(shard_index *ix)
+{
+    for (size_t i = 0; i < ix->nfiles; i++)
+        free(ix->files[i]);
+    for (size_t i = 0; i < ix->n; i++)
+        free(ix->m[i].name);
+    free(ix->files);
+    free(ix->m);
+    memset(ix, 0, sizeof *ix);
+}
+
+/* Does some shard hold path with the recorded hash and size? */
+static bool member_matches(const char *out, shard_index *ix, const char *path, const char *sha, double bytes)
+{
+    if (!ix->built)
+        index_shards(out, ix);
+    member key = {.name = (char *)path};
+    member *p = ix->n ? bsearch(&key, ix->m, ix->n, sizeof key, member_cmp) : NULL;
+    while (p && p > ix->m && !strcmp(p[-1].name, path))
+        p--;
+    for (; p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
+        if ((double)p->len != bytes)
+            continue;
+        int fd = open_beneath(out, ix->files[p->shard], 0);
+        if (fd < 0)
+            continue;
+        misi_sha256 h;
+        misi_sha256_init(&h);
+        static _Thread_local unsigned char buf[1 << 16];
+        unsigned long long done = 0;
+        while (done < p->len) {
+            size_t want = p->len - done < sizeof buf ? (size_t)(p->len - done) : sizeof buf;
+            ssize_t n = pread(fd, buf, want, (off_t)(p->off + done));
+            if (n <= 0)
+                break;
+            misi_sha256_update(&h, buf, (size_t)n);
+            done += (unsigned long long)n;
+        }
+        close(fd);
+        char hex[65];
+        misi_sha256_final_hex(&h, hex);
+        if (done == p->len && sha && !strcmp(hex, sha))
+            return true;
+    }
+    return false;
+}
+
 /* Check the images of every part; drop the parts with a missing or damaged
- * one. Tar runs: an image whose loose copy is gone was packed, and packing
- * checks it against its part's hash when it reads it back. */
+ * one, so that those complexes are rendered again. Tar runs: an image whose
+ * loose copy is gone was packed, and must be in an earlier shard with its
+ * recorded hash. */
 static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_error *err)
 {
     int rc = MISI_OK;
+    shard_index ix = {0};
     for (size_t i = 0; !rc && i < rs->nparts; i++) {
         char rel[300];
         snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, rs->parts[i]);
@@ -823,17 +973,22 @@ static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_erro
             bool missing;
             bool ok = file_matches(rs->out, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
                                    cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing);
+            if (!ok && missing && tar)
+                ok = member_matches(rs->out, &ix, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
+                                    cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")));
             if (ok)
                 ++*verified;
-            else if (!(missing && tar)) {
+            else {
                 bad = ip;
-                bad_missing = missing;
+                bad_missing = missing && !tar;
                 break;
             }
         }
         if (bad) {
             fprintf(stderr, "%s: %s/%s %s: rendering complex %s again\n", rs->who, rs->out, bad,
-                    bad_missing ? "is missing" : "does not match the SHA-256 its part records",
+                    bad_missing ? "is missing"
+                    : tar       ? "does not match the SHA-256 its part records, loose or in a shard"
+                                : "does not match the SHA-256 its part records",
                     cJSON_GetStringValue(cJSON_GetObjectItem(p, "id")));
             misi_unlink_beneath(rs->out, rel);
             free(rs->parts[i]);
@@ -843,6 +998,7 @@ static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_erro
         free(text);
         free(path);
     }
+    shard_index_free(&ix);
     /* keep the parts that passed */
     size_t k = 0;
     for (size_t i = 0; i < rs->nparts; i++)
