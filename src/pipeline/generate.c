@@ -68,6 +68,7 @@ typedef struct gen {
     misi_renderer *r;
     misi_writer_pool *pool;
     misi_runstate *rs; /* the output folder: lock, parts, resume */
+    size_t index;      /* of the complex in flight among the sources */
     /* the complex being processed [0] and its partner [1] */
     misi_complex cx[2];
     misi_hb_context *hb[2];
@@ -886,6 +887,22 @@ static bool repeats_earlier(const made *qs, size_t n, const made *m)
     return false;
 }
 
+/* Record the images about to be written before writing them, so that a
+ * crash before the part leaves them listed (--force removes them). */
+static int note_images(gen *g, misi_error *err)
+{
+    const char **paths = malloc((g->nreqs + 1) * sizeof *paths);
+    if (!paths)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < g->nreqs; i++)
+        if (!g->reqs[i].old)
+            paths[n++] = g->reqs[i].path;
+    int rc = misi_runstate_note_images(g->rs, g->index, g->cx[0].id, paths, n, err);
+    free(paths);
+    return rc;
+}
+
 /* Three phases per complex: make every question (collecting image
  * requests), render every new image in as few batches as the scenes allow,
  * then write the records in the fixed order. */
@@ -980,6 +997,8 @@ static int process_complex(gen *g, misi_error *err)
     }
     if (!rc)
         rc = write_metadata(g, 0, g->nreqs, err);
+    if (!rc)
+        rc = note_images(g, err);
     if (!rc)
         rc = render_pending(g, 0, g->nreqs, err);
     for (size_t k = 0; k < nq; k++) {
@@ -1250,6 +1269,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
                 break;
         }
         g.part = new_part(&g, i, g.cx[0].id);
+        g.index = i;
         rc = process_complex(&g, err);
         if (!rc)
             rc = finish_part(&g, i, g.cx[0].id, err);

@@ -273,9 +273,12 @@ static void sweep_dir(const char *out, const char *rel, name_pred pred)
     closedir(d);
 }
 
+/* a part, or the record of the images a complex is writing */
 static bool part_pred(const char *n, size_t len)
 {
-    return is_part_name(n, len);
+    if (is_part_name(n, len))
+        return true;
+    return len > 14 && all_digits(n, 6) && n[6] == '-' && ends_with(n, len, ".images");
 }
 
 /* A killed run can leave "<file>.tmp.<pid>.<n>" (an image or a part being
@@ -523,6 +526,40 @@ static void remove_owned(misi_runstate *rs, removal *rm, const char *rel)
         rm->nids++;
 }
 
+/* .parts/NNNNNN-<id>.images: images of a complex that a crash caught
+ * before its part (misi_runstate_note_images); they and the record go. */
+static void remove_noted_images(misi_runstate *rs, removal *rm)
+{
+    int fd = open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (fd >= 0 && !d)
+        close(fd);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len < 14 || !all_digits(e->d_name, 6) || e->d_name[6] != '-' || !ends_with(e->d_name, len, ".images"))
+            continue;
+        char rel[300];
+        snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, e->d_name);
+        char *path = misi_path_join(rs->out, rel), *text = NULL;
+        size_t tlen = 0;
+        if (path && !is_link(rs->out, rel) && !misi_read_file(path, 0, &text, &tlen, NULL)) {
+            for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+                nl = strchr(line, '\n');
+                if (nl)
+                    *nl = '\0';
+                if (!strncmp(line, "images/", 7) && is_dataset_path(line))
+                    remove_owned(rs, rm, line);
+            }
+        }
+        free(text);
+        free(path);
+        remove_owned(rs, rm, rel);
+    }
+    if (d)
+        closedir(d);
+}
+
 /* The files of the previous run: what its manifest lists, its parts and the
  * images they record, and, when it never finished (parts there), the
  * assembled files and shards of its cut-off assembly, which no manifest
@@ -570,8 +607,10 @@ static void remove_previous_run(misi_runstate *rs, bool keep_parts)
         if (d)
             closedir(d);
     }
-    if (!keep_parts)
+    if (!keep_parts) {
+        remove_noted_images(rs, &rm);
         remove_owned(rs, &rm, "manifest.json");
+    }
     /* the folders misi made, when nothing else is left in them */
     for (size_t i = 0; i < rm.nids; i++) {
         char rel[300];
@@ -1129,6 +1168,40 @@ int misi_runstate_write_part(misi_runstate *rs, size_t index, const char *id, co
     int rc = misi_sync_fs(rs->out, err);
     if (!rc)
         rc = misi_write_file_atomic(path, text, strlen(text), err);
+    free(path);
+    if (!rc) {
+        snprintf(rel, sizeof rel, "%s/%06zu-%s.images", MISI_PARTS_DIR, index, id);
+        misi_unlink_beneath(rs->out, rel); /* the part lists them now */
+    }
+    return rc;
+}
+
+int misi_runstate_note_images(misi_runstate *rs, size_t index, const char *id, const char *const *paths,
+                              size_t n, misi_error *err)
+{
+    char rel[128];
+    snprintf(rel, sizeof rel, "%s/%06zu-%s.images", MISI_PARTS_DIR, index, id);
+    char *path = misi_path_join(rs->out, rel);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(paths[i]) + 1;
+    char *text = malloc(len + 1);
+    int rc = path && text ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    size_t at = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t l = strlen(paths[i]);
+        memcpy(text + at, paths[i], l);
+        text[at + l] = '\n';
+        at += l + 1;
+    }
+    if (!rc && !rs->parts_dir) {
+        rc = misi_mkdir_parents(path, err);
+        rs->parts_dir = !rc;
+    }
+    /* durable before the first image is: an fsync per complex, not per image */
+    if (!rc)
+        rc = misi_write_file_atomic(path, text ? text : "", at, err);
+    free(text);
     free(path);
     return rc;
 }

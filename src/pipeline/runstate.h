@@ -79,6 +79,13 @@ int misi_runstate_resume(misi_runstate *rs, const misi_run_identity *id, bool ve
 /* A part for source index is there (after misi_runstate_resume). */
 bool misi_runstate_has_part(const misi_runstate *rs, size_t index);
 
+/* Before a complex's images are written: record their paths (relative to
+ * out) in .parts/NNNNNN-<id>.images, durably, so that images a crash leaves
+ * without a part are still known to be misi's (--force removes them). The
+ * part, once written, replaces the record. */
+int misi_runstate_note_images(misi_runstate *rs, size_t index, const char *id, const char *const *paths,
+                              size_t n, misi_error *err);
+
 /* Write the part of source index durably: the file system is synced first
  * (the complex's images, written without fsync, are on disk before the part
  * that vouches for them), then the part is written with

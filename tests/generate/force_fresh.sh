@@ -36,6 +36,37 @@ done
 "$misi" generate "${opts[@]}" --size 64 --force --out "$tmp/parts" "${srcs[@]}" 2>/dev/null || fail "--force over a shard folder"
 diff -r "$tmp/fresh" "$tmp/parts" >&2 || fail "--force over parts differs from a fresh run"
 
+# a run killed while writing a complex's images, before its part: those
+# images are listed only in .parts/NNNNNN-<id>.images, and --force removes
+# them too
+"$misi" generate "${opts[@]}" --size 256 --out "$tmp/killed" "${srcs[@]}" 2>/dev/null &
+pid=$! n=0 caught=
+orphan() { # an image listed by a .images record, on disk, held still
+  local rec img
+  for rec in "$tmp/killed/.parts/"*.images; do
+    [ -f "$rec" ] || continue
+    while read -r img; do
+      [ -f "$tmp/killed/$img" ] && return 0
+    done <"$rec"
+  done
+  return 1
+}
+while [ -z "$caught" ]; do
+  n=$((n + 1))
+  [ $n -gt 3000 ] && fail "never caught the run between a complex's images and its part"
+  kill -0 $pid 2>/dev/null || fail "the run ended before it was caught between images and part"
+  if orphan; then
+    kill -STOP $pid
+    orphan && caught=1 || kill -CONT $pid
+  else
+    sleep 0.01
+  fi
+done
+kill -9 $pid
+wait $pid 2>/dev/null
+"$misi" generate "${opts[@]}" --size 64 --force --out "$tmp/killed" "${srcs[@]}" 2>"$tmp/e" || { cat "$tmp/e" >&2; fail "--force over a killed run"; }
+diff -r "$tmp/fresh" "$tmp/killed" >&2 || fail "--force over a run killed mid-complex differs from a fresh run"
+
 # --resume of the finished dataset: nothing to do, nothing changed
 touch -d '2001-01-01' "$tmp/fresh/manifest.json"
 "$misi" generate "${opts[@]}" --size 64 --resume --out "$tmp/fresh" "${srcs[@]}" 2>"$tmp/e" || { cat "$tmp/e" >&2; fail "resume of a finished dataset"; }
