@@ -31,6 +31,11 @@ int misi_write_file_atomic_nosync(const char *path, const void *data, size_t len
 int misi_fsync_dir(const char *dir, misi_error *err);
 /* Flush the whole file system that holds path (syncfs(2); sync(2) elsewhere). */
 int misi_sync_fs(const char *path, misi_error *err);
+/* Open root/rel read-only without following a symbolic link anywhere below
+ * root (each folder opened with O_NOFOLLOW); flags adds e.g. O_DIRECTORY for
+ * the last component. rel: relative, no "." or ".." components. A file
+ * descriptor, or -1 with errno set. */
+int misi_open_beneath(const char *root, const char *rel, int flags);
 /* Unlink root/rel without following any symbolic link on the way: each
  * folder of rel is opened with O_NOFOLLOW below root, so a folder replaced
  * by a link that leaves root is never entered. rel must be relative, without

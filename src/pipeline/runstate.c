@@ -23,6 +23,7 @@
 #include "misi/sha256.h"
 #include "misi_config.h"
 #include "pipeline/assemble.h"
+#include "pipeline/verify.h"
 
 typedef enum out_kind {
     OUT_EMPTY = 0, /* missing or empty */
@@ -178,38 +179,6 @@ int misi_runstate_check_out_path(const char *out, misi_error *err)
 
 /* ---- walking below out without links ---- */
 
-/* Open out/rel for reading without following a link anywhere below out. */
-static int open_beneath(const char *out, const char *rel, int flags)
-{
-    int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    char part[256];
-    const char *p = rel;
-    for (;;) {
-        const char *slash = strchr(p, '/');
-        size_t n = slash ? (size_t)(slash - p) : strlen(p);
-        if (n == 0 || n >= sizeof part || !strncmp(p, "..", n) || !strncmp(p, ".", n)) {
-            close(fd);
-            errno = EINVAL;
-            return -1;
-        }
-        memcpy(part, p, n);
-        part[n] = '\0';
-        int next = openat(fd, part, (slash ? O_DIRECTORY : flags) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-        int e = errno;
-        close(fd);
-        if (next < 0) {
-            errno = e;
-            return -1;
-        }
-        if (!slash)
-            return next;
-        fd = next;
-        p = slash + 1;
-    }
-}
-
 /* Is out/rel a symbolic link? */
 static bool is_link(const char *out, const char *rel)
 {
@@ -255,7 +224,7 @@ static int refuse_links(const char *out, misi_error *err)
 /* Remove misi's temporaries from one of its folders (out/rel). */
 static void sweep_dir(const char *out, const char *rel, name_pred pred)
 {
-    int fd = rel ? open_beneath(out, rel, O_DIRECTORY) : open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int fd = rel ? misi_open_beneath(out, rel, O_DIRECTORY) : open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return;
     DIR *d = fdopendir(fd);
@@ -290,7 +259,7 @@ static void sweep_temporaries(const char *out)
     sweep_dir(out, MISI_PARTS_DIR, part_pred);
     sweep_dir(out, "shards", is_shard_name);
     char *images = misi_path_join(out, "images");
-    int fd = images ? open_beneath(out, "images", O_DIRECTORY) : -1;
+    int fd = images ? misi_open_beneath(out, "images", O_DIRECTORY) : -1;
     free(images);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (fd >= 0 && !d)
@@ -316,7 +285,7 @@ static int name_cmp(const void *a, const void *b)
 
 static int list_parts(misi_runstate *rs, misi_error *err)
 {
-    int fd = open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
+    int fd = misi_open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
     if (fd < 0)
         return MISI_OK;
     DIR *d = fdopendir(fd);
@@ -530,7 +499,7 @@ static void remove_owned(misi_runstate *rs, removal *rm, const char *rel)
  * before its part (misi_runstate_note_images); they and the record go. */
 static void remove_noted_images(misi_runstate *rs, removal *rm)
 {
-    int fd = open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
+    int fd = misi_open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (fd >= 0 && !d)
         close(fd);
@@ -592,7 +561,7 @@ static void remove_previous_run(misi_runstate *rs, bool keep_parts)
         }
         for (size_t i = 0; i < sizeof FIXED / sizeof FIXED[0]; i++)
             remove_owned(rs, &rm, FIXED[i]);
-        int fd = open_beneath(rs->out, "shards", O_DIRECTORY);
+        int fd = misi_open_beneath(rs->out, "shards", O_DIRECTORY);
         DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
         if (fd >= 0 && !d)
             close(fd);
@@ -643,7 +612,7 @@ static int refuse_foreign_names(const misi_runstate *rs, misi_error *err)
         }
         free(p);
     }
-    int fd = open_beneath(rs->out, "shards", O_DIRECTORY);
+    int fd = misi_open_beneath(rs->out, "shards", O_DIRECTORY);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (fd >= 0 && !d)
         close(fd);
@@ -777,38 +746,6 @@ void misi_runstate_close(misi_runstate *rs)
 
 /* ---- resuming ---- */
 
-/* Hash out/rel while reading it (never through a link): does it have the
- * recorded SHA-256 and size? *missing when it is not there at all. */
-static bool file_matches(const char *out, const char *rel, const char *sha, double bytes, bool *missing)
-{
-    *missing = false;
-    int fd = open_beneath(out, rel, 0);
-    if (fd < 0) {
-        *missing = errno == ENOENT;
-        return false;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (double)st.st_size != bytes) {
-        close(fd);
-        return false;
-    }
-    misi_sha256 h;
-    misi_sha256_init(&h);
-    static _Thread_local unsigned char buf[1 << 16];
-    ssize_t n;
-    double got = 0;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
-        misi_sha256_update(&h, buf, (size_t)n);
-        got += (double)n;
-    }
-    close(fd);
-    if (n < 0 || got != bytes)
-        return false;
-    char hex[65];
-    misi_sha256_final_hex(&h, hex);
-    return sha && !strcmp(hex, sha);
-}
-
 static const char *what_differs(const cJSON *config, const cJSON *seed, double total, const char *sources_sha,
                                 const misi_run_identity *id, bool *oom)
 {
@@ -836,154 +773,6 @@ static int long_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* ---- members of earlier tar shards ---- */
-
-/* Where a member of OUT/shards/images-NNNNNN.tar is: a tar run that was
- * stopped or cut off while packing has deleted the loose copies of what it
- * packed, and --resume checks those images in the shards. */
-typedef struct member {
-    char *name;
-    int shard; /* index into shard_files */
-    unsigned long long off, len;
-} member;
-
-typedef struct shard_index {
-    char **files;
-    size_t nfiles;
-    member *m;
-    size_t n, cap;
-    bool built;
-} shard_index;
-
-static unsigned long long octal_field(const unsigned char *s, size_t width, bool *ok)
-{
-    unsigned long long v = 0;
-    size_t i = 0, digits = 0;
-    while (i < width && s[i] == ' ')
-        i++;
-    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
-        v = (v << 3) | (unsigned long long)(s[i] - '0');
-    *ok = digits > 0 && (i == width || s[i] == '\0' || s[i] == ' ');
-    return v;
-}
-
-static int member_cmp(const void *a, const void *b)
-{
-    return strcmp(((const member *)a)->name, ((const member *)b)->name);
-}
-
-/* Read every shard's headers; a header that does not parse (or checksum)
- * ends that shard's index: the members past it cannot be found, and their
- * complexes are rendered again. */
-static void index_shards(const char *out, shard_index *ix)
-{
-    ix->built = true;
-    int dfd = open_beneath(out, "shards", O_DIRECTORY);
-    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-    if (dfd >= 0 && !d)
-        close(dfd);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (!is_shard_name(e->d_name, strlen(e->d_name)))
-            continue;
-        char rel[300];
-        snprintf(rel, sizeof rel, "shards/%s", e->d_name);
-        int fd = open_beneath(out, rel, 0);
-        if (fd < 0)
-            continue;
-        char **t = realloc(ix->files, (ix->nfiles + 1) * sizeof *t);
-        char *name = t ? strdup(rel) : NULL;
-        if (t)
-            ix->files = t;
-        if (!name) {
-            close(fd);
-            break;
-        }
-        int shard = (int)ix->nfiles;
-        ix->files[ix->nfiles++] = name;
-        unsigned char h[512];
-        unsigned long long off = 0;
-        while (pread(fd, h, sizeof h, (off_t)off) == (ssize_t)sizeof h && h[0]) {
-            unsigned sum = 0;
-            for (int i = 0; i < 512; i++)
-                sum += (i >= 148 && i < 156) ? ' ' : h[i];
-            bool ok1, ok2;
-            unsigned long long len = octal_field(h + 124, 12, &ok1), want = octal_field(h + 148, 8, &ok2);
-            if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100) || (h[156] != '0' && h[156] != '\0'))
-                break;
-            off += sizeof h;
-            if (ix->n == ix->cap) {
-                size_t cap = ix->cap ? 2 * ix->cap : 1024;
-                member *m = realloc(ix->m, cap * sizeof *m);
-                if (!m)
-                    break;
-                ix->m = m;
-                ix->cap = cap;
-            }
-            ix->m[ix->n].name = strdup((const char *)h);
-            if (!ix->m[ix->n].name)
-                break;
-            ix->m[ix->n].shard = shard;
-            ix->m[ix->n].off = off;
-            ix->m[ix->n].len = len;
-            ix->n++;
-            off += (len + 511) / 512 * 512;
-        }
-        close(fd);
-    }
-    if (d)
-        closedir(d);
-    if (ix->n)
-        qsort(ix->m, ix->n, sizeof *ix->m, member_cmp);
-}
-
-static void shard_index_free(shard_index *ix)
-{
-    for (size_t i = 0; i < ix->nfiles; i++)
-        free(ix->files[i]);
-    for (size_t i = 0; i < ix->n; i++)
-        free(ix->m[i].name);
-    free(ix->files);
-    free(ix->m);
-    memset(ix, 0, sizeof *ix);
-}
-
-/* Does some shard hold path with the recorded hash and size? */
-static bool member_matches(const char *out, shard_index *ix, const char *path, const char *sha, double bytes)
-{
-    if (!ix->built)
-        index_shards(out, ix);
-    member key = {.name = (char *)path};
-    member *p = ix->n ? bsearch(&key, ix->m, ix->n, sizeof key, member_cmp) : NULL;
-    while (p && p > ix->m && !strcmp(p[-1].name, path))
-        p--;
-    for (; p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
-        if ((double)p->len != bytes)
-            continue;
-        int fd = open_beneath(out, ix->files[p->shard], 0);
-        if (fd < 0)
-            continue;
-        misi_sha256 h;
-        misi_sha256_init(&h);
-        static _Thread_local unsigned char buf[1 << 16];
-        unsigned long long done = 0;
-        while (done < p->len) {
-            size_t want = p->len - done < sizeof buf ? (size_t)(p->len - done) : sizeof buf;
-            ssize_t n = pread(fd, buf, want, (off_t)(p->off + done));
-            if (n <= 0)
-                break;
-            misi_sha256_update(&h, buf, (size_t)n);
-            done += (unsigned long long)n;
-        }
-        close(fd);
-        char hex[65];
-        misi_sha256_final_hex(&h, hex);
-        if (done == p->len && sha && !strcmp(hex, sha))
-            return true;
-    }
-    return false;
-}
-
 /* Check the images of every part; drop the parts with a missing or damaged
  * one, so that those complexes are rendered again. Tar runs: an image whose
  * loose copy is gone was packed, and must be in an earlier shard with its
@@ -991,7 +780,7 @@ static bool member_matches(const char *out, shard_index *ix, const char *path, c
 static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_error *err)
 {
     int rc = MISI_OK;
-    shard_index ix = {0};
+    misi_shard_index *ix = NULL;
     for (size_t i = 0; !rc && i < rs->nparts; i++) {
         char rel[300];
         snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, rs->parts[i]);
@@ -1010,10 +799,10 @@ static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_erro
         {
             const char *ip = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
             bool missing;
-            bool ok = file_matches(rs->out, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
+            bool ok = misi_file_matches(rs->out, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
                                    cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing);
             if (!ok && missing && tar)
-                ok = member_matches(rs->out, &ix, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
+                ok = misi_shard_member_matches(rs->out, &ix, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
                                     cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")));
             if (ok)
                 ++*verified;
@@ -1037,7 +826,7 @@ static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_erro
         free(text);
         free(path);
     }
-    shard_index_free(&ix);
+    misi_shard_index_destroy(ix);
     /* keep the parts that passed */
     size_t k = 0;
     for (size_t i = 0; i < rs->nparts; i++)
@@ -1108,7 +897,7 @@ int misi_runstate_resume(misi_runstate *rs, const misi_run_identity *id, bool ve
             const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
             bool missing = false;
             if (!verify || (p && is_dataset_path(p) &&
-                            file_matches(rs->out, p, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
+                            misi_file_matches(rs->out, p, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
                                          cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing))) {
                 *verified += verify;
                 continue;

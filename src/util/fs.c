@@ -173,6 +173,38 @@ int misi_write_file_atomic_nosync(const char *path, const void *data, size_t len
     return write_atomic(path, data, len, false, err);
 }
 
+int misi_open_beneath(const char *out, const char *rel, int flags)
+{
+    int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char part[256];
+    const char *p = rel;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n == 0 || n >= sizeof part || !strncmp(p, "..", n) || !strncmp(p, ".", n)) {
+            close(fd);
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(part, p, n);
+        part[n] = '\0';
+        int next = openat(fd, part, (slash ? O_DIRECTORY : flags) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        close(fd);
+        if (next < 0) {
+            errno = e;
+            return -1;
+        }
+        if (!slash)
+            return next;
+        fd = next;
+        p = slash + 1;
+    }
+}
+
+
 int misi_unlink_beneath(const char *root, const char *rel)
 {
     if (!rel[0] || rel[0] == '/')
