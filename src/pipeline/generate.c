@@ -1156,7 +1156,8 @@ static void sources_hash(const misi_source_list *sources, char hex[65])
 static int open_out(gen *g, const misi_generate_config *cfg, bool *done, misi_error *err)
 {
     *done = false;
-    misi_runstate_desc d = {.out = g->out, .who = "misi generate", .resume = cfg->resume, .force = cfg->force};
+    misi_runstate_desc d = {
+        .out = g->out, .who = "misi generate", .resume = cfg->resume, .force = cfg->force};
     int rc = misi_runstate_open(&d, &g->rs, err);
     if (rc || !cfg->resume)
         return rc;

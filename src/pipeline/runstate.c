@@ -48,9 +48,9 @@ struct misi_runstate {
 
 /* ---- misi's names ---- */
 
-static const char *const FIXED[] = {"manifest.json",   "train.jsonl",    "test.jsonl",
-                                    "train.conversations.jsonl", "test.conversations.jsonl",
-                                    "metadata.jsonl",  "truth.jsonl"};
+static const char *const FIXED[] = {
+    "manifest.json",  "train.jsonl", "test.jsonl", "train.conversations.jsonl", "test.conversations.jsonl",
+    "metadata.jsonl", "truth.jsonl"};
 
 static bool is_fixed_name(const char *n)
 {
@@ -361,7 +361,8 @@ static bool holds_input(const char *out, const char *name, const char *const *in
 
 /* The entries of out, but the lock file and the folders holding a merge's
  * inputs: how many, and the first few names. */
-static size_t list_entries(const char *out, const char *const *inputs, size_t ninputs, char *names, size_t cap)
+static size_t list_entries(const char *out, const char *const *inputs, size_t ninputs, char *names,
+                           size_t cap)
 {
     DIR *d = opendir(out);
     size_t n = 0;
@@ -506,7 +507,8 @@ static void remove_noted_images(misi_runstate *rs, removal *rm)
     struct dirent *e;
     while (d && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
-        if (len < 14 || !all_digits(e->d_name, 6) || e->d_name[6] != '-' || !ends_with(e->d_name, len, ".images"))
+        if (len < 14 || !all_digits(e->d_name, 6) || e->d_name[6] != '-' ||
+            !ends_with(e->d_name, len, ".images"))
             continue;
         char rel[300];
         snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, e->d_name);
@@ -690,7 +692,8 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
                                finished ? "finished" : "stopped", finished ? "check" : "continue");
     }
     if (!rc && d->merge && rs->manifest && !d->force)
-        rc = misi_error_at(err, MISI_E_USAGE, rs->out, 0, "holds a dataset already (manifest.json); use --force");
+        rc = misi_error_at(err, MISI_E_USAGE, rs->out, 0,
+                           "holds a dataset already (manifest.json); use --force");
     if (!rc && rs->kind == OUT_MISI)
         sweep_temporaries(rs->out);
     if (!rc && d->force && rs->kind == OUT_MISI) {
@@ -800,10 +803,11 @@ static int verify_parts(misi_runstate *rs, bool tar, size_t *verified, misi_erro
             const char *ip = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
             bool missing;
             bool ok = misi_file_matches(rs->out, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
-                                   cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing);
+                                        cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing);
             if (!ok && missing && tar)
-                ok = misi_shard_member_matches(rs->out, &ix, ip, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
-                                    cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")));
+                ok = misi_shard_member_matches(rs->out, &ix, ip,
+                                               cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
+                                               cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")));
             if (ok)
                 ++*verified;
             else {
@@ -867,7 +871,8 @@ int misi_runstate_resume(misi_runstate *rs, const misi_run_identity *id, bool ve
                                what);
         bool tar = false;
         if (!rc) {
-            const char *fmt = cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "config"), "format"));
+            const char *fmt =
+                cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "config"), "format"));
             tar = fmt && !strcmp(fmt, "tar");
         }
         cJSON_Delete(p);
@@ -896,9 +901,10 @@ int misi_runstate_resume(misi_runstate *rs, const misi_run_identity *id, bool ve
         {
             const char *p = cJSON_GetStringValue(cJSON_GetObjectItem(f, "path"));
             bool missing = false;
-            if (!verify || (p && is_dataset_path(p) &&
-                            misi_file_matches(rs->out, p, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
-                                         cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing))) {
+            if (!verify ||
+                (p && is_dataset_path(p) &&
+                 misi_file_matches(rs->out, p, cJSON_GetStringValue(cJSON_GetObjectItem(f, "sha256")),
+                                   cJSON_GetNumberValue(cJSON_GetObjectItem(f, "bytes")), &missing))) {
                 *verified += verify;
                 continue;
             }
@@ -937,7 +943,8 @@ bool misi_runstate_has_part(const misi_runstate *rs, size_t index)
     return rs->nhave && bsearch(&key, rs->have, rs->nhave, sizeof key, long_cmp);
 }
 
-int misi_runstate_write_part(misi_runstate *rs, size_t index, const char *id, const char *text, misi_error *err)
+int misi_runstate_write_part(misi_runstate *rs, size_t index, const char *id, const char *text,
+                             misi_error *err)
 {
     char rel[128];
     snprintf(rel, sizeof rel, "%s/%06zu-%s.json", MISI_PARTS_DIR, index, id);

@@ -199,4 +199,3 @@ bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const ch
     }
     return false;
 }
-

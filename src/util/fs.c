@@ -2,6 +2,7 @@
 #define _GNU_SOURCE /* syncfs */
 #include "misi/fs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -9,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -77,7 +77,8 @@ int misi_fsync_dir(const char *dir, misi_error *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
-        return misi_error_at(err, MISI_E_IO, dir, 0, "cannot open the folder to sync it: %s", strerror(errno));
+        return misi_error_at(err, MISI_E_IO, dir, 0, "cannot open the folder to sync it: %s",
+                             strerror(errno));
     int rc = MISI_OK;
     /* EINVAL: a file system without fsync on folders (some FUSE, tmpfs
      * before 5.x) has nothing to make durable */
@@ -203,7 +204,6 @@ int misi_open_beneath(const char *out, const char *rel, int flags)
         p = slash + 1;
     }
 }
-
 
 int misi_unlink_beneath(const char *root, const char *rel)
 {
@@ -356,8 +356,8 @@ bool misi_name_is_safe(const char *name)
         return false;
     for (const char *p = name; *p; p++) {
         char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-              c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-' || c == '.'))
             return false;
     }
     return true;

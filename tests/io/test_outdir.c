@@ -3,8 +3,8 @@
  * anything ("/" itself is checked here, by path, never written to), the lock
  * within one process, the temporary sweep that removes only misi's own
  * names, and deletions that never pass through a link. */
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -192,7 +192,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(outdir_lock_refuses_a_second_writer_naming_the_pid, setup, teardown),
         cmocka_unit_test_setup_teardown(outdir_sweep_removes_only_misi_temporaries, setup, teardown),
         cmocka_unit_test_setup_teardown(outdir_deletions_never_follow_links, setup, teardown),
-        cmocka_unit_test_setup_teardown(outdir_atomic_write_leaves_whole_file_and_no_temporary, setup, teardown),
+        cmocka_unit_test_setup_teardown(outdir_atomic_write_leaves_whole_file_and_no_temporary, setup,
+                                        teardown),
     };
     RUN_TESTS(tests, argc, argv);
 }
