@@ -14,11 +14,35 @@
  * max_bytes (0 = MISI_MAX_INPUT_BYTES) are refused with MISI_E_LIMIT. */
 int misi_read_file(const char *path, size_t max_bytes, char **out, size_t *len, misi_error *err);
 
-/* Write len bytes to path atomically: a temporary file beside it
- * ("<path>.tmp.<pid>.<n>", unique per process and call, so threads never
- * share one), then a rename over the target. On any failure the temporary is
- * removed and the target is untouched. Thread-safe. */
+/* Write len bytes to path atomically and durably: a temporary file beside
+ * it ("<path>.tmp.<pid>.<n>", unique per process and call, so threads never
+ * share one), fsync'd, renamed over the target, and the folder fsync'd: after
+ * a crash at any point the target is the old file or the whole new one. On
+ * any failure the temporary is removed and the target is untouched.
+ * Thread-safe. */
 int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_error *err);
+/* The same without the two fsyncs: the rename still never exposes a partial
+ * file to a running reader, but after a power cut the file may be empty. For
+ * many small files made durable together by one misi_sync_fs() before
+ * anything that vouches for them is written (misi generate's images, synced
+ * once per part: docs/reliability.md "Durability"). */
+int misi_write_file_atomic_nosync(const char *path, const void *data, size_t len, misi_error *err);
+/* fsync a folder, so that renames and creations in it are durable. */
+int misi_fsync_dir(const char *dir, misi_error *err);
+/* Flush the whole file system that holds path (syncfs(2); sync(2) elsewhere). */
+int misi_sync_fs(const char *path, misi_error *err);
+/* Open root/rel read-only without following a symbolic link anywhere below
+ * root (each folder opened with O_NOFOLLOW); flags adds e.g. O_DIRECTORY for
+ * the last component. rel: relative, no "." or ".." components. A file
+ * descriptor, or -1 with errno set. */
+int misi_open_beneath(const char *root, const char *rel, int flags);
+/* Unlink root/rel without following any symbolic link on the way: each
+ * folder of rel is opened with O_NOFOLLOW below root, so a folder replaced
+ * by a link that leaves root is never entered. rel must be relative, without
+ * "." or ".." components. 0 or -errno. */
+int misi_unlink_beneath(const char *root, const char *rel);
+/* rmdir root/rel when it is a real (not linked), empty folder. 0 or -errno. */
+int misi_rmdir_beneath(const char *root, const char *rel);
 
 bool misi_is_dir(const char *path);
 bool misi_is_file(const char *path);

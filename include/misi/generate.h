@@ -62,6 +62,7 @@ typedef struct misi_generate_config {
      * skipped while finding the sources); kept with the first source's part. */
     const char *const *notes;
     size_t nnotes;
+    bool no_verify;          /* --resume: trust the images already there (no SHA-256 check) */
     /* Checked between complexes; when it turns non-zero the run stops after
      * the complex in flight, assembles what it has (manifest "complete":
      * false) and returns MISI_E_CANCELLED. NULL = never. */
@@ -76,6 +77,8 @@ typedef struct misi_generate_report {
     size_t renders;       /* views the renderer drew, answerability checks included */
     size_t redraws;       /* of those, views of a request already drawn for the same complex */
     double seconds;
+    size_t verified;       /* --resume: files found matching their SHA-256 */
+    bool already_complete; /* --resume found a complete dataset: nothing was done */
 } misi_generate_report;
 
 /* Run over the sources (in order). A complex that fails to load is skipped and

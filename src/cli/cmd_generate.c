@@ -103,7 +103,12 @@ static void usage(FILE *f)
             "  --shard K/N          only complexes K, K+N, K+2N, ... (K from 0); combine the shard\n"
             "                       folders with `misi merge` (docs/cluster.md)\n"
             "  --resume             continue an interrupted run in --out, keeping finished complexes\n"
-            "  --force              overwrite a dataset already in --out\n"
+            "                       whose images still match their SHA-256; on a finished dataset,\n"
+            "                       check it and do nothing\n"
+            "  --no-verify          with --resume: trust the images already there (no SHA-256 check)\n"
+            "  --force              start over: remove the previous misi run's files in --out (only\n"
+            "                       those its manifest or parts list); also write into a non-empty\n"
+            "                       folder that holds no misi output, replacing none of its files\n"
             "  --progress, --no-progress   progress bar (default: when stderr is a terminal)\n"
             "  -h, --help           this text\n");
 }
@@ -221,11 +226,20 @@ int cmd_generate(int argc, char **argv)
             NEED_ARG();
             char buf[256];
             snprintf(buf, sizeof buf, "%s", v);
+            int ntok = 0;
             for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
                 const misi_task *t = task_by_word(tok);
                 if (!t)
                     goto bad_value;
                 cfg.task_mask |= 1u << (t->number - 1);
+                ntok++;
+            }
+            /* an empty list would silently mean "all tasks" (mask 0) or keep
+             * an earlier --tasks: neither is what was typed */
+            if (!ntok) {
+                fprintf(stderr, "misi generate: --tasks needs at least one task name or number\n");
+                status = MISI_EXIT_USAGE;
+                goto done;
             }
         } else if (!strcmp(a, "--size")) {
             NEED_ARG();
@@ -291,6 +305,8 @@ int cmd_generate(int argc, char **argv)
             cfg.resume = true;
         } else if (!strcmp(a, "--force")) {
             cfg.force = true;
+        } else if (!strcmp(a, "--no-verify")) {
+            cfg.no_verify = true;
         } else if (!strcmp(a, "--progress")) {
             cfg.progress = 1;
         } else if (!strcmp(a, "--no-progress")) {
@@ -315,6 +331,16 @@ int cmd_generate(int argc, char **argv)
         goto done;
     }
 
+    if (cfg.resume && cfg.force) {
+        fprintf(stderr, "misi generate: --resume keeps what is there and --force removes it: give one\n");
+        status = MISI_EXIT_USAGE;
+        goto done;
+    }
+    if (cfg.no_verify && !cfg.resume) {
+        fprintf(stderr, "misi generate: --no-verify only applies to --resume\n");
+        status = MISI_EXIT_USAGE;
+        goto done;
+    }
     misi_source_list sources = {0};
     misi_error err = {0};
     if (npaths == 0) {
@@ -354,6 +380,12 @@ int cmd_generate(int argc, char **argv)
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     misi_sources_finish(&sources);
+    if (!rc && rep.already_complete) {
+        fprintf(stderr, "misi generate: %s holds this dataset complete already (%s): nothing to do\n",
+                cfg.out_dir ? cfg.out_dir : "misi-out",
+                cfg.no_verify ? "not checked: --no-verify" : "every file matches its SHA-256");
+        goto done;
+    }
     if (rc) {
         fprintf(stderr, "misi generate: %s\n", err.msg);
         status = rc == MISI_E_USAGE       ? MISI_EXIT_USAGE

@@ -13,9 +13,12 @@ static void usage(FILE *f)
                "Combines the shard folders of `misi generate --shard K/N` (same sources, seed\n"
                "and options) into one dataset in OUT, byte-identical to an unsharded run.\n"
                "Every complex must have been finished by some shard; the error names what is\n"
-               "missing otherwise (rerun that shard with --resume).\n"
+               "missing otherwise (rerun that shard with --resume). Every image is checked\n"
+               "against the SHA-256 its shard recorded; a damaged one is refused by name.\n"
+               "OUT must be new, empty, a misi output or one of the shard folders.\n"
                "\n"
-               "  --force      overwrite a dataset already in OUT\n"
+               "  --force      replace a dataset already in OUT (only the files its manifest\n"
+               "               lists), or write into a non-empty folder, replacing none of its files\n"
                "  -h, --help   this text\n");
 }
 

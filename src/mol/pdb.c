@@ -413,6 +413,12 @@ int misi_parse_pdb(const char *text, size_t len, const char *path, misi_mol *mol
 {
     misi_mol_finish(mol);
     pdb_state st = {.path = path, .mol = mol, .err = err};
+    /* A UTF-8 byte order mark (Windows editors add one) is not part of the
+     * first line: left there, the first record would not be recognised. */
+    if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {
+        text += 3;
+        len -= 3;
+    }
     text_lines it;
     text_span line;
     text_lines_init(&it, text, len);

@@ -187,16 +187,30 @@ static int write_image_lines(out_file *meta, out_file *truth, const cJSON *md, m
     return rc;
 }
 
-/* Close and rename into place. */
+/* Sync, close, rename into place and sync the folder: one file of a few per
+ * assembly, so the two fsyncs cost nothing next to the images, and after a
+ * crash the final name holds the whole file or the previous one. */
 static int out_finish(out_file *o, misi_error *err)
 {
-    int bad = fclose(o->f) != 0;
+    int bad = fflush(o->f) != 0 || fsync(fileno(o->f)) != 0;
+    int e = errno;
+    bad |= fclose(o->f) != 0;
+    if (!e)
+        e = errno;
     o->f = NULL;
     if (bad)
-        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
+        return misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(e));
     if (rename(o->tmp, o->final) != 0)
         return misi_error_at(err, MISI_E_IO, o->final, 0, "cannot rename into place: %s", strerror(errno));
-    return MISI_OK;
+    char *dir = strdup(o->final);
+    if (!dir)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *slash = '\0';
+    int rc = misi_fsync_dir(slash ? dir : ".", err);
+    free(dir);
+    return rc;
 }
 
 /* Close, rename into place, add to files. */
@@ -410,19 +424,47 @@ static cJSON *read_part(const char *dir, const char *name, misi_error *err)
     return j;
 }
 
-static int copy_or_link(const char *from, const char *to, misi_error *err)
+static bool image_matches(const image_ent *e, const char *data, size_t len);
+static int damaged(misi_error *err, const char *dir, const image_ent *e, size_t len);
+
+/* Bring image e of another folder into out: hashed while read, then linked
+ * (or, across file systems, copied). A name already in out is replaced only
+ * after it too was checked: it may be a damaged copy of an earlier merge. */
+static int copy_or_link(const char *out, const char *dir, const image_ent *e, misi_error *err)
 {
-    int rc = misi_mkdir_parents(to, err);
-    if (rc)
-        return rc;
-    if (link(from, to) == 0 || errno == EEXIST)
-        return MISI_OK;
+    char *from = misi_path_join(dir, e->path), *to = misi_path_join(out, e->path);
     char *data = NULL;
     size_t len = 0;
-    rc = misi_read_file(from, 0, &data, &len, err);
+    int rc = from && to ? misi_mkdir_parents(to, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     if (!rc)
-        rc = misi_write_file_atomic(to, data, len, err);
+        rc = misi_read_file(from, 0, &data, &len, err);
+    if (!rc && !image_matches(e, data, len))
+        rc = damaged(err, dir, e, len);
+    if (!rc && link(from, to) != 0) {
+        char *have = NULL;
+        size_t hlen = 0;
+        if (errno == EEXIST && !misi_read_file(to, 0, &have, &hlen, NULL) && image_matches(e, have, hlen))
+            ; /* already there with the right bytes */
+        else
+            rc = misi_write_file_atomic(to, data, len, err);
+        free(have);
+    }
     free(data);
+    free(from);
+    free(to);
+    return rc;
+}
+
+/* An image of out itself that a merge reuses: check it. */
+static int check_own(const char *out, const image_ent *e, misi_error *err)
+{
+    char *path = misi_path_join(out, e->path), *data = NULL;
+    size_t len = 0;
+    int rc = path ? misi_read_file(path, 0, &data, &len, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
+    if (!rc && !image_matches(e, data, len))
+        rc = damaged(err, out, e, len);
+    free(data);
+    free(path);
     return rc;
 }
 
@@ -702,15 +744,48 @@ static void old_free(old_shards *o)
     memset(o, 0, sizeof *o);
 }
 
-/* The bytes of image e: its loose file, or else a copy packed earlier. */
+/* Does data have e's recorded SHA-256 and size? */
+static bool image_matches(const image_ent *e, const char *data, size_t len)
+{
+    char hex[65];
+    misi_sha256_hex(data, len, hex);
+    return (double)len == e->bytes && !strcmp(hex, e->sha);
+}
+
+/* The error for an image of another folder (a shard of misi merge) that
+ * does not match what its part records. */
+static int damaged(misi_error *err, const char *dir, const image_ent *e, size_t len)
+{
+    return misi_error_at(err, MISI_E_INVALID, dir, 0,
+                         "%s does not match the SHA-256 its part records (%zu bytes, %.0f recorded): the "
+                         "shard's copy is damaged; make that shard again (--resume renders it anew once "
+                         "its part is gone) or copy it again",
+                         e->path, len, e->bytes);
+}
+
+/* The bytes of image e: its loose file, or else a copy packed earlier; each
+ * hashed as it is read, so nothing damaged is packed. */
 static int image_bytes(const char *out, const char *const *dirs, const image_map *m, const image_ent *e,
                        old_shards *old, char **data, size_t *len, misi_error *err)
 {
     char *path = misi_path_join(dirs[e->dir], e->path);
     if (!path)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    int rc;
-    if (access(path, F_OK) != 0 && errno == ENOENT && !strcmp(dirs[e->dir], out)) {
+    bool own = !strcmp(dirs[e->dir], out);
+    int rc = MISI_E_IO;
+    *data = NULL;
+    if (access(path, F_OK) == 0 || errno != ENOENT) {
+        rc = misi_read_file(path, 0, data, len, err);
+        if (!rc && !image_matches(e, *data, *len)) {
+            if (!own)
+                rc = damaged(err, dirs[e->dir], e, *len);
+            free(*data);
+            *data = NULL;
+            if (own)
+                rc = MISI_E_IO; /* an earlier shard may still hold a good copy */
+        }
+    }
+    if (rc == MISI_E_IO && own) {
         *data = old_read(old, m, e, len);
         /* the id is the folder under images/ */
         const char *id = e->path + strlen("images/");
@@ -722,25 +797,9 @@ static int image_bytes(const char *out, const char *const *dirs, const image_map
                          "SHA-256 its part records; delete complex %.*s's part under %s/%s and run "
                          "--resume to render it again",
                          out, idlen, id, out, MISI_PARTS_DIR);
-    } else {
-        rc = misi_read_file(path, 0, data, len, err);
     }
     free(path);
     return rc;
-}
-
-/* fsync a folder, so that a rename in it is durable. */
-static int sync_dir(const char *dir, misi_error *err)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    if (fd < 0 || fsync(fd) != 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        return misi_error_at(err, MISI_E_IO, dir, 0, "cannot sync: %s", strerror(e));
-    }
-    close(fd);
-    return MISI_OK;
 }
 
 /* A shard is synced, renamed into place and its folder synced before the
@@ -750,17 +809,12 @@ static int close_shard(out_file *o, const char *out, old_shards *old, size_t nex
                        misi_error *err)
 {
     static const char zero[1024];
+    (void)out;
     int rc = out_write(o, zero, sizeof zero, err);
-    if (!rc && (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0))
-        rc = misi_error_at(err, MISI_E_IO, o->tmp, 0, "write failed: %s", strerror(errno));
     if (!rc)
         old_before_replace(old, o->final, next);
     if (!rc)
-        rc = out_close(o, files, err);
-    char *dir = rc ? NULL : misi_path_join(out, "shards");
-    if (!rc)
-        rc = dir ? sync_dir(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    free(dir);
+        rc = out_close(o, files, err); /* synced, renamed, folder synced */
     out_discard(o);
     old_release(old, next);
     return rc;
@@ -825,25 +879,6 @@ static int pack_tar(const char *out, const char *const *dirs, image_map *m, int 
     old_free(&old);
     *nshards = shard;
     return rc;
-}
-
-static void remove_stale_shards(const char *out, int nshards)
-{
-    char *dir = misi_path_join(out, "shards");
-    DIR *d = dir ? opendir(dir) : NULL;
-    struct dirent *de;
-    while (d && (de = readdir(d))) {
-        int idx;
-        if (!shard_name(de->d_name, true, &idx) || idx < nshards)
-            continue;
-        char *p = misi_path_join(dir, de->d_name);
-        if (p)
-            unlink(p);
-        free(p);
-    }
-    if (d)
-        closedir(d);
-    free(dir);
 }
 
 /* ---- the manifest ---- */
@@ -946,7 +981,8 @@ static int write_manifest(const char *out, cJSON *m, cJSON *files, const image_m
     return rc;
 }
 
-int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, misi_error *err)
+int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, bool verify,
+                  misi_error *err)
 {
     part_ref *refs = NULL;
     size_t nrefs = 0;
@@ -1138,12 +1174,10 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     } else {
         for (size_t k = 0; !rc && k < map.norder; k++) {
             image_ent *e = &map.e[map.order[k]];
-            if (strcmp(dirs[e->dir], out) != 0) {
-                char *from = misi_path_join(dirs[e->dir], e->path), *to = misi_path_join(out, e->path);
-                rc = from && to ? copy_or_link(from, to, err) : misi_error_set(err, MISI_E_NOMEM, "oom");
-                free(from);
-                free(to);
-            }
+            if (strcmp(dirs[e->dir], out) != 0)
+                rc = copy_or_link(out, dirs[e->dir], e, err);
+            else if (verify)
+                rc = check_own(out, e, err);
         }
     }
     for (int s = 0; !rc && s < 2; s++) {
@@ -1179,6 +1213,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         cJSON_AddNumberToObject(all, "train", tot[0]);
         cJSON_AddNumberToObject(all, "test", tot[1]);
         cJSON_AddNumberToObject(m, "sources", (double)total);
+        /* what --resume of a finished dataset checks its complexes against */
+        cJSON_AddStringToObject(m, "sources_sha256", sources_sha);
         cJSON_AddNumberToObject(m, "complexes", (double)ok);
         cJSON_AddNumberToObject(m, "images", (double)map.norder);
         cJSON_AddItemToObject(m, "skipped", skipped);
@@ -1193,21 +1229,35 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
         cJSON_Delete(m);
     }
     if (!rc && tar) {
-        /* the loose images of this folder were only staging for the shards */
-        char *images = misi_path_join(out, "images");
-        if (images)
-            misi_remove_tree(images);
-        free(images);
+        /* The loose images of this folder were only staging for the shards
+         * (a run dropped them shard by shard; a merge into one of its inputs
+         * drops them now that the dataset is whole); their folders go when
+         * empty. Anything else under images/ is not misi's and stays. */
+        for (size_t k = 0; k < map.norder; k++) {
+            const image_ent *e = &map.e[map.order[k]];
+            const char *p = e->path, *slash = strchr(p + 7, '/');
+            if (ndirs > 1 && !strcmp(dirs[e->dir], out))
+                misi_unlink_beneath(out, p);
+            char rel[80];
+            if (slash && (size_t)(slash - p) < sizeof rel) {
+                memcpy(rel, p, (size_t)(slash - p));
+                rel[slash - p] = '\0';
+                misi_rmdir_beneath(out, rel);
+            }
+        }
+        misi_rmdir_beneath(out, "images");
     }
-    /* shards numbered past this run's (all of them for loose files) are an
-     * earlier run's, started over with --force */
-    if (!rc)
-        remove_stale_shards(out, tar ? nshards : 0);
+    (void)nshards;
     if (!rc && complete) {
-        char *parts = misi_path_join(out, MISI_PARTS_DIR);
-        if (parts)
-            misi_remove_tree(parts);
-        free(parts);
+        /* out's own parts, and only those, then the folder if empty */
+        for (size_t r = 0; r < nrefs; r++) {
+            if (strcmp(dirs[refs[r].dir], out) != 0)
+                continue;
+            char rel[300];
+            snprintf(rel, sizeof rel, "%s/%s", MISI_PARTS_DIR, refs[r].name);
+            misi_unlink_beneath(out, rel);
+        }
+        misi_rmdir_beneath(out, MISI_PARTS_DIR);
     }
     for (int s = 0; s < 2; s++) {
         out_discard(&plain[s]);

@@ -22,7 +22,13 @@
  * the parts there are and say false. When complete, out's own .parts folder
  * is removed afterwards. Images that live in another dir are linked or copied
  * into out (loose files) or packed (tar format). */
-int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, misi_error *err);
+/* verify: hash every image that is reused (misi merge); without it, the
+ * images of out itself are trusted (a run hashed them as it wrote them, and
+ * --resume checked the earlier ones), and those of other dirs and of earlier
+ * shards are still checked as they are read. Only out's own part files and
+ * misi's empty folders are removed; nothing else in out is deleted. */
+int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool complete, bool verify,
+                  misi_error *err);
 
 /* Parse and check one part file's text (path names it in errors). Parts come
  * from other machines' shards and from interrupted runs, so nothing in them

@@ -7,8 +7,8 @@
 #include "misi/generate.h"
 
 #include <cjson/cJSON.h>
-#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -24,6 +24,7 @@
 #include "misi/writer_pool.h"
 #include "misi_config.h"
 #include "pipeline/assemble.h"
+#include "pipeline/runstate.h"
 
 #define DEFAULT_OUT "misi-out"
 
@@ -66,6 +67,8 @@ typedef struct gen {
     misi_task_geometry geo;
     misi_renderer *r;
     misi_writer_pool *pool;
+    misi_runstate *rs; /* the output folder: lock, parts, resume */
+    size_t index;      /* of the complex in flight among the sources */
     /* the complex being processed [0] and its partner [1] */
     misi_complex cx[2];
     misi_hb_context *hb[2];
@@ -148,14 +151,16 @@ static int record_hash(gen *g, const char *rel, const char *sha, uint64_t bytes)
     return rc;
 }
 
-/* The pool's sink: hash, then write atomically. */
+/* The pool's sink: hash, then write atomically. No fsync per image: the
+ * part that vouches for the complex's images syncs them all at once
+ * (misi_runstate_write_part; docs/reliability.md "Durability"). */
 static int sink_write(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
 {
     gen *g = user;
     const char *rel = path + strlen(g->out) + 1;
     char sha[65];
     misi_sha256_hex(data, len, sha);
-    int rc = misi_write_file_atomic(path, data, len, err);
+    int rc = misi_write_file_atomic_nosync(path, data, len, err);
     if (rc)
         return rc;
     if (record_hash(g, rel, sha, len))
@@ -882,6 +887,22 @@ static bool repeats_earlier(const made *qs, size_t n, const made *m)
     return false;
 }
 
+/* Record the images about to be written before writing them, so that a
+ * crash before the part leaves them listed (--force removes them). */
+static int note_images(gen *g, misi_error *err)
+{
+    const char **paths = malloc((g->nreqs + 1) * sizeof *paths);
+    if (!paths)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < g->nreqs; i++)
+        if (!g->reqs[i].old)
+            paths[n++] = g->reqs[i].path;
+    int rc = misi_runstate_note_images(g->rs, g->index, g->cx[0].id, paths, n, err);
+    free(paths);
+    return rc;
+}
+
 /* Three phases per complex: make every question (collecting image
  * requests), render every new image in as few batches as the scenes allow,
  * then write the records in the fixed order. */
@@ -977,6 +998,8 @@ static int process_complex(gen *g, misi_error *err)
     if (!rc)
         rc = write_metadata(g, 0, g->nreqs, err);
     if (!rc)
+        rc = note_images(g, err);
+    if (!rc)
         rc = render_pending(g, 0, g->nreqs, err);
     for (size_t k = 0; k < nq; k++) {
         made *m = &qs[k];
@@ -1062,34 +1085,6 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
 
 /* ---- parts ---- */
 
-static char *part_path(const gen *g, size_t index, const char *id)
-{
-    char rel[128];
-    snprintf(rel, sizeof rel, "%s/%06zu-%s.json", MISI_PARTS_DIR, index, id);
-    return misi_path_join(g->out, rel);
-}
-
-/* A part for source `index` exists already (--resume). */
-static bool part_exists(const gen *g, size_t index)
-{
-    char *dir = misi_path_join(g->out, MISI_PARTS_DIR);
-    DIR *d = dir ? opendir(dir) : NULL;
-    free(dir);
-    if (!d)
-        return false;
-    char prefix[32];
-    snprintf(prefix, sizeof prefix, "%06zu-", index);
-    bool found = false;
-    struct dirent *e;
-    while (!found && (e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        found =
-            !strncmp(e->d_name, prefix, strlen(prefix)) && len > 5 && !strcmp(e->d_name + len - 5, ".json");
-    }
-    closedir(d);
-    return found;
-}
-
 static cJSON *new_part(const gen *g, size_t index, const char *id)
 {
     cJSON *p = cJSON_CreateObject();
@@ -1142,39 +1137,10 @@ static int finish_part(gen *g, size_t index, const char *id, misi_error *err)
     g->nfiles = 0;
     pthread_mutex_unlock(&g->mu);
     char *text = cJSON_PrintUnformatted(g->part);
-    char *path = part_path(g, index, id);
-    rc = text && path ? misi_write_file_atomic(path, text, strlen(text), err)
-                      : misi_error_set(err, MISI_E_NOMEM, "out of memory writing a part");
+    rc = text ? misi_runstate_write_part(g->rs, index, id, text, err)
+              : misi_error_set(err, MISI_E_NOMEM, "out of memory writing a part");
     cJSON_free(text);
-    free(path);
     return rc;
-}
-
-/* Remove what a killed run can leave half-written: writer temporaries
- * ("<file>.tmp.<pid>.<n>") and unfinished finals ("<file>.partial"). Their
- * final names were never taken, so nothing finished is touched. */
-static void sweep_temporaries(const char *dir, int depth)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        char *p = misi_path_join(dir, e->d_name);
-        if (!p)
-            continue;
-        size_t len = strlen(e->d_name);
-        if (misi_is_dir(p)) {
-            if (depth > 0)
-                sweep_temporaries(p, depth - 1);
-        } else if (strstr(e->d_name, ".tmp.") || (len > 8 && !strcmp(e->d_name + len - 8, ".partial"))) {
-            unlink(p);
-        }
-        free(p);
-    }
-    closedir(d);
 }
 
 /* The ordered source ids, one a line, hashed: shards and resumed runs must
@@ -1192,123 +1158,24 @@ static void sources_hash(const misi_source_list *sources, char hex[65])
     misi_sha256_final_hex(&h, hex);
 }
 
-/* --resume continues a run only with its own options: compare one part
- * already there with what this run would write, before doing any work (a
- * run resumed with another seed would make parts that never assemble). */
-static int check_resumable(gen *g, const char *parts, misi_error *err)
+/* Take the output folder (runstate.h) and, on --resume, find what an
+ * earlier run finished; *done when it is a complete dataset already. */
+static int open_out(gen *g, const misi_generate_config *cfg, bool *done, misi_error *err)
 {
-    DIR *d = opendir(parts);
-    if (!d)
-        return MISI_OK;
-    char *name = NULL;
-    struct dirent *e;
-    while (!name && (e = readdir(d))) {
-        size_t len = strlen(e->d_name);
-        if (e->d_name[0] != '.' && len > 5 && !strcmp(e->d_name + len - 5, ".json"))
-            name = strdup(e->d_name);
-    }
-    closedir(d);
-    if (!name)
-        return MISI_OK;
-    char *path = misi_path_join(parts, name);
-    char *text = NULL, *mine = NULL, *theirs = NULL;
-    size_t len = 0;
-    cJSON *p = NULL;
-    int rc =
-        path ? misi_read_file(path, 0, &text, &len, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    if (!rc) {
-        p = misi_part_parse(text, len, path, err);
-        rc = p ? MISI_OK : err->code;
-    }
-    if (!rc) {
-        char seed[32];
-        snprintf(seed, sizeof seed, "%llu", (unsigned long long)g->cfg->seed);
-        mine = cJSON_PrintUnformatted(g->config);
-        theirs = cJSON_PrintUnformatted(cJSON_GetObjectItem(p, "config"));
-        const char *what = NULL;
-        if (!mine || !theirs)
-            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        else if (strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "seed")), seed) != 0)
-            what = "another seed";
-        else if (cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(p, "config"),
-                                                          "render_version")) != MISI_RENDER_VERSION)
-            what = "another version of the renderer (its images would not match this one's)";
-        else if (strcmp(mine, theirs) != 0)
-            what = "other options (image size, tasks, counts, split, format ...)";
-        else if ((size_t)cJSON_GetObjectItem(p, "total")->valuedouble != g->total_sources ||
-                 !cJSON_IsString(cJSON_GetObjectItem(p, "sources_sha256")) ||
-                 strcmp(cJSON_GetStringValue(cJSON_GetObjectItem(p, "sources_sha256")), g->sources_sha) != 0)
-            what = "another list of complexes";
-        if (what)
-            rc = misi_error_at(err, MISI_E_USAGE, path, 0,
-                               "the run to resume was made with %s than this one: resume with the same "
-                               "options and complexes, or start over with --force",
-                               what);
-    }
-    cJSON_free(mine);
-    cJSON_free(theirs);
-    cJSON_Delete(p);
-    free(text);
-    free(path);
-    free(name);
-    return rc;
-}
-
-static int prepare_out(gen *g, const misi_generate_config *cfg, misi_error *err)
-{
-    if (cfg->resume || cfg->force)
-        sweep_temporaries(g->out, 2);
-    char *manifest = misi_path_join(g->out, "manifest.json"), *parts = misi_path_join(g->out, MISI_PARTS_DIR);
-    int rc = manifest && parts ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    bool finished = false;
-    if (!rc && misi_is_file(manifest)) {
-        char *text = NULL;
-        size_t len;
-        if (!misi_read_file(manifest, 0, &text, &len, NULL)) {
-            cJSON *m = cJSON_ParseWithLength(text, len);
-            finished = m && cJSON_IsTrue(cJSON_GetObjectItem(m, "complete"));
-            cJSON_Delete(m);
-        }
-        free(text);
-    }
-    bool unfinished = !rc && misi_is_dir(parts);
-    if (!rc && cfg->force) {
-        /* start over: the old parts and manifest go; images are content
-         * addressed, so old ones are overwritten by the same bytes or left. */
-        if (unfinished) {
-            DIR *d = opendir(parts);
-            struct dirent *e;
-            while (d && (e = readdir(d))) {
-                if (e->d_name[0] == '.')
-                    continue;
-                char *f = misi_path_join(parts, e->d_name);
-                if (f)
-                    unlink(f);
-                free(f);
-            }
-            if (d)
-                closedir(d);
-        }
-        unlink(manifest);
-    } else if (!rc && finished && !cfg->resume) {
-        rc = misi_error_at(err, MISI_E_USAGE, g->out, 0,
-                           "holds a finished dataset (manifest.json); use --force to overwrite it");
-    } else if (!rc && unfinished && !cfg->resume) {
-        rc = misi_error_at(
-            err, MISI_E_USAGE, g->out, 0,
-            "holds an unfinished run (%s); use --resume to continue it or --force to start over",
-            MISI_PARTS_DIR);
-    }
-    if (!rc && cfg->resume && unfinished)
-        rc = check_resumable(g, parts, err);
-    if (!rc)
-        rc = misi_mkdir_p(parts, err);
-    char *images = rc ? NULL : misi_path_join(g->out, "images");
-    if (!rc)
-        rc = images ? misi_mkdir_p(images, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
-    free(images);
-    free(manifest);
-    free(parts);
+    *done = false;
+    misi_runstate_desc d = {
+        .out = g->out, .who = "misi generate", .resume = cfg->resume, .force = cfg->force};
+    int rc = misi_runstate_open(&d, &g->rs, err);
+    if (rc || !cfg->resume)
+        return rc;
+    char seed[32];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)cfg->seed);
+    misi_run_identity id = {
+        .config = g->config, .seed = seed, .total = g->total_sources, .sources_sha = g->sources_sha};
+    bool complete = false;
+    rc = misi_runstate_resume(g->rs, &id, !cfg->no_verify, &complete, &g->rep->verified, err);
+    /* a shard's folder is never "complete": it has no manifest */
+    *done = !rc && complete;
     return rc;
 }
 
@@ -1347,27 +1214,27 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         g.config = config_json(&cfg, &g.params);
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     }
+    bool done = false;
     if (!rc)
-        rc = misi_mkdir_p(g.out, err);
-    if (!rc)
-        rc = prepare_out(&g, &cfg, err);
-    if (!rc) {
+        rc = open_out(&g, &cfg, &done, err);
+    rep->already_complete = done;
+    if (!rc && !done) {
         misi_renderer_desc rd = {.device = cfg.device};
         rc = misi_renderer_create(&rd, &g.r, err);
     }
-    if (!rc) {
+    if (!rc && !done) {
         misi_writer_pool_config wc = {.threads = cfg.threads, .sink = {.write = sink_write, .user = &g}};
         rc = misi_writer_pool_create(&wc, &g.pool, err);
     }
     bool stopped = false;
-    for (size_t i = 0; !rc && i < sources->count; i++) {
+    for (size_t i = 0; !rc && !done && i < sources->count; i++) {
         if (cfg.shard_count && (int)(i % (size_t)cfg.shard_count) != cfg.shard_index)
             continue;
         if (cfg.stop && *cfg.stop) {
             stopped = true;
             break;
         }
-        if (cfg.resume && part_exists(&g, i)) {
+        if (misi_runstate_has_part(g.rs, i)) {
             progress(&g, i + 1, false);
             continue;
         }
@@ -1410,6 +1277,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
                 break;
         }
         g.part = new_part(&g, i, g.cx[0].id);
+        g.index = i;
         rc = process_complex(&g, err);
         if (!rc)
             rc = finish_part(&g, i, g.cx[0].id, err);
@@ -1431,10 +1299,11 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     misi_renderer_destroy(g.r);
     /* A shard keeps its parts for misi merge; a run assembles its dataset,
      * a stopped one too, marked incomplete. */
-    if (!rc && !cfg.shard_count) {
+    if (!rc && !done && !cfg.shard_count) {
         const char *dirs[1] = {g.out};
-        rc = misi_assemble(g.out, dirs, 1, !stopped, err);
+        rc = misi_assemble(g.out, dirs, 1, !stopped, false, err);
     }
+    misi_runstate_close(g.rs);
     if (!rc && stopped)
         rc = misi_error_set(err, MISI_E_CANCELLED,
                             "stopped on request; the finished complexes are kept (continue with --resume)");
@@ -1458,12 +1327,26 @@ int misi_merge(const char *out, const char *const *shard_dirs, size_t n, bool fo
 {
     if (n == 0)
         return misi_error_set(err, MISI_E_USAGE, "no shard folders to merge");
-    int rc = misi_mkdir_p(out, err);
-    char *manifest = rc ? NULL : misi_path_join(out, "manifest.json");
-    if (!rc && manifest && misi_is_file(manifest) && !force)
-        rc = misi_error_at(err, MISI_E_USAGE, out, 0, "holds a dataset already (manifest.json); use --force");
-    free(manifest);
+    /* Merging into one of the shard folders: its parts are inputs. */
+    bool out_is_input = false;
+    char ro[PATH_MAX], rd[PATH_MAX];
+    for (size_t i = 0; i < n && !out_is_input; i++)
+        out_is_input = realpath(out, ro) && realpath(shard_dirs[i], rd) && !strcmp(ro, rd);
+    misi_runstate_desc d = {
+        .out = out,
+        .who = "misi merge",
+        .force = force,
+        .merge = true,
+        .out_is_input = out_is_input,
+        .inputs = shard_dirs,
+        .ninputs = n,
+    };
+    misi_runstate *rs = NULL;
+    int rc = misi_runstate_open(&d, &rs, err);
+    /* every image is hashed as it is linked or packed: a shard copied from
+     * another machine may have lost bytes on the way */
     if (!rc)
-        rc = misi_assemble(out, shard_dirs, n, true, err);
+        rc = misi_assemble(out, shard_dirs, n, true, true, err);
+    misi_runstate_close(rs);
     return rc;
 }

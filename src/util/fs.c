@@ -1,6 +1,8 @@
 /* File helpers: bounded whole-file reads, atomic writes. */
+#define _GNU_SOURCE /* syncfs */
 #include "misi/fs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -8,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,7 +55,58 @@ int misi_read_file(const char *path, size_t max_bytes, char **out, size_t *len, 
  * writing into one folder, so two writers never share a temporary. */
 static atomic_ulong tmp_counter;
 
-int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_error *err)
+/* The folder part of path ("." when there is none), malloc'd. */
+static char *dir_of(const char *path)
+{
+    const char *b = misi_basename(path);
+    size_t n = (size_t)(b - path);
+    while (n > 1 && path[n - 1] == '/')
+        n--;
+    char *d = malloc(n ? n + 1 : 2);
+    if (!d)
+        return NULL;
+    if (n)
+        memcpy(d, path, n);
+    else
+        d[0] = '.', n = 1;
+    d[n] = '\0';
+    return d;
+}
+
+int misi_fsync_dir(const char *dir, misi_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return misi_error_at(err, MISI_E_IO, dir, 0, "cannot open the folder to sync it: %s",
+                             strerror(errno));
+    int rc = MISI_OK;
+    /* EINVAL: a file system without fsync on folders (some FUSE, tmpfs
+     * before 5.x) has nothing to make durable */
+    if (fsync(fd) != 0 && errno != EINVAL)
+        rc = misi_error_at(err, MISI_E_IO, dir, 0, "cannot sync the folder: %s", strerror(errno));
+    close(fd);
+    return rc;
+}
+
+int misi_sync_fs(const char *path, misi_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return misi_error_at(err, MISI_E_IO, path, 0, "cannot open to sync: %s", strerror(errno));
+#ifdef __linux__
+    int bad = syncfs(fd) != 0;
+#else
+    sync();
+    int bad = 0;
+#endif
+    int e = errno;
+    close(fd);
+    if (bad)
+        return misi_error_at(err, MISI_E_IO, path, 0, "cannot sync the file system: %s", strerror(e));
+    return MISI_OK;
+}
+
+static int write_atomic(const char *path, const void *data, size_t len, bool durable, misi_error *err)
 {
     size_t plen = strlen(path);
     if (plen > SIZE_MAX - 64)
@@ -64,7 +116,7 @@ int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_
         return misi_error_at(err, MISI_E_NOMEM, path, 0, "out of memory");
     snprintf(tmp, plen + 64, "%s.tmp.%ld.%lu", path, (long)getpid(),
              (unsigned long)atomic_fetch_add(&tmp_counter, 1));
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
     if (fd < 0) {
         int rc = misi_error_at(err, MISI_E_IO, path, 0, "cannot create a temporary file beside it: %s",
                                strerror(errno));
@@ -84,6 +136,10 @@ int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_
         }
         done += (size_t)n;
     }
+    /* The data must be on disk before the name is: otherwise a power cut
+     * after the rename can leave the final name on an empty file. */
+    if (!saved && durable && fsync(fd) != 0)
+        saved = errno;
     if (close(fd) != 0 && !saved)
         saved = errno;
     if (saved) {
@@ -99,7 +155,111 @@ int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_
         return rc;
     }
     free(tmp);
-    return MISI_OK;
+    int rc = MISI_OK;
+    if (durable) {
+        char *dir = dir_of(path);
+        rc = dir ? misi_fsync_dir(dir, err) : misi_error_set(err, MISI_E_NOMEM, "out of memory");
+        free(dir);
+    }
+    return rc;
+}
+
+int misi_write_file_atomic(const char *path, const void *data, size_t len, misi_error *err)
+{
+    return write_atomic(path, data, len, true, err);
+}
+
+int misi_write_file_atomic_nosync(const char *path, const void *data, size_t len, misi_error *err)
+{
+    return write_atomic(path, data, len, false, err);
+}
+
+int misi_open_beneath(const char *out, const char *rel, int flags)
+{
+    int fd = open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    char part[256];
+    const char *p = rel;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n == 0 || n >= sizeof part || !strncmp(p, "..", n) || !strncmp(p, ".", n)) {
+            close(fd);
+            errno = EINVAL;
+            return -1;
+        }
+        memcpy(part, p, n);
+        part[n] = '\0';
+        int next = openat(fd, part, (slash ? O_DIRECTORY : flags) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        int e = errno;
+        close(fd);
+        if (next < 0) {
+            errno = e;
+            return -1;
+        }
+        if (!slash)
+            return next;
+        fd = next;
+        p = slash + 1;
+    }
+}
+
+int misi_unlink_beneath(const char *root, const char *rel)
+{
+    if (!rel[0] || rel[0] == '/')
+        return -EINVAL;
+    int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    char part[256];
+    const char *p = rel;
+    int rc = 0;
+    for (;;) {
+        const char *slash = strchr(p, '/');
+        size_t n = slash ? (size_t)(slash - p) : strlen(p);
+        if (n == 0 || n >= sizeof part || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.')) {
+            rc = -EINVAL;
+            break;
+        }
+        memcpy(part, p, n);
+        part[n] = '\0';
+        if (!slash) {
+            /* unlinkat never follows a link: a link is removed, not its target */
+            if (unlinkat(fd, part, 0) != 0)
+                rc = -errno;
+            break;
+        }
+        /* O_NOFOLLOW: a folder replaced by a link to elsewhere is not entered */
+        int next = openat(fd, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (next < 0) {
+            rc = -errno;
+            break;
+        }
+        close(fd);
+        fd = next;
+        p = slash + 1;
+    }
+    close(fd);
+    return rc;
+}
+
+int misi_rmdir_beneath(const char *root, const char *rel)
+{
+    char *p = misi_path_join(root, rel);
+    if (!p)
+        return -ENOMEM;
+    struct stat st;
+    int rc = 0;
+    /* only a real folder, and only when empty (rmdir refuses otherwise) */
+    if (lstat(p, &st) != 0)
+        rc = -errno;
+    else if (!S_ISDIR(st.st_mode))
+        rc = -ENOTDIR;
+    else if (rmdir(p) != 0)
+        rc = -errno;
+    free(p);
+    return rc;
 }
 
 bool misi_is_dir(const char *path)
@@ -196,8 +356,8 @@ bool misi_name_is_safe(const char *name)
         return false;
     for (const char *p = name; *p; p++) {
         char c = *p;
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-              c == '.'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+              c == '-' || c == '.'))
             return false;
     }
     return true;

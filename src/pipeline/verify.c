@@ -1,0 +1,201 @@
+/* Checking files against the SHA-256 and size a part or manifest recorded
+ * (verify.h): loose files below an output folder and members of its tar
+ * shards, hashed while read, never through a link. */
+#define _GNU_SOURCE
+#include "pipeline/verify.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "misi/fs.h"
+#include "misi/sha256.h"
+
+/* Hash out/rel while reading it (never through a link): does it have the
+ * recorded SHA-256 and size? *missing when it is not there at all. */
+bool misi_file_matches(const char *out, const char *rel, const char *sha, double bytes, bool *missing)
+{
+    *missing = false;
+    int fd = misi_open_beneath(out, rel, 0);
+    if (fd < 0) {
+        *missing = errno == ENOENT;
+        return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (double)st.st_size != bytes) {
+        close(fd);
+        return false;
+    }
+    misi_sha256 h;
+    misi_sha256_init(&h);
+    static _Thread_local unsigned char buf[1 << 16];
+    ssize_t n;
+    double got = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        misi_sha256_update(&h, buf, (size_t)n);
+        got += (double)n;
+    }
+    close(fd);
+    if (n < 0 || got != bytes)
+        return false;
+    char hex[65];
+    misi_sha256_final_hex(&h, hex);
+    return sha && !strcmp(hex, sha);
+}
+
+/* Where a member of OUT/shards/images-NNNNNN.tar is: a tar run that was
+ * stopped or cut off while packing has deleted the loose copies of what it
+ * packed, and --resume checks those images in the shards. */
+typedef struct member {
+    char *name;
+    int shard; /* index into shard_files */
+    unsigned long long off, len;
+} member;
+
+struct misi_shard_index {
+    char **files;
+    size_t nfiles;
+    member *m;
+    size_t n, cap;
+};
+
+static unsigned long long octal_field(const unsigned char *s, size_t width, bool *ok)
+{
+    unsigned long long v = 0;
+    size_t i = 0, digits = 0;
+    while (i < width && s[i] == ' ')
+        i++;
+    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
+        v = (v << 3) | (unsigned long long)(s[i] - '0');
+    *ok = digits > 0 && (i == width || s[i] == '\0' || s[i] == ' ');
+    return v;
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+    return strcmp(((const member *)a)->name, ((const member *)b)->name);
+}
+
+/* Read every shard's headers; a header that does not parse (or checksum)
+ * ends that shard's index: the members past it cannot be found, and their
+ * complexes are rendered again. */
+static void index_shards(const char *out, misi_shard_index *ix)
+{
+    int dfd = misi_open_beneath(out, "shards", O_DIRECTORY);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (dfd >= 0 && !d)
+        close(dfd);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        int num, end = 0;
+        if (sscanf(e->d_name, "images-%6d.tar%n", &num, &end) != 1 || end != 17 || e->d_name[end])
+            continue;
+        char rel[300];
+        snprintf(rel, sizeof rel, "shards/%s", e->d_name);
+        int fd = misi_open_beneath(out, rel, 0);
+        if (fd < 0)
+            continue;
+        char **t = realloc(ix->files, (ix->nfiles + 1) * sizeof *t);
+        char *name = t ? strdup(rel) : NULL;
+        if (t)
+            ix->files = t;
+        if (!name) {
+            close(fd);
+            break;
+        }
+        int shard = (int)ix->nfiles;
+        ix->files[ix->nfiles++] = name;
+        unsigned char h[512];
+        unsigned long long off = 0;
+        while (pread(fd, h, sizeof h, (off_t)off) == (ssize_t)sizeof h && h[0]) {
+            unsigned sum = 0;
+            for (int i = 0; i < 512; i++)
+                sum += (i >= 148 && i < 156) ? ' ' : h[i];
+            bool ok1, ok2;
+            unsigned long long len = octal_field(h + 124, 12, &ok1), want = octal_field(h + 148, 8, &ok2);
+            if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100) || (h[156] != '0' && h[156] != '\0'))
+                break;
+            off += sizeof h;
+            if (ix->n == ix->cap) {
+                size_t cap = ix->cap ? 2 * ix->cap : 1024;
+                member *m = realloc(ix->m, cap * sizeof *m);
+                if (!m)
+                    break;
+                ix->m = m;
+                ix->cap = cap;
+            }
+            ix->m[ix->n].name = strdup((const char *)h);
+            if (!ix->m[ix->n].name)
+                break;
+            ix->m[ix->n].shard = shard;
+            ix->m[ix->n].off = off;
+            ix->m[ix->n].len = len;
+            ix->n++;
+            off += (len + 511) / 512 * 512;
+        }
+        close(fd);
+    }
+    if (d)
+        closedir(d);
+    if (ix->n)
+        qsort(ix->m, ix->n, sizeof *ix->m, member_cmp);
+}
+
+void misi_shard_index_destroy(misi_shard_index *ix)
+{
+    if (!ix)
+        return;
+    for (size_t i = 0; i < ix->nfiles; i++)
+        free(ix->files[i]);
+    for (size_t i = 0; i < ix->n; i++)
+        free(ix->m[i].name);
+    free(ix->files);
+    free(ix->m);
+    free(ix);
+}
+
+bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const char *path, const char *sha,
+                               double bytes)
+{
+    if (!*ixp) {
+        *ixp = calloc(1, sizeof **ixp);
+        if (!*ixp)
+            return false;
+        index_shards(out, *ixp);
+    }
+    misi_shard_index *ix = *ixp;
+    member key = {.name = (char *)path};
+    member *p = ix->n ? bsearch(&key, ix->m, ix->n, sizeof key, member_cmp) : NULL;
+    while (p && p > ix->m && !strcmp(p[-1].name, path))
+        p--;
+    for (; p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
+        if ((double)p->len != bytes)
+            continue;
+        int fd = misi_open_beneath(out, ix->files[p->shard], 0);
+        if (fd < 0)
+            continue;
+        misi_sha256 h;
+        misi_sha256_init(&h);
+        static _Thread_local unsigned char buf[1 << 16];
+        unsigned long long done = 0;
+        while (done < p->len) {
+            size_t want = p->len - done < sizeof buf ? (size_t)(p->len - done) : sizeof buf;
+            ssize_t n = pread(fd, buf, want, (off_t)(p->off + done));
+            if (n <= 0)
+                break;
+            misi_sha256_update(&h, buf, (size_t)n);
+            done += (unsigned long long)n;
+        }
+        close(fd);
+        char hex[65];
+        misi_sha256_final_hex(&h, hex);
+        if (done == p->len && sha && !strcmp(hex, sha))
+            return true;
+    }
+    return false;
+}

@@ -1,0 +1,26 @@
+/* Checking files against what was recorded of them (private to
+ * src/pipeline): --resume checks the images of earlier parts and the files
+ * of a finished dataset with these before trusting them. Every read goes
+ * below the output folder without following a link, and hashes as it reads
+ * (one pass, 64 KiB at a time). */
+#ifndef MISI_PIPELINE_VERIFY_H
+#define MISI_PIPELINE_VERIFY_H
+
+#include <stdbool.h>
+
+/* Does out/rel have this SHA-256 (64 lowercase hex digits) and size?
+ * *missing is set when it is not there at all. */
+bool misi_file_matches(const char *out, const char *rel, const char *sha, double bytes, bool *missing);
+
+/* The members of out/shards/images-NNNNNN.tar, indexed on first use. */
+typedef struct misi_shard_index misi_shard_index;
+
+/* Does a shard under out hold the member path with this SHA-256 and size?
+ * *ix starts NULL and is built (headers read) on the first call; a header
+ * that does not parse ends its shard's index, so the members past it are
+ * not found. Free with misi_shard_index_destroy. */
+bool misi_shard_member_matches(const char *out, misi_shard_index **ix, const char *path, const char *sha,
+                               double bytes);
+void misi_shard_index_destroy(misi_shard_index *ix);
+
+#endif
