@@ -321,7 +321,7 @@ static int ceiling_file_sink(void *user, const char *path, const uint8_t *data, 
     char sha[65];
     misi_sha256_hex(data, len, sha);
     add_hash_time(s, c0);
-    return misi_write_file_atomic(path, data, len, err);
+    return misi_write_file_atomic_nosync(path, data, len, err); /* generate syncs per complex, not per image */
 }
 
 static void tar_octal(char *dst, size_t width, unsigned long long v)

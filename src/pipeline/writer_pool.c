@@ -104,10 +104,14 @@ static void job_free(job *j)
 
 /* ---- atomic files ---- */
 
+/* Whole or absent (renamed into place), but not fsynced one by one: an fsync
+ * per image costs ~3 ms, more than encoding it. misi render's views need no
+ * more; misi generate syncs a complex's images at once before its part
+ * (docs/reliability.md "Durability"). */
 static int default_sink(void *user, const char *path, const uint8_t *data, size_t len, misi_error *err)
 {
     (void)user;
-    return misi_write_file_atomic(path, data, len, err);
+    return misi_write_file_atomic_nosync(path, data, len, err);
 }
 
 static int default_encode(void *user, const uint8_t *rgb, int width, int height, size_t stride,
