@@ -495,6 +495,9 @@ static void residue_ligand_negatives_match_the_positives_closest_polar_distance(
     const misi_task *t = misi_task_find("residue_ligand");
     int matched = 0, npos_all = 0, nneg_all = 0, ncand_all = 0;
     double sum_pos = 0, sum_neg = 0, sum_cand = 0;
+    /* histograms for docs/tasks/design.md: < 3, 3-3.5, 3.5-4, 4-5, 5-7, >= 7 Å */
+    static const float EDGES[5] = {3.0f, 3.5f, 4.0f, 5.0f, 7.0f};
+    int hist[3][6] = {{0}};
     for (size_t c = 0; c < NCOMPLEXES; c++) {
         task_harness h;
         harness_init(&h, g_assets, COMPLEXES[c], NULL);
@@ -546,16 +549,23 @@ static void residue_ligand_negatives_match_the_positives_closest_polar_distance(
         }
         for (uint32_t o = 0; o < top->nresidues; o++) {
             bool bonded = residue_bonds(&h, o) > 0;
+            float d = closest_polar(&h, o);
+            int bin = 0;
+            while (bin < 5 && d >= EDGES[bin])
+                bin++;
             if (bonded) {
-                sum_pos += closest_polar(&h, o);
+                sum_pos += d;
                 npos_all++;
+                hist[0][bin]++;
             } else if (standard(top->residues[o].name)) {
-                sum_cand += closest_polar(&h, o);
+                sum_cand += d;
                 ncand_all++;
+                hist[2][bin]++;
                 if (asked[o]) {
-                    sum_neg += closest_polar(&h, o);
+                    sum_neg += d;
                     nneg_all++;
                     matched++;
+                    hist[1][bin]++;
                 }
             }
         }
@@ -568,6 +578,10 @@ static void residue_ligand_negatives_match_the_positives_closest_polar_distance(
     assert_true(sum_neg / nneg_all < sum_cand / ncand_all);
     print_message("closest polar distance: positives %.2f A, negatives %.2f A, all candidates %.2f A\n",
                   sum_pos / npos_all, sum_neg / nneg_all, sum_cand / ncand_all);
+    static const char *const NAMES[3] = {"positives", "negatives", "candidates"};
+    for (int k = 0; k < 3; k++)
+        print_message("%-10s <3: %d  3-3.5: %d  3.5-4: %d  4-5: %d  5-7: %d  >=7: %d\n", NAMES[k], hist[k][0],
+                      hist[k][1], hist[k][2], hist[k][3], hist[k][4], hist[k][5]);
 }
 
 int main(int argc, char **argv)
