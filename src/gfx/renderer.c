@@ -376,20 +376,23 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
      * come antialiased from FreeType, so supersampling them would only
      * multiply their fragments by k^2 (on llvmpipe the label boxes cost as
      * much as the molecule at k = 2). */
-    if (p->labels == MISI_LABELS_ON && s->nlabels) {
+    if (p->labels != MISI_LABELS_OFF && s->nlabels) {
         glEnable(GL_SCISSOR_TEST);
         glDisable(GL_DEPTH_TEST);
         glEnable(GL_BLEND);
-        glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
-        for (size_t t = 0; t < count; t++) {
+        glBlendFuncSeparate(GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+        int rc = 0;
+        for (size_t t = 0; !rc && t < count; t++) {
             gfx_view_uniforms u;
             tile_uniforms(r, s, p, &views[first + t], t, 1, scale, extent, &u);
             glViewport((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
             glScissor((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
-            gfx_labels_draw(r->labels, &u);
+            rc = gfx_labels_draw(r->labels, p, &views[first + t], err);
         }
         glDisable(GL_BLEND);
         glDisable(GL_SCISSOR_TEST);
+        if (rc)
+            return rc;
     }
     return gfx_check("drawing a batch", err);
 }
@@ -521,7 +524,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     rc = gfx_impostors_upload(r->impostors, scene, err);
     if (rc)
         return rc;
-    if (p.labels == MISI_LABELS_ON && scene->nlabels) {
+    if (p.labels != MISI_LABELS_OFF && scene->nlabels) {
         rc = gfx_labels_prepare(r->labels, scene, p.label_px, p.font_path, err);
         if (rc)
             return rc;
@@ -558,6 +561,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     for (int i = 0; i < 2; i++)
         if (pd[i].fence)
             glDeleteSync(pd[i].fence);
+    gfx_labels_finish(r->labels);
     return rc;
 }
 

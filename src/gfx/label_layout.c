@@ -1,0 +1,392 @@
+/* The label layout pass, on the CPU (no GL): where each label of one view
+ * goes. Two placements share this file so that they are measured alike:
+ *
+ *   paper  centred on the anchor's pixel on a dark box and clamped inside
+ *          the image (the desktop viewer's look; labels overlap freely);
+ *   layout the legible one: labels in priority order (misi_scene_label.
+ *          priority, then index), each tried at 8 directions around its
+ *          anchor at growing distances, scored by how many molecule pixels
+ *          it would cover; a spot that touches a placed label is never
+ *          taken, so no two labels overlap. A label placed past the first
+ *          ring gets a leader line to its anchor. A label with no free spot
+ *          is dropped; labels of priority > 0 (not what the image's
+ *          questions need) are also dropped rather than cover much of the
+ *          molecule, within a budget per image.
+ *
+ * The molecule's pixels are the projected atom discs and bond capsules
+ * (exact for ortho spheres, a close bound for bonds): a mask and its summed
+ * area table answer "molecule pixels under this box" in O(1). Placed labels
+ * go into a second mask. Everything runs in a fixed order with ties broken
+ * by label index, so the same inputs give the same layout everywhere. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "misi/font.h"
+#include "misi/render.h"
+
+/* Layout constants (output pixels unless said). */
+#define HALO_PX 2          /* the text's dark outline: the box is the ink plus this on each side */
+#define GAP_PX 1           /* empty pixels between two labels' boxes */
+#define RINGS 4            /* distances tried: ring k sits k label heights farther out */
+#define ANCHOR_CLEAR_PX 2  /* the box keeps this far from the anchor atom's disc */
+/* A label the image's questions do not need may cover at most this fraction
+ * of its own box with molecule, and all such labels together at most
+ * OPTIONAL_BUDGET of the molecule's pixels: past that it is dropped. */
+#define OPTIONAL_MAX_OVER 0.30
+#define OPTIONAL_BUDGET 0.12
+
+int misi_labels_from_name(const char *name, misi_labels *out)
+{
+    if (!strcmp(name, "on"))
+        *out = MISI_LABELS_ON;
+    else if (!strcmp(name, "off"))
+        *out = MISI_LABELS_OFF;
+    else if (!strcmp(name, "paper"))
+        *out = MISI_LABELS_PAPER;
+    else
+        return MISI_E_USAGE;
+    return 0;
+}
+
+const char *misi_labels_name(misi_labels l)
+{
+    switch (l) {
+    case MISI_LABELS_OFF:
+        return "off";
+    case MISI_LABELS_PAPER:
+        return "paper";
+    default:
+        return "on";
+    }
+}
+
+typedef struct grid {
+    int w, h;
+    uint8_t *mask;  /* molecule */
+    uint32_t *sat;  /* (w+1) x (h+1) summed area of mask */
+    uint8_t *taken; /* placed label boxes: count per pixel (saturating) */
+} grid;
+
+static void disc(grid *g, float cx, float cy, float r)
+{
+    int x0 = (int)floorf(cx - r), x1 = (int)ceilf(cx + r), y0 = (int)floorf(cy - r), y1 = (int)ceilf(cy + r);
+    if (x0 < 0)
+        x0 = 0;
+    if (y0 < 0)
+        y0 = 0;
+    if (x1 > g->w - 1)
+        x1 = g->w - 1;
+    if (y1 > g->h - 1)
+        y1 = g->h - 1;
+    float r2 = r * r;
+    for (int y = y0; y <= y1; y++) {
+        float dy = (float)y + 0.5f - cy;
+        for (int x = x0; x <= x1; x++) {
+            float dx = (float)x + 0.5f - cx;
+            if (dx * dx + dy * dy <= r2)
+                g->mask[(size_t)y * (size_t)g->w + (size_t)x] = 1;
+        }
+    }
+}
+
+static uint64_t sat_sum(const grid *g, int x, int y, int w, int h)
+{
+    size_t W = (size_t)g->w + 1;
+    int x1 = x + w, y1 = y + h;
+    if (x < 0)
+        x = 0;
+    if (y < 0)
+        y = 0;
+    if (x1 > g->w)
+        x1 = g->w;
+    if (y1 > g->h)
+        y1 = g->h;
+    if (x1 <= x || y1 <= y)
+        return 0;
+    return (uint64_t)g->sat[(size_t)y1 * W + (size_t)x1] + g->sat[(size_t)y * W + (size_t)x] -
+           g->sat[(size_t)y * W + (size_t)x1] - g->sat[(size_t)y1 * W + (size_t)x];
+}
+
+/* Does box (x, y, w, h) grown by GAP_PX touch a placed label? */
+static bool touches(const grid *g, int x, int y, int w, int h)
+{
+    int x0 = x - GAP_PX, y0 = y - GAP_PX, x1 = x + w + GAP_PX, y1 = y + h + GAP_PX;
+    if (x0 < 0)
+        x0 = 0;
+    if (y0 < 0)
+        y0 = 0;
+    if (x1 > g->w)
+        x1 = g->w;
+    if (y1 > g->h)
+        y1 = g->h;
+    for (int yy = y0; yy < y1; yy++) {
+        const uint8_t *row = g->taken + (size_t)yy * (size_t)g->w;
+        for (int xx = x0; xx < x1; xx++)
+            if (row[xx])
+                return true;
+    }
+    return false;
+}
+
+static void take(grid *g, int x, int y, int w, int h)
+{
+    for (int yy = y < 0 ? 0 : y; yy < y + h && yy < g->h; yy++)
+        for (int xx = x < 0 ? 0 : x; xx < x + w && xx < g->w; xx++) {
+            uint8_t *c = &g->taken[(size_t)yy * (size_t)g->w + (size_t)xx];
+            if (*c < 255)
+                (*c)++;
+        }
+}
+
+/* The molecule's mask and summed area table for view v. */
+static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p, const misi_view *v,
+                      misi_error *err)
+{
+    size_t n = (size_t)g->w * (size_t)g->h;
+    g->mask = calloc(n, 1);
+    g->taken = calloc(n, 1);
+    g->sat = calloc(((size_t)g->w + 1) * ((size_t)g->h + 1), sizeof *g->sat);
+    if (!g->mask || !g->taken || !g->sat)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for the label layout of a %dx%d image", g->w,
+                              g->h);
+    float scale = misi_render_scale(s, p);
+    float D = p->eye_distance;
+    bool persp = p->projection == MISI_PROJECTION_PERSPECTIVE;
+    float *px = malloc(((size_t)s->natoms + 1) * 3 * sizeof *px);
+    if (!px)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for the label layout");
+    for (uint32_t i = 0; i < s->natoms; i++) {
+        float q[2], z;
+        bool ok = misi_project(s, p, v, s->atoms[i].pos, q, &z);
+        float f = persp ? (ok ? D / (D - z) : 0.0f) : D / (D - v->trans[2]);
+        px[3 * i] = q[0];
+        px[3 * i + 1] = q[1];
+        px[3 * i + 2] = ok ? f * scale : 0.0f; /* px per A at the atom */
+        if (ok)
+            disc(g, q[0], q[1], s->atoms[i].radius * px[3 * i + 2]);
+    }
+    if (s->bond_radius > 0) {
+        for (uint32_t b = 0; b < s->nbonds; b++) {
+            const float *a = &px[3 * s->bonds[b].a], *c = &px[3 * s->bonds[b].b];
+            if (a[2] <= 0 || c[2] <= 0)
+                continue;
+            float dx = c[0] - a[0], dy = c[1] - a[1];
+            float len = sqrtf(dx * dx + dy * dy);
+            int steps = (int)ceilf(len) + 1;
+            if (steps > 4096)
+                steps = 4096;
+            for (int k = 0; k <= steps; k++) {
+                float t = (float)k / (float)steps;
+                disc(g, a[0] + t * dx, a[1] + t * dy, s->bond_radius * (a[2] + t * (c[2] - a[2])));
+            }
+        }
+    }
+    free(px);
+    size_t W = (size_t)g->w + 1;
+    for (int y = 0; y < g->h; y++) {
+        uint32_t row = 0;
+        for (int x = 0; x < g->w; x++) {
+            row += g->mask[(size_t)y * (size_t)g->w + (size_t)x];
+            g->sat[(size_t)(y + 1) * W + (size_t)(x + 1)] = g->sat[(size_t)y * W + (size_t)(x + 1)] + row;
+        }
+    }
+    return 0;
+}
+
+typedef struct order_item {
+    uint32_t index;
+    uint8_t priority;
+} order_item;
+
+static int by_priority(const void *pa, const void *pb)
+{
+    const order_item *a = pa, *b = pb;
+    if (a->priority != b->priority)
+        return a->priority < b->priority ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The box of a label of size (w, h) in direction d (0..7: E W N S NE NW SE
+ * SW) at distance r from the anchor (ax, ay), image pixels, rows down. */
+static void candidate(int d, float ax, float ay, float r, int w, int h, int *x, int *y)
+{
+    static const float DX[8] = {1, -1, 0, 0, 0.7071f, -0.7071f, 0.7071f, -0.7071f};
+    static const float DY[8] = {0, 0, -1, 1, -0.7071f, -0.7071f, 0.7071f, 0.7071f};
+    float px = ax + DX[d] * r, py = ay + DY[d] * r; /* the box's point nearest the anchor */
+    float bx = DX[d] > 0.1f ? px : DX[d] < -0.1f ? px - (float)w : px - 0.5f * (float)w;
+    float by = DY[d] > 0.1f ? py : DY[d] < -0.1f ? py - (float)h : py - 0.5f * (float)h;
+    *x = (int)floorf(bx + 0.5f);
+    *y = (int)floorf(by + 0.5f);
+}
+
+static bool clamp_inside(int *x, int *y, int w, int h, int W, int H)
+{
+    /* one pixel inside the border, as the paper placement */
+    if (w + 2 > W || h + 2 > H)
+        return false;
+    if (*x < 1)
+        *x = 1;
+    if (*y < 1)
+        *y = 1;
+    if (*x > W - w - 1)
+        *x = W - w - 1;
+    if (*y > H - h - 1)
+        *y = H - h - 1;
+    return true;
+}
+
+/* Does the box come within `clear` pixels of the disc (ax, ay, r)? */
+static bool hits_disc(int x, int y, int w, int h, float ax, float ay, float r)
+{
+    float nx = ax < (float)x ? (float)x : ax > (float)(x + w) ? (float)(x + w) : ax;
+    float ny = ay < (float)y ? (float)y : ay > (float)(y + h) ? (float)(y + h) : ay;
+    float dx = nx - ax, dy = ny - ay;
+    return dx * dx + dy * dy < r * r;
+}
+
+int misi_label_layout(const misi_scene *s, const misi_render_params *params, const misi_view *v,
+                      const misi_font_atlas *atlas, misi_label_place *out, misi_label_stats *st,
+                      misi_error *err)
+{
+    misi_render_params p = *params;
+    misi_render_params_defaults(&p);
+    bool paper = p.labels == MISI_LABELS_PAPER;
+    int W = p.width, H = p.height;
+    grid g = {.w = W, .h = H};
+    order_item *ord = NULL;
+    int rc = 0;
+    if (st)
+        memset(st, 0, sizeof *st);
+    float pad = paper ? (float)(int)(0.2f * p.label_px + 0.5f) : (float)HALO_PX;
+    float scale = misi_render_scale(s, &p);
+    float D = p.eye_distance;
+    bool persp = p.projection == MISI_PROJECTION_PERSPECTIVE;
+    uint32_t requested = 0;
+    for (uint32_t i = 0; i < s->nlabels; i++) {
+        misi_label_place *o = &out[i];
+        memset(o, 0, sizeof *o);
+        misi_text_box box;
+        size_t nq = misi_text_layout(atlas, s->labels[i].text, NULL, 0, &box);
+        float z = 0;
+        float a[2];
+        bool front = misi_project(s, &p, v, s->labels[i].pos, a, &z);
+        o->ax = a[0];
+        o->ay = a[1];
+        if (nq == 0 || !front)
+            continue; /* blank text or behind the eye: nothing to place */
+        requested++;
+        o->w = (int)((box.x1 - box.x0) + 2 * pad);
+        o->h = (int)((box.y1 - box.y0) + 2 * pad);
+        if (paper) {
+            /* label.vert's formula before the layout pass, in rows down */
+            float gx = a[0], gy = (float)H - a[1];
+            float ox = floorf(gx - 0.5f * (float)o->w + 0.5f), oy = floorf(gy - 0.5f * (float)o->h + 0.5f);
+            float mx = (float)(W - o->w - 1), my = (float)(H - o->h - 1);
+            ox = fminf(fmaxf(ox, 1.0f), fmaxf(mx, 1.0f));
+            oy = fminf(fmaxf(oy, 1.0f), fmaxf(my, 1.0f));
+            o->x = (int)ox;
+            o->y = H - (int)oy - o->h;
+            o->placed = true;
+        }
+    }
+
+    bool need_grid = !paper || st;
+    if (need_grid) {
+        rc = build_mask(&g, s, &p, v, err);
+        if (rc)
+            goto done;
+    }
+    uint64_t mol = 0;
+    if (need_grid)
+        mol = sat_sum(&g, 0, 0, W, H);
+
+    if (!paper && s->nlabels) {
+        ord = malloc(s->nlabels * sizeof *ord);
+        if (!ord) {
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for the label layout");
+            goto done;
+        }
+        for (uint32_t i = 0; i < s->nlabels; i++)
+            ord[i] = (order_item){i, s->labels[i].priority};
+        qsort(ord, s->nlabels, sizeof *ord, by_priority);
+        uint64_t optional_used = 0, optional_budget = (uint64_t)(OPTIONAL_BUDGET * (double)mol);
+        for (uint32_t k = 0; k < s->nlabels; k++) {
+            uint32_t i = ord[k].index;
+            misi_label_place *o = &out[i];
+            if (o->w == 0)
+                continue;
+            bool optional = s->labels[i].priority > 0;
+            float f = persp ? 1.0f : D / (D - v->trans[2]);
+            float rpx = s->labels[i].anchor_r * scale * f; /* perspective: the centre's scale is close */
+            float clear = rpx + ANCHOR_CLEAR_PX;
+            double best = INFINITY;
+            int bx = 0, by = 0, bring = 0;
+            uint64_t bover = 0;
+            for (int ring = 0; ring < RINGS; ring++) {
+                float r = clear + (float)ring * (float)o->h;
+                for (int d = 0; d < 8; d++) {
+                    int x, y;
+                    candidate(d, o->ax, o->ay, r, o->w, o->h, &x, &y);
+                    if (!clamp_inside(&x, &y, o->w, o->h, W, H))
+                        continue;
+                    /* clamped onto its own atom: not beside it any more */
+                    if (hits_disc(x, y, o->w, o->h, o->ax, o->ay, rpx + 1.0f))
+                        continue;
+                    if (touches(&g, x, y, o->w, o->h))
+                        continue;
+                    uint64_t over = sat_sum(&g, x, y, o->w, o->h);
+                    double area = (double)o->w * (double)o->h;
+                    if (optional && (double)over > OPTIONAL_MAX_OVER * area)
+                        continue;
+                    /* molecule pixels first, then distance: one ring out is
+                     * worth a quarter of the box's area */
+                    double score = (double)over + 0.25 * area * ring;
+                    if (score < best) {
+                        best = score;
+                        bx = x;
+                        by = y;
+                        bring = ring;
+                        bover = over;
+                    }
+                }
+            }
+            if (!isfinite(best))
+                continue;
+            if (optional && optional_used + bover > optional_budget)
+                continue;
+            if (optional)
+                optional_used += bover;
+            o->x = bx;
+            o->y = by;
+            o->leader = bring > 0;
+            o->placed = true;
+            take(&g, bx, by, o->w, o->h);
+        }
+    }
+
+    if (st) {
+        st->requested = requested;
+        if (paper) {
+            /* the paper's boxes were not marked while placing */
+            for (uint32_t i = 0; i < s->nlabels; i++)
+                if (out[i].placed)
+                    take(&g, out[i].x, out[i].y, out[i].w, out[i].h);
+        }
+        for (uint32_t i = 0; i < s->nlabels; i++)
+            st->placed += out[i].placed;
+        st->dropped = st->requested - st->placed;
+        st->molecule_px = mol;
+        for (size_t k = 0; k < (size_t)W * (size_t)H; k++) {
+            st->overlap_px += g.taken[k] >= 2;
+            st->covered_px += g.taken[k] && g.mask[k];
+        }
+    }
+done:
+    free(ord);
+    free(g.mask);
+    free(g.sat);
+    free(g.taken);
+    return rc;
+}
