@@ -233,6 +233,7 @@ typedef struct misi_label_place {
     bool leader;      /* drawn away from its anchor, with a leader line */
     int x, y, w, h;   /* the label's box (text + outline/backing), image pixels, rows down */
     float ax, ay;     /* the anchor's pixel */
+    float leader_from[2], leader_to[2]; /* with leader: from the anchor atom's rim to the box */
 } misi_label_place;
 
 /* How legible one image's labels are. */

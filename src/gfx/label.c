@@ -218,22 +218,19 @@ static int push_solid(gfx_labels *l, float x, float y, float e1x, float e1y, flo
     return push(l, v, err);
 }
 
-/* The leader from the anchor's disc to the nearest point of the box: a
- * light line 1.5 px wide, drawn under the labels. */
-static int push_leader(gfx_labels *l, const misi_label_place *o, float r, int H, misi_error *err)
+/* The leader (label_layout.c placed it): a light line 1.5 px wide from the
+ * anchor atom's rim to the box, drawn under the labels. */
+static int push_leader(gfx_labels *l, const misi_label_place *o, int H, misi_error *err)
 {
-    float nx = o->ax < (float)o->x ? (float)o->x : o->ax > (float)(o->x + o->w) ? (float)(o->x + o->w) : o->ax;
-    float ny = o->ay < (float)o->y ? (float)o->y : o->ay > (float)(o->y + o->h) ? (float)(o->y + o->h) : o->ay;
-    float dx = nx - o->ax, dy = ny - o->ay, len = sqrtf(dx * dx + dy * dy);
-    if (len <= r + 1.0f)
+    float sx = o->leader_from[0], sy = o->leader_from[1];
+    float dx = o->leader_to[0] - sx, dy = o->leader_to[1] - sy, len = sqrtf(dx * dx + dy * dy);
+    if (!(len > 0))
         return 0;
-    float ux = dx / len, uy = dy / len;
-    float sx = o->ax + ux * r, sy = o->ay + uy * r;
-    /* to GL (y up) */
-    float gx = sx, gy = (float)H - sy, ex = nx - sx, ey = -(ny - sy);
-    float w = 1.5f, px = uy * w, py = ux * w; /* perpendicular in GL coordinates: (-ey, ex) direction */
+    /* to GL (y up); the perpendicular of (ex, ey) is (-ey, ex) */
+    float ex = dx, ey = -dy, w = 1.5f;
+    float px = -ey / len * w, py = ex / len * w;
     static const float COL[4] = {0.85f, 0.85f, 0.85f, 0.9f};
-    return push_solid(l, gx - 0.5f * px, gy - 0.5f * py, ex, ey, px, py, COL, err);
+    return push_solid(l, sx - 0.5f * px, (float)H - sy - 0.5f * py, ex, ey, px, py, COL, err);
 }
 
 int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, misi_error *err)
@@ -247,12 +244,10 @@ int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view 
     bool paper = p->labels == MISI_LABELS_PAPER;
     int H = p->height;
     float pad = paper ? (float)(int)(0.2f * p->label_px + 0.5f) : (float)HALO;
-    float scale = misi_render_scale(s, p);
-    float m = p->projection == MISI_PROJECTION_PERSPECTIVE ? 1.0f : p->eye_distance / (p->eye_distance - v->trans[2]);
     l->ninst = 0;
     for (uint32_t i = 0; !rc && i < s->nlabels; i++)
         if (l->place[i].placed && l->place[i].leader)
-            rc = push_leader(l, &l->place[i], s->labels[i].anchor_r * scale * m, H, err);
+            rc = push_leader(l, &l->place[i], H, err);
     static const float BOX[4] = {0, 0, 0, 0.55f};
     float hx = (float)HALO / (float)l->atlas->width, hy = (float)HALO / (float)l->atlas->height;
     float halo = paper ? 0.0f : (float)HALO;

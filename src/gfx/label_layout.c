@@ -29,7 +29,7 @@
 /* Layout constants (output pixels unless said). */
 #define HALO_PX 2          /* the text's dark outline: the box is the ink plus this on each side */
 #define GAP_PX 1           /* empty pixels between two labels' boxes */
-#define RINGS 4            /* distances tried: ring k sits k label heights farther out */
+#define RINGS 8            /* distances tried: ring k sits k label heights farther out */
 #define ANCHOR_CLEAR_PX 2  /* the box keeps this far from the anchor atom's disc */
 /* A label the image's questions do not need may cover at most this fraction
  * of its own box with molecule, and all such labels together at most
@@ -198,13 +198,19 @@ static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p,
 typedef struct order_item {
     uint32_t index;
     uint8_t priority;
+    int32_t crowd; /* distance of the anchor from the image centre, quarter pixels */
 } order_item;
 
+/* Priority first; within one, the anchors nearest the image centre (where
+ * the molecule is most crowded and free spots are fewest) first; then the
+ * label index. Integers only: the order cannot depend on float ties. */
 static int by_priority(const void *pa, const void *pb)
 {
     const order_item *a = pa, *b = pb;
     if (a->priority != b->priority)
         return a->priority < b->priority ? -1 : 1;
+    if (a->crowd != b->crowd)
+        return a->crowd < b->crowd ? -1 : 1;
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
@@ -244,6 +250,49 @@ static bool hits_disc(int x, int y, int w, int h, float ax, float ay, float r)
     float ny = ay < (float)y ? (float)y : ay > (float)(y + h) ? (float)(y + h) : ay;
     float dx = nx - ax, dy = ny - ay;
     return dx * dx + dy * dy < r * r;
+}
+
+/* The leader of box (x, y, w, h) for an anchor disc (ax, ay, r): from the
+ * disc's rim toward the box's nearest point. False when the box is closer
+ * than a pixel past the rim (no leader needed). */
+static bool leader_of(int x, int y, int w, int h, float ax, float ay, float r, float from[2], float to[2])
+{
+    float nx = ax < (float)x ? (float)x : ax > (float)(x + w) ? (float)(x + w) : ax;
+    float ny = ay < (float)y ? (float)y : ay > (float)(y + h) ? (float)(y + h) : ay;
+    float dx = nx - ax, dy = ny - ay, len = sqrtf(dx * dx + dy * dy);
+    if (len <= r + 1.0f)
+        return false;
+    from[0] = ax + dx / len * r;
+    from[1] = ay + dy / len * r;
+    to[0] = nx;
+    to[1] = ny;
+    return true;
+}
+
+/* Walk the leader's pixels: test (mark = false: does it cross a placed
+ * label or leader?) or mark them taken. */
+static bool leader_pixels(grid *g, const float from[2], const float to[2], bool mark)
+{
+    float dx = to[0] - from[0], dy = to[1] - from[1];
+    int steps = (int)ceilf(2.0f * sqrtf(dx * dx + dy * dy)) + 1;
+    for (int k = 0; k <= steps; k++) {
+        float t = (float)k / (float)steps;
+        int x = (int)floorf(from[0] + t * dx), y = (int)floorf(from[1] + t * dy);
+        for (int oy = -1; oy <= 1; oy++)
+            for (int ox = -1; ox <= 1; ox++) {
+                int xx = x + ox, yy = y + oy;
+                if (xx < 0 || yy < 0 || xx >= g->w || yy >= g->h)
+                    continue;
+                uint8_t *c = &g->taken[(size_t)yy * (size_t)g->w + (size_t)xx];
+                /* the last pixels touch the label's own box, which is not
+                 * placed yet while testing */
+                if (!mark && *c)
+                    return true;
+                if (mark && !*c)
+                    *c = 1;
+            }
+    }
+    return false;
 }
 
 int misi_label_layout(const misi_scene *s, const misi_render_params *params, const misi_view *v,
@@ -308,8 +357,11 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for the label layout");
             goto done;
         }
-        for (uint32_t i = 0; i < s->nlabels; i++)
-            ord[i] = (order_item){i, s->labels[i].priority};
+        for (uint32_t i = 0; i < s->nlabels; i++) {
+            float dx = out[i].ax - 0.5f * (float)W, dy = out[i].ay - 0.5f * (float)H;
+            float d = fminf(sqrtf(dx * dx + dy * dy), 1e6f);
+            ord[i] = (order_item){i, s->labels[i].priority, (int32_t)(4.0f * d)};
+        }
         qsort(ord, s->nlabels, sizeof *ord, by_priority);
         uint64_t optional_used = 0, optional_budget = (uint64_t)(OPTIONAL_BUDGET * (double)mol);
         for (uint32_t k = 0; k < s->nlabels; k++) {
@@ -336,6 +388,10 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                         continue;
                     if (touches(&g, x, y, o->w, o->h))
                         continue;
+                    float lf[2], lt[2];
+                    if (ring > 0 && leader_of(x, y, o->w, o->h, o->ax, o->ay, rpx, lf, lt) &&
+                        leader_pixels(&g, lf, lt, false))
+                        continue;
                     uint64_t over = sat_sum(&g, x, y, o->w, o->h);
                     double area = (double)o->w * (double)o->h;
                     if (optional && (double)over > OPTIONAL_MAX_OVER * area)
@@ -360,9 +416,13 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                 optional_used += bover;
             o->x = bx;
             o->y = by;
-            o->leader = bring > 0;
             o->placed = true;
+            o->leader = bring > 0 && leader_of(bx, by, o->w, o->h, o->ax, o->ay, rpx, o->leader_from, o->leader_to);
             take(&g, bx, by, o->w, o->h);
+            /* leaders are taken too: no label or leader crosses one later;
+             * marked after the box so they do not count as overlap */
+            if (o->leader)
+                leader_pixels(&g, o->leader_from, o->leader_to, true);
         }
     }
 
