@@ -241,7 +241,8 @@ typedef struct misi_label_stats {
     uint32_t requested, placed, dropped;
     uint64_t overlap_px;  /* pixels under two or more placed label boxes (the layout: 0) */
     uint64_t molecule_px; /* pixels of the molecule: projected atom discs and bonds */
-    uint64_t covered_px;  /* of those, pixels under a label box */
+    uint64_t covered_px;  /* of those, pixels a label changes: under a backing box (paper), or
+                             under the glyphs with their outline and the leader lines (layout) */
 } misi_label_stats;
 
 /* Lay out the labels of scene for view v at params p (after defaults; its

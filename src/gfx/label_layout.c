@@ -16,7 +16,8 @@
  * The molecule's pixels are the projected atom discs and bond capsules
  * (exact for ortho spheres, a close bound for bonds): a mask and its summed
  * area table answer "molecule pixels under this box" in O(1). Placed labels
- * go into a second mask. Everything runs in a fixed order with ties broken
+ * go into a second mask. Within a priority, atom names go before residue
+ * labels and crowded anchors (near the image centre) first. Everything runs in a fixed order with ties broken
  * by label index, so the same inputs give the same layout everywhere. */
 #include <math.h>
 #include <stdint.h>
@@ -29,13 +30,15 @@
 /* Layout constants (output pixels unless said). */
 #define HALO_PX 2          /* the text's dark outline: the box is the ink plus this on each side */
 #define GAP_PX 1           /* empty pixels between two labels' boxes */
-#define RINGS 8            /* distances tried: ring k sits k label heights farther out */
+#define RINGS 10           /* distances tried: ring k sits k label heights farther out */
 #define ANCHOR_CLEAR_PX 2  /* the box keeps this far from the anchor atom's disc */
 /* A label the image's questions do not need may cover at most this fraction
- * of its own box with molecule, and all such labels together at most
- * OPTIONAL_BUDGET of the molecule's pixels: past that it is dropped. */
+ * of its own box with molecule, and is placed only while all labels placed
+ * so far (needed ones included) cover at most LABEL_BUDGET of the
+ * molecule's pixels: past that it is dropped (MISI-SPEC §2: labels cover as
+ * little of the molecule as possible; docs/rendering.md aims at 20 %). */
 #define OPTIONAL_MAX_OVER 0.30
-#define OPTIONAL_BUDGET 0.12
+#define LABEL_BUDGET 0.15
 
 int misi_labels_from_name(const char *name, misi_labels *out)
 {
@@ -67,6 +70,7 @@ typedef struct grid {
     uint8_t *mask;  /* molecule */
     uint32_t *sat;  /* (w+1) x (h+1) summed area of mask */
     uint8_t *taken; /* placed label boxes: count per pixel (saturating) */
+    uint8_t *lead;  /* placed leader lines (3 px wide) */
 } grid;
 
 static void disc(grid *g, float cx, float cy, float r)
@@ -122,9 +126,9 @@ static bool touches(const grid *g, int x, int y, int w, int h)
     if (y1 > g->h)
         y1 = g->h;
     for (int yy = y0; yy < y1; yy++) {
-        const uint8_t *row = g->taken + (size_t)yy * (size_t)g->w;
+        const uint8_t *row = g->taken + (size_t)yy * (size_t)g->w, *lrow = g->lead + (size_t)yy * (size_t)g->w;
         for (int xx = x0; xx < x1; xx++)
-            if (row[xx])
+            if (row[xx] | lrow[xx])
                 return true;
     }
     return false;
@@ -147,8 +151,9 @@ static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p,
     size_t n = (size_t)g->w * (size_t)g->h;
     g->mask = calloc(n, 1);
     g->taken = calloc(n, 1);
+    g->lead = calloc(n, 1);
     g->sat = calloc(((size_t)g->w + 1) * ((size_t)g->h + 1), sizeof *g->sat);
-    if (!g->mask || !g->taken || !g->sat)
+    if (!g->mask || !g->taken || !g->lead || !g->sat)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory for the label layout of a %dx%d image", g->w,
                               g->h);
     float scale = misi_render_scale(s, p);
@@ -198,10 +203,12 @@ static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p,
 typedef struct order_item {
     uint32_t index;
     uint8_t priority;
+    uint8_t wide;  /* residue labels ("ASP 25 A") after atom names: they fit in fewer places */
     int32_t crowd; /* distance of the anchor from the image centre, quarter pixels */
 } order_item;
 
-/* Priority first; within one, the anchors nearest the image centre (where
+/* Priority first; within one, atom names before residue labels, then the
+ * anchors nearest the image centre (where
  * the molecule is most crowded and free spots are fewest) first; then the
  * label index. Integers only: the order cannot depend on float ties. */
 static int by_priority(const void *pa, const void *pb)
@@ -209,22 +216,34 @@ static int by_priority(const void *pa, const void *pb)
     const order_item *a = pa, *b = pb;
     if (a->priority != b->priority)
         return a->priority < b->priority ? -1 : 1;
+    if (a->wide != b->wide)
+        return a->wide < b->wide ? -1 : 1;
     if (a->crowd != b->crowd)
         return a->crowd < b->crowd ? -1 : 1;
     return a->index < b->index ? -1 : a->index > b->index;
 }
 
-/* The box of a label of size (w, h) in direction d (0..7: E W N S NE NW SE
- * SW) at distance r from the anchor (ax, ay), image pixels, rows down. */
+/* Directions tried around an anchor, in order (ties go to the earlier):
+ * the four sides, the four diagonals, then the eight between them. Unit
+ * vectors in image pixels, rows down. */
+#define NDIRS 16
+static const float DIRS[NDIRS][2] = {
+    {1, 0},           {-1, 0},          {0, -1},          {0, 1},
+    {0.7071f, -0.7071f}, {-0.7071f, -0.7071f}, {0.7071f, 0.7071f}, {-0.7071f, 0.7071f},
+    {0.9239f, -0.3827f}, {-0.9239f, -0.3827f}, {0.9239f, 0.3827f}, {-0.9239f, 0.3827f},
+    {0.3827f, -0.9239f}, {-0.3827f, -0.9239f}, {0.3827f, 0.9239f}, {-0.3827f, 0.9239f},
+};
+
+/* The box of a label of size (w, h) in direction d at distance r from the
+ * anchor (ax, ay): its centre sits r plus the box's half extent along the
+ * direction away, so its nearest side is about r from the anchor. */
 static void candidate(int d, float ax, float ay, float r, int w, int h, int *x, int *y)
 {
-    static const float DX[8] = {1, -1, 0, 0, 0.7071f, -0.7071f, 0.7071f, -0.7071f};
-    static const float DY[8] = {0, 0, -1, 1, -0.7071f, -0.7071f, 0.7071f, 0.7071f};
-    float px = ax + DX[d] * r, py = ay + DY[d] * r; /* the box's point nearest the anchor */
-    float bx = DX[d] > 0.1f ? px : DX[d] < -0.1f ? px - (float)w : px - 0.5f * (float)w;
-    float by = DY[d] > 0.1f ? py : DY[d] < -0.1f ? py - (float)h : py - 0.5f * (float)h;
-    *x = (int)floorf(bx + 0.5f);
-    *y = (int)floorf(by + 0.5f);
+    float ux = DIRS[d][0], uy = DIRS[d][1];
+    float ext = 0.5f * (fabsf(ux) * (float)w + fabsf(uy) * (float)h);
+    float cx = ax + ux * (r + ext), cy = ay + uy * (r + ext);
+    *x = (int)floorf(cx - 0.5f * (float)w + 0.5f);
+    *y = (int)floorf(cy - 0.5f * (float)h + 0.5f);
 }
 
 static bool clamp_inside(int *x, int *y, int w, int h, int W, int H)
@@ -270,7 +289,8 @@ static bool leader_of(int x, int y, int w, int h, float ax, float ay, float r, f
 }
 
 /* Walk the leader's pixels: test (mark = false: does it cross a placed
- * label or leader?) or mark them taken. */
+ * label?) or mark them as leader. Leaders may cross each other (each still
+ * ends at its own label), never a label; no label is placed over one. */
 static bool leader_pixels(grid *g, const float from[2], const float to[2], bool mark)
 {
     float dx = to[0] - from[0], dy = to[1] - from[1];
@@ -283,16 +303,47 @@ static bool leader_pixels(grid *g, const float from[2], const float to[2], bool 
                 int xx = x + ox, yy = y + oy;
                 if (xx < 0 || yy < 0 || xx >= g->w || yy >= g->h)
                     continue;
-                uint8_t *c = &g->taken[(size_t)yy * (size_t)g->w + (size_t)xx];
+                size_t at = (size_t)yy * (size_t)g->w + (size_t)xx;
                 /* the last pixels touch the label's own box, which is not
                  * placed yet while testing */
-                if (!mark && *c)
+                if (!mark && g->taken[at])
                     return true;
-                if (mark && !*c)
-                    *c = 1;
+                if (mark && !g->taken[at])
+                    g->lead[at] = 1;
             }
     }
     return false;
+}
+
+/* The pixels an outlined label really draws: its glyphs' ink grown by the
+ * halo (label.frag: texels within sqrt 5 of ink), marked in foot. */
+static void mark_ink(const misi_font_atlas *atlas, const char *text, const misi_label_place *o, float pad,
+                     uint8_t *foot, int W, int H)
+{
+    misi_glyph_quad q[64];
+    misi_text_box box;
+    size_t n = misi_text_layout(atlas, text, q, 64, &box);
+    if (n > 64)
+        n = 64;
+    for (size_t g = 0; g < n; g++) {
+        int gx = o->x + (int)pad + (int)(q[g].x0 - box.x0), gy = o->y + (int)pad + (int)(q[g].y0 - box.y0);
+        int gw = (int)(q[g].x1 - q[g].x0), gh = (int)(q[g].y1 - q[g].y0);
+        int tx0 = (int)floorf(q[g].u0 * (float)atlas->width + 0.5f);
+        int ty0 = (int)floorf(q[g].v0 * (float)atlas->height + 0.5f);
+        for (int y = 0; y < gh; y++)
+            for (int x = 0; x < gw; x++) {
+                int tx = tx0 + x, ty = ty0 + y;
+                if (tx < 0 || ty < 0 || tx >= atlas->width || ty >= atlas->height ||
+                    !atlas->pixels[(size_t)ty * (size_t)atlas->width + (size_t)tx])
+                    continue;
+                for (int dy = -HALO_PX; dy <= HALO_PX; dy++)
+                    for (int dx = -HALO_PX; dx <= HALO_PX; dx++) {
+                        int px = gx + x + dx, py = gy + y + dy;
+                        if (dx * dx + dy * dy <= 5 && px >= 0 && py >= 0 && px < W && py < H)
+                            foot[(size_t)py * (size_t)W + (size_t)px] = 1;
+                    }
+            }
+    }
 }
 
 int misi_label_layout(const misi_scene *s, const misi_render_params *params, const misi_view *v,
@@ -360,10 +411,11 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
         for (uint32_t i = 0; i < s->nlabels; i++) {
             float dx = out[i].ax - 0.5f * (float)W, dy = out[i].ay - 0.5f * (float)H;
             float d = fminf(sqrtf(dx * dx + dy * dy), 1e6f);
-            ord[i] = (order_item){i, s->labels[i].priority, (int32_t)(4.0f * d)};
+            ord[i] = (order_item){i, s->labels[i].priority, (s->labels[i].key >> 28) == MISI_LABEL_KIND_RESIDUE,
+                                  (int32_t)(4.0f * d)};
         }
         qsort(ord, s->nlabels, sizeof *ord, by_priority);
-        uint64_t optional_used = 0, optional_budget = (uint64_t)(OPTIONAL_BUDGET * (double)mol);
+        uint64_t used = 0, budget = (uint64_t)(LABEL_BUDGET * (double)mol);
         for (uint32_t k = 0; k < s->nlabels; k++) {
             uint32_t i = ord[k].index;
             misi_label_place *o = &out[i];
@@ -378,7 +430,7 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             uint64_t bover = 0;
             for (int ring = 0; ring < RINGS; ring++) {
                 float r = clear + (float)ring * (float)o->h;
-                for (int d = 0; d < 8; d++) {
+                for (int d = 0; d < NDIRS; d++) {
                     int x, y;
                     candidate(d, o->ax, o->ay, r, o->w, o->h, &x, &y);
                     if (!clamp_inside(&x, &y, o->w, o->h, W, H))
@@ -410,17 +462,16 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             }
             if (!isfinite(best))
                 continue;
-            if (optional && optional_used + bover > optional_budget)
+            if (optional && used + bover > budget)
                 continue;
-            if (optional)
-                optional_used += bover;
+            used += bover;
             o->x = bx;
             o->y = by;
             o->placed = true;
             o->leader = bring > 0 && leader_of(bx, by, o->w, o->h, o->ax, o->ay, rpx, o->leader_from, o->leader_to);
             take(&g, bx, by, o->w, o->h);
-            /* leaders are taken too: no label or leader crosses one later;
-             * marked after the box so they do not count as overlap */
+            /* no label goes over a leader later; marked after the box, so
+             * the pixels next to it stay the box's */
             if (o->leader)
                 leader_pixels(&g, o->leader_from, o->leader_to, true);
         }
@@ -438,15 +489,27 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             st->placed += out[i].placed;
         st->dropped = st->requested - st->placed;
         st->molecule_px = mol;
+        /* covered: under a backing box (paper), or under the ink, outline
+         * and leaders the layout draws; overlap: under two boxes */
+        uint8_t *foot = paper ? NULL : calloc((size_t)W * (size_t)H, 1);
+        if (!paper && !foot) {
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for label statistics");
+            goto done;
+        }
+        for (uint32_t i = 0; foot && i < s->nlabels; i++)
+            if (out[i].placed)
+                mark_ink(atlas, s->labels[i].text, &out[i], pad, foot, W, H);
         for (size_t k = 0; k < (size_t)W * (size_t)H; k++) {
             st->overlap_px += g.taken[k] >= 2;
-            st->covered_px += g.taken[k] && g.mask[k];
+            st->covered_px += g.mask[k] && (foot ? foot[k] || g.lead[k] : g.taken[k] != 0);
         }
+        free(foot);
     }
 done:
     free(ord);
     free(g.mask);
     free(g.sat);
     free(g.taken);
+    free(g.lead);
     return rc;
 }
