@@ -32,6 +32,9 @@
 #define GAP_PX 1           /* empty pixels between two labels' boxes */
 #define RINGS 10           /* distances tried: ring k sits k label heights farther out */
 #define ANCHOR_CLEAR_PX 2  /* the box keeps this far from the anchor atom's disc */
+/* One ring farther out costs as much as hiding this fraction of the box's
+ * area of molecule: labels move out over black rather than cover atoms. */
+#define RING_COST 0.08
 /* A label the image's questions do not need may cover at most this fraction
  * of its own box with molecule, and is placed only while all labels placed
  * so far (needed ones included) cover at most LABEL_BUDGET of the
@@ -346,6 +349,41 @@ static void mark_ink(const misi_font_atlas *atlas, const char *text, const misi_
     }
 }
 
+/* Molecule pixels along a leader (one sample per pixel of its length),
+ * times its drawn width: what the leader hides. */
+static double leader_cost(const grid *g, const float from[2], const float to[2])
+{
+    float dx = to[0] - from[0], dy = to[1] - from[1];
+    int steps = (int)ceilf(sqrtf(dx * dx + dy * dy));
+    double n = 0;
+    for (int k = 0; k <= steps; k++) {
+        float t = steps ? (float)k / (float)steps : 0.0f;
+        int x = (int)floorf(from[0] + t * dx), y = (int)floorf(from[1] + t * dy);
+        if (x >= 0 && y >= 0 && x < g->w && y < g->h)
+            n += g->mask[(size_t)y * (size_t)g->w + (size_t)x];
+    }
+    return 2.0 * n;
+}
+
+/* The pixels a drawn leader (1.5 px wide, label.c) changes: centres within
+ * a pixel of the segment. */
+static void mark_leader(const misi_label_place *o, uint8_t *foot, int W, int H)
+{
+    float ax = o->leader_from[0], ay = o->leader_from[1], bx = o->leader_to[0], by = o->leader_to[1];
+    float dx = bx - ax, dy = by - ay, l2 = dx * dx + dy * dy;
+    int x0 = (int)floorf(fminf(ax, bx)) - 2, x1 = (int)ceilf(fmaxf(ax, bx)) + 2;
+    int y0 = (int)floorf(fminf(ay, by)) - 2, y1 = (int)ceilf(fmaxf(ay, by)) + 2;
+    for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < H; y++)
+        for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < W; x++) {
+            float px = (float)x + 0.5f, py = (float)y + 0.5f;
+            float t = l2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            float ex = ax + t * dx - px, ey = ay + t * dy - py;
+            if (ex * ex + ey * ey <= 1.0f)
+                foot[(size_t)y * (size_t)W + (size_t)x] = 1;
+        }
+}
+
 int misi_label_layout(const misi_scene *s, const misi_render_params *params, const misi_view *v,
                       const misi_font_atlas *atlas, misi_label_place *out, misi_label_stats *st,
                       misi_error *err)
@@ -441,16 +479,16 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                     if (touches(&g, x, y, o->w, o->h))
                         continue;
                     float lf[2], lt[2];
-                    if (ring > 0 && leader_of(x, y, o->w, o->h, o->ax, o->ay, rpx, lf, lt) &&
-                        leader_pixels(&g, lf, lt, false))
+                    bool lead = ring > 0 && leader_of(x, y, o->w, o->h, o->ax, o->ay, rpx, lf, lt);
+                    if (lead && leader_pixels(&g, lf, lt, false))
                         continue;
-                    uint64_t over = sat_sum(&g, x, y, o->w, o->h);
+                    /* what box and leader hide of the molecule */
+                    uint64_t over = sat_sum(&g, x, y, o->w, o->h) + (lead ? (uint64_t)leader_cost(&g, lf, lt) : 0);
                     double area = (double)o->w * (double)o->h;
                     if (optional && (double)over > OPTIONAL_MAX_OVER * area)
                         continue;
-                    /* molecule pixels first, then distance: one ring out is
-                     * worth a quarter of the box's area */
-                    double score = (double)over + 0.25 * area * ring;
+                    /* molecule pixels hidden first, then distance */
+                    double score = (double)over + RING_COST * area * ring;
                     if (score < best) {
                         best = score;
                         bx = x;
@@ -496,12 +534,15 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for label statistics");
             goto done;
         }
-        for (uint32_t i = 0; foot && i < s->nlabels; i++)
+        for (uint32_t i = 0; foot && i < s->nlabels; i++) {
             if (out[i].placed)
                 mark_ink(atlas, s->labels[i].text, &out[i], pad, foot, W, H);
+            if (out[i].placed && out[i].leader)
+                mark_leader(&out[i], foot, W, H);
+        }
         for (size_t k = 0; k < (size_t)W * (size_t)H; k++) {
             st->overlap_px += g.taken[k] >= 2;
-            st->covered_px += g.mask[k] && (foot ? foot[k] || g.lead[k] : g.taken[k] != 0);
+            st->covered_px += g.mask[k] && (foot ? foot[k] : g.taken[k] != 0);
         }
         free(foot);
     }
