@@ -708,8 +708,9 @@ static uint64_t req_hash(const gen *g, const misi_image_req *r)
 }
 
 /* Is every label q's answer needs legible in one of its images? Checked
- * before its images are requested, so a dropped question leaves none. */
-static int question_legible(gen *g, const misi_question *q, bool *ok, char *why, size_t cap, misi_error *err)
+ * before its images are requested, so a dropped question leaves none. Where
+ * each label is legible goes into the question's truth ("legible"). */
+static int question_legible(gen *g, misi_question *q, bool *ok, char *why, size_t cap, misi_error *err)
 {
     *ok = true;
     if (!g->leg_check || (!q->nneed && !q->need_overflow))
@@ -717,7 +718,15 @@ static int question_legible(gen *g, const misi_question *q, bool *ok, char *why,
     uint64_t keys[MISI_Q_MAX_IMAGES];
     for (int k = 0; k < q->nimages; k++)
         keys[k] = req_hash(g, &q->images[k]);
-    return misi_leg_question(&g->leg, q, keys, ok, why, cap, err);
+    cJSON *ev = cJSON_CreateArray();
+    if (!ev)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    int rc = misi_leg_question(&g->leg, q, keys, ok, why, cap, ev, err);
+    if (!rc && *ok && q->truth)
+        cJSON_AddItemToObject(q->truth, "legible", ev);
+    else
+        cJSON_Delete(ev);
+    return rc;
 }
 
 /* ---- records ---- */

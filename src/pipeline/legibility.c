@@ -163,7 +163,7 @@ static const char *kind_name(uint32_t key)
 }
 
 int misi_leg_question(misi_legibility *lg, const misi_question *q, const uint64_t *keys, bool *ok, char *why,
-                      size_t cap, misi_error *err)
+                      size_t cap, cJSON *evidence, misi_error *err)
 {
     *ok = true;
     if (q->need_overflow) {
@@ -179,9 +179,13 @@ int misi_leg_question(misi_legibility *lg, const misi_question *q, const uint64_
         if (rc)
             return rc;
     }
+    cJSON *found = cJSON_CreateArray();
+    if (!found)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
     for (int n = 0; n < q->nneed; n++) {
         const char *text = NULL;
         bool seen = false;
+        int where = 0;
         for (int k = 0; k < q->nimages && !seen; k++) {
             const misi_leg_image *e = img[k];
             /* a label's entries are adjacent, placed first */
@@ -196,9 +200,18 @@ int misi_leg_question(misi_legibility *lg, const misi_question *q, const uint64_
             if (lo < e->nlabels && e->labels[lo].key == q->need[n]) {
                 text = e->labels[lo].text;
                 seen = e->labels[lo].placed;
+                where = k + 1;
             }
         }
+        if (seen) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "label", text);
+            cJSON_AddStringToObject(o, "kind", kind_name(q->need[n]));
+            cJSON_AddNumberToObject(o, "image", where);
+            cJSON_AddItemToArray(found, o);
+        }
         if (!seen) {
+            cJSON_Delete(found);
             *ok = false;
             if (text)
                 snprintf(why, cap, "the %s label '%s' the answer needs is not legible in any of the %d images "
@@ -209,6 +222,10 @@ int misi_leg_question(misi_legibility *lg, const misi_question *q, const uint64_
             return 0;
         }
     }
+    cJSON *it;
+    while (evidence && (it = cJSON_DetachItemFromArray(found, 0)))
+        cJSON_AddItemToArray(evidence, it);
+    cJSON_Delete(found);
     return 0;
 }
 

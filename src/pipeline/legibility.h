@@ -46,9 +46,11 @@ int misi_leg_image_stats(misi_legibility *lg, const misi_image_req *r, uint64_t 
                          misi_error *err);
 /* Is every need of q legible in one of its images (keys[k]: request key hash
  * of q->images[k])? When not, *ok is false and why names the first label
- * that is not. */
+ * that is not. When it is and evidence is not NULL, one object per need is
+ * added to it: {"label": text, "kind": ..., "image": the first image (1-based)
+ * that shows it legibly}. */
 int misi_leg_question(misi_legibility *lg, const misi_question *q, const uint64_t *keys, bool *ok, char *why,
-                      size_t cap, misi_error *err);
+                      size_t cap, cJSON *evidence, misi_error *err);
 /* The truth file's "labels" object of one image's statistics. */
 cJSON *misi_leg_stats_json(const misi_label_stats *st);
 

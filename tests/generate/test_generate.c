@@ -57,7 +57,10 @@ static int run_fmt(const char *out, int threads, int batch, bool force, misi_out
                                 .progress = -1,
                                 .format = fmt,
                                 .shard_images = 40,
-                                .test_ids = no_test_ids};
+                                .test_ids = no_test_ids,
+                                /* 96-px images hold no legible 13-px label; the
+                                 * check runs at 512 px in test_legibility.c */
+                                .label_check = MISI_LABEL_CHECK_OFF};
     return run_cfg(out, cfg, err);
 }
 
@@ -541,7 +544,8 @@ static misi_generate_config base_cfg(misi_output_format fmt)
                                 .progress = -1,
                                 .format = fmt,
                                 .shard_images = 40,
-                                .test_ids = no_test_ids};
+                                .test_ids = no_test_ids,
+                                .label_check = MISI_LABEL_CHECK_OFF}; /* 96 px: see run_fmt */
     return cfg;
 }
 
