@@ -4,15 +4,30 @@
 // within two texels of its ink (the halo: the atlas keeps glyphs apart by
 // more than that), so text reads over any atom colour without a box over
 // the molecule. Solid quads (paper backing boxes, leader lines) carry their
-// colour.
+// colour. Leader lines are drawn as their whole-pixel bounding box, each
+// pixel's coverage from its centre's distance to the segment in tile pixels
+// (gl_FragCoord minus the tile's origin), so a tile gives the same bytes
+// wherever it sits in the batch framebuffer (a slanted quad's edges would
+// round differently at other offsets).
 precision highp float;
 uniform highp sampler2D u_atlas;
+uniform vec2 u_tile_origin; // framebuffer pixels
 in vec2 v_uv;
 flat in vec4 v_col;
 flat in vec2 v_kind;
 out vec4 frag;
 void main()
 {
+    if (v_kind.x > 1.5) {
+        vec2 p = gl_FragCoord.xy - u_tile_origin, a = v_col.xy, b = v_col.zw, ab = b - a;
+        float t = clamp(dot(p - a, ab) / max(dot(ab, ab), 1e-6), 0.0, 1.0);
+        float d = length(a + t * ab - p);
+        float c = 0.9 * clamp(1.25 - d, 0.0, 1.0); // 1.5 px wide, antialiased
+        if (c <= 0.0)
+            discard;
+        frag = vec4(vec3(0.85 * c), c);
+        return;
+    }
     if (v_kind.x > 0.5) {
         frag = vec4(v_col.rgb * v_col.a, v_col.a);
         return;

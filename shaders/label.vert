@@ -8,8 +8,8 @@ precision highp float;
 layout(location = 0) in vec2 a_corner;  // (0|1, 0|1)
 layout(location = 1) in vec2 a_origin;  // tile pixels, y up
 layout(location = 2) in vec4 a_edges;   // e1.xy, e2.xy
-layout(location = 3) in vec4 a_uv;      // glyph: u0 v0 u1 v1 of the atlas; solid: rgba
-layout(location = 4) in vec2 a_kind;    // x: 0 glyph, 1 solid; y: 1 = the glyph gets a dark outline
+layout(location = 3) in vec4 a_uv;      // glyph: u0 v0 u1 v1 of the atlas; solid: rgba; leader: its ends
+layout(location = 4) in vec2 a_kind;    // x: 0 glyph, 1 solid, 2 leader; y: 1 = the glyph gets a dark outline
 
 uniform vec2 u_tile_size; // output pixels
 

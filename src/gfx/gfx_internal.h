@@ -88,8 +88,10 @@ int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, const
                        misi_error *err);
 /* Lay out the prepared scene's labels for view v (misi_label_layout) and
  * draw them into the current tile of the resolved image (viewport set to
- * it, blending premultiplied, set by the caller). */
-int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, misi_error *err);
+ * it at tile_origin, framebuffer pixels; blending premultiplied, set by the
+ * caller). */
+int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const float tile_origin[2],
+                    misi_error *err);
 void gfx_labels_finish(gfx_labels *l);
 void gfx_labels_destroy(gfx_labels *l);
 

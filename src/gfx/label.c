@@ -34,7 +34,7 @@ typedef struct label_text {
 
 struct gfx_labels {
     GLuint prog, vao, vbo_quad, vbo_inst, atlas_tex;
-    GLint loc_tile_size, loc_atlas;
+    GLint loc_tile_size, loc_tile_origin, loc_atlas;
     misi_font_atlas *atlas;
     float atlas_px;
     char *atlas_font; /* the font_path the atlas was made from; NULL = default */
@@ -64,6 +64,7 @@ int gfx_labels_create(gfx_labels **out, misi_error *err)
         return rc;
     }
     l->loc_tile_size = glGetUniformLocation(l->prog, "u_tile_size");
+    l->loc_tile_origin = glGetUniformLocation(l->prog, "u_tile_origin");
     l->loc_atlas = glGetUniformLocation(l->prog, "u_atlas");
 
     glGenBuffers(1, &l->vbo_quad);
@@ -219,21 +220,21 @@ static int push_solid(gfx_labels *l, float x, float y, float e1x, float e1y, flo
 }
 
 /* The leader (label_layout.c placed it): a light line 1.5 px wide from the
- * anchor atom's rim to the box, drawn under the labels. */
+ * anchor atom's rim to the box, drawn under the labels as its bounding box
+ * in whole pixels; label.frag shades the pixels near the segment. */
 static int push_leader(gfx_labels *l, const misi_label_place *o, int H, misi_error *err)
 {
-    float sx = o->leader_from[0], sy = o->leader_from[1];
-    float dx = o->leader_to[0] - sx, dy = o->leader_to[1] - sy, len = sqrtf(dx * dx + dy * dy);
-    if (!(len > 0))
-        return 0;
-    /* to GL (y up); the perpendicular of (ex, ey) is (-ey, ex) */
-    float ex = dx, ey = -dy, w = 1.5f;
-    float px = -ey / len * w, py = ex / len * w;
-    static const float COL[4] = {0.85f, 0.85f, 0.85f, 0.9f};
-    return push_solid(l, sx - 0.5f * px, (float)H - sy - 0.5f * py, ex, ey, px, py, COL, err);
+    /* to GL (y up) */
+    float ax = o->leader_from[0], ay = (float)H - o->leader_from[1];
+    float bx = o->leader_to[0], by = (float)H - o->leader_to[1];
+    float x0 = floorf(fminf(ax, bx)) - 2, x1 = ceilf(fmaxf(ax, bx)) + 2;
+    float y0 = floorf(fminf(ay, by)) - 2, y1 = ceilf(fmaxf(ay, by)) + 2;
+    label_inst v = {{x0, y0}, {x1 - x0, 0, 0, y1 - y0}, {ax, ay, bx, by}, {2, 0}};
+    return push(l, v, err);
 }
 
-int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, misi_error *err)
+int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const float tile_origin[2],
+                    misi_error *err)
 {
     const misi_scene *s = l->scene;
     if (!s || !s->nlabels)
@@ -278,6 +279,7 @@ int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view 
         return rc;
     glUseProgram(l->prog);
     glUniform2f(l->loc_tile_size, (float)p->width, (float)H);
+    glUniform2f(l->loc_tile_origin, tile_origin[0], tile_origin[1]);
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, l->atlas_tex);
     glUniform1i(l->loc_atlas, 0);

@@ -28,10 +28,10 @@
 #include "misi/render.h"
 
 /* Layout constants (output pixels unless said). */
-#define HALO_PX 2          /* the text's dark outline: the box is the ink plus this on each side */
-#define GAP_PX 1           /* empty pixels between two labels' boxes */
-#define RINGS 10           /* distances tried: ring k sits k label heights farther out */
-#define ANCHOR_CLEAR_PX 2  /* the box keeps this far from the anchor atom's disc */
+#define HALO_PX 2         /* the text's dark outline: the box is the ink plus this on each side */
+#define GAP_PX 1          /* empty pixels between two labels' boxes */
+#define RINGS 10          /* distances tried: ring k sits k label heights farther out */
+#define ANCHOR_CLEAR_PX 2 /* the box keeps this far from the anchor atom's disc */
 /* One ring farther out costs as much as hiding this fraction of the box's
  * area of molecule: labels move out over black rather than cover atoms. */
 #define RING_COST 0.08
@@ -129,7 +129,8 @@ static bool touches(const grid *g, int x, int y, int w, int h)
     if (y1 > g->h)
         y1 = g->h;
     for (int yy = y0; yy < y1; yy++) {
-        const uint8_t *row = g->taken + (size_t)yy * (size_t)g->w, *lrow = g->lead + (size_t)yy * (size_t)g->w;
+        const uint8_t *row = g->taken + (size_t)yy * (size_t)g->w,
+                      *lrow = g->lead + (size_t)yy * (size_t)g->w;
         for (int xx = x0; xx < x1; xx++)
             if (row[xx] | lrow[xx])
                 return true;
@@ -231,10 +232,22 @@ static int by_priority(const void *pa, const void *pb)
  * vectors in image pixels, rows down. */
 #define NDIRS 16
 static const float DIRS[NDIRS][2] = {
-    {1, 0},           {-1, 0},          {0, -1},          {0, 1},
-    {0.7071f, -0.7071f}, {-0.7071f, -0.7071f}, {0.7071f, 0.7071f}, {-0.7071f, 0.7071f},
-    {0.9239f, -0.3827f}, {-0.9239f, -0.3827f}, {0.9239f, 0.3827f}, {-0.9239f, 0.3827f},
-    {0.3827f, -0.9239f}, {-0.3827f, -0.9239f}, {0.3827f, 0.9239f}, {-0.3827f, 0.9239f},
+    {1, 0},
+    {-1, 0},
+    {0, -1},
+    {0, 1},
+    {0.7071f, -0.7071f},
+    {-0.7071f, -0.7071f},
+    {0.7071f, 0.7071f},
+    {-0.7071f, 0.7071f},
+    {0.9239f, -0.3827f},
+    {-0.9239f, -0.3827f},
+    {0.9239f, 0.3827f},
+    {-0.9239f, 0.3827f},
+    {0.3827f, -0.9239f},
+    {-0.3827f, -0.9239f},
+    {0.3827f, 0.9239f},
+    {-0.3827f, 0.9239f},
 };
 
 /* The box of a label of size (w, h) in direction d at distance r from the
@@ -365,8 +378,8 @@ static double leader_cost(const grid *g, const float from[2], const float to[2])
     return 2.0 * n;
 }
 
-/* The pixels a drawn leader (1.5 px wide, label.c) changes: centres within
- * a pixel of the segment. */
+/* The pixels a drawn leader (label.c, label.frag) changes: centres within
+ * 1.25 px of the segment. */
 static void mark_leader(const misi_label_place *o, uint8_t *foot, int W, int H)
 {
     float ax = o->leader_from[0], ay = o->leader_from[1], bx = o->leader_to[0], by = o->leader_to[1];
@@ -379,7 +392,7 @@ static void mark_leader(const misi_label_place *o, uint8_t *foot, int W, int H)
             float t = l2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / l2 : 0;
             t = t < 0 ? 0 : t > 1 ? 1 : t;
             float ex = ax + t * dx - px, ey = ay + t * dy - py;
-            if (ex * ex + ey * ey <= 1.0f)
+            if (ex * ex + ey * ey < 1.5625f) /* label.frag: coverage where d < 1.25 */
                 foot[(size_t)y * (size_t)W + (size_t)x] = 1;
         }
 }
@@ -449,8 +462,8 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
         for (uint32_t i = 0; i < s->nlabels; i++) {
             float dx = out[i].ax - 0.5f * (float)W, dy = out[i].ay - 0.5f * (float)H;
             float d = fminf(sqrtf(dx * dx + dy * dy), 1e6f);
-            ord[i] = (order_item){i, s->labels[i].priority, (s->labels[i].key >> 28) == MISI_LABEL_KIND_RESIDUE,
-                                  (int32_t)(4.0f * d)};
+            ord[i] = (order_item){i, s->labels[i].priority,
+                                  (s->labels[i].key >> 28) == MISI_LABEL_KIND_RESIDUE, (int32_t)(4.0f * d)};
         }
         qsort(ord, s->nlabels, sizeof *ord, by_priority);
         uint64_t used = 0, budget = (uint64_t)(LABEL_BUDGET * (double)mol);
@@ -483,7 +496,8 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                     if (lead && leader_pixels(&g, lf, lt, false))
                         continue;
                     /* what box and leader hide of the molecule */
-                    uint64_t over = sat_sum(&g, x, y, o->w, o->h) + (lead ? (uint64_t)leader_cost(&g, lf, lt) : 0);
+                    uint64_t over =
+                        sat_sum(&g, x, y, o->w, o->h) + (lead ? (uint64_t)leader_cost(&g, lf, lt) : 0);
                     double area = (double)o->w * (double)o->h;
                     if (optional && (double)over > OPTIONAL_MAX_OVER * area)
                         continue;
@@ -506,7 +520,8 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             o->x = bx;
             o->y = by;
             o->placed = true;
-            o->leader = bring > 0 && leader_of(bx, by, o->w, o->h, o->ax, o->ay, rpx, o->leader_from, o->leader_to);
+            o->leader =
+                bring > 0 && leader_of(bx, by, o->w, o->h, o->ax, o->ay, rpx, o->leader_from, o->leader_to);
             take(&g, bx, by, o->w, o->h);
             /* no label goes over a leader later; marked after the box, so
              * the pixels next to it stay the box's */

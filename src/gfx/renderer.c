@@ -387,7 +387,7 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
             tile_uniforms(r, s, p, &views[first + t], t, 1, scale, extent, &u);
             glViewport((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
             glScissor((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
-            rc = gfx_labels_draw(r->labels, p, &views[first + t], err);
+            rc = gfx_labels_draw(r->labels, p, &views[first + t], u.tile_origin, err);
         }
         glDisable(GL_BLEND);
         glDisable(GL_SCISSOR_TEST);

@@ -182,9 +182,10 @@ static float ligand_d2(const misi_complex *cx, uint32_t *const map[2], uint32_t 
 }
 
 /* Layout priorities (misi_scene_label.priority; docs/rendering.md
- * "Labels"): 0 = the kinds the label set exists for (T4: the residue, its
+ * "Labels"): 0 = the kinds the label set exists for (T4: the residue's
  * atoms and the ligand's; T8/T9: the polar contacts, their residues and the
- * ligand's atoms), then ligand atoms, residues near the ligand, the rest.
+ * ligand's atoms near them), then ligand atoms, residues near the ligand,
+ * the rest.
  * They depend on the label set and the geometry only, never on which atoms
  * bond, so an image shows nothing of an answer by what it labels first. */
 enum { PRIO_NEED = 0, PRIO_LIGAND = 1, PRIO_NEAR = 2, PRIO_REST = 3 };
@@ -272,9 +273,8 @@ static int make_labels(const misi_complex *cx, uint32_t *const map[2], misi_labe
         else
             snprintf(l->text, sizeof l->text, "%.3s %s", res->name, num);
         l->key = MISI_LABEL_KEY(MISI_LABEL_KIND_RESIDUE, r);
-        l->priority = ls == MISI_LABEL_SET_RESIDUE_ATOMS || res_contact[r] ? PRIO_NEED
-                      : res_near[r]                                       ? PRIO_NEAR
-                                                                          : PRIO_REST;
+        /* T4's residue is named in its question text: its label is not a need */
+        l->priority = res_contact[r] ? PRIO_NEED : res_near[r] ? PRIO_NEAR : PRIO_REST;
     }
     for (uint32_t i = 0; i < p->top.natoms; i++) {
         if (!map[0][i] || !atom_label[i])

@@ -115,7 +115,8 @@ static int layout(misi_legibility *lg, const misi_image_req *r, uint64_t key, mi
                 if (j == i || !pl[j].placed)
                     continue;
                 const misi_label_place *a = &pl[i], *b = &pl[j];
-                if (!(a->x + a->w <= b->x || b->x + b->w <= a->x || a->y + a->h <= b->y || b->y + b->h <= a->y))
+                if (!(a->x + a->w <= b->x || b->x + b->w <= a->x || a->y + a->h <= b->y ||
+                      b->y + b->h <= a->y))
                     pl[i].placed = false;
             }
         }
@@ -214,8 +215,10 @@ int misi_leg_question(misi_legibility *lg, const misi_question *q, const uint64_
             cJSON_Delete(found);
             *ok = false;
             if (text)
-                snprintf(why, cap, "the %s label '%s' the answer needs is not legible in any of the %d images "
-                         "(no free place beside its atom)", kind_name(q->need[n]), text, q->nimages);
+                snprintf(why, cap,
+                         "the %s label '%s' the answer needs is not legible in any of the %d images "
+                         "(no free place beside its atom)",
+                         kind_name(q->need[n]), text, q->nimages);
             else
                 snprintf(why, cap, "the %s label %u the answer needs is in none of the images",
                          kind_name(q->need[n]), q->need[n] & 0x0FFFFFFFu);

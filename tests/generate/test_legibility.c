@@ -118,8 +118,10 @@ static void check_image_line(cJSON *m, void *user)
     if (!l)
         return;
     CHECK(cJSON_GetObjectItem(l, "overlap_px")->valuedouble == 0, "%s: %g overlapping label pixels",
-          cJSON_GetObjectItem(m, "file_name")->valuestring, cJSON_GetObjectItem(l, "overlap_px")->valuedouble);
-    double req = cJSON_GetObjectItem(l, "requested")->valuedouble, placed = cJSON_GetObjectItem(l, "placed")->valuedouble,
+          cJSON_GetObjectItem(m, "file_name")->valuestring,
+          cJSON_GetObjectItem(l, "overlap_px")->valuedouble);
+    double req = cJSON_GetObjectItem(l, "requested")->valuedouble,
+           placed = cJSON_GetObjectItem(l, "placed")->valuedouble,
            dropped = cJSON_GetObjectItem(l, "dropped")->valuedouble;
     CHECK(req == placed + dropped && placed > 0, "labels %g != %g + %g", req, placed, dropped);
     (*n)++;
@@ -219,7 +221,8 @@ int main(int argc, char **argv)
     each_line(out, "train.jsonl", check_record, &sn);
     each_line(out, "truth.jsonl", check_image_line, &lines);
     size_t made = rep.questions[3][0] + rep.questions[7][0] + rep.questions[8][0];
-    fprintf(stderr, "512 px: %zu questions made, %zu left out as not legible, %d with labels to read, %d images\n",
+    fprintf(stderr,
+            "512 px: %zu questions made, %zu left out as not legible, %d with labels to read, %d images\n",
             made, rep.illegible, sn.with_need, lines);
     CHECK(sn.with_need > 0 && sn.t9 > 0 && lines > 0, "nothing checked");
     /* the bundled complexes give 7 x (2 + 1) T4/T8 questions where they have
@@ -241,7 +244,8 @@ int main(int argc, char **argv)
     CHECK(rc == 0, "generate at 128 without the check: %s", err.msg);
     t9 = 0;
     each_line(out, "train.jsonl", count_t9, &t9);
-    CHECK(t9 > 0 && rep.illegible == 0, "128 px, check off: %d T9 questions, %zu left out", t9, rep.illegible);
+    CHECK(t9 > 0 && rep.illegible == 0, "128 px, check off: %d T9 questions, %zu left out", t9,
+          rep.illegible);
 
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -93,7 +93,8 @@ static void check_view(misi_renderer *r, const misi_scene *s, const misi_font_at
             const misi_label_place *b = &pl[j];
             if (!b->placed)
                 continue;
-            bool apart = a->x + a->w <= b->x || b->x + b->w <= a->x || a->y + a->h <= b->y || b->y + b->h <= a->y;
+            bool apart =
+                a->x + a->w <= b->x || b->x + b->w <= a->x || a->y + a->h <= b->y || b->y + b->h <= a->y;
             CHECK(apart, "%s: labels '%s' and '%s' overlap", what, s->labels[i].text, s->labels[j].text);
         }
     }
@@ -143,8 +144,9 @@ static void check_view(misi_renderer *r, const misi_scene *s, const misi_font_at
     p.labels = MISI_LABELS_PAPER;
     misi_label_stats ps;
     CHECK(misi_label_layout(s, &p, v, atlas, again, &ps, &err) == 0, "%s", err.msg);
-    CHECK(ps.placed == ps.requested && ps.overlap_px > 0, "%s: paper placement: %u of %u placed, %llu overlap",
-          what, ps.placed, ps.requested, (unsigned long long)ps.overlap_px);
+    CHECK(ps.placed == ps.requested && ps.overlap_px > 0,
+          "%s: paper placement: %u of %u placed, %llu overlap", what, ps.placed, ps.requested,
+          (unsigned long long)ps.overlap_px);
     CHECK(st.covered_px < ps.covered_px, "%s: the layout covers more molecule (%llu px) than paper (%llu px)",
           what, (unsigned long long)st.covered_px, (unsigned long long)ps.covered_px);
     free(pl);
@@ -208,7 +210,8 @@ static void chains_and_polar_contacts(void)
         a += n > 2 && !strcmp(s->labels[i].text + n - 2, " A");
         b += n > 2 && !strcmp(s->labels[i].text + n - 2, " B");
     }
-    CHECK(res > 0 && a + b == res && a > 0 && b > 0, "1hpv: %d residue labels, %d end in A, %d in B", res, a, b);
+    CHECK(res > 0 && a + b == res && a > 0 && b > 0, "1hpv: %d residue labels, %d end in A, %d in B", res, a,
+          b);
     /* the H-bonds' pocket atoms are among the labelled ones */
     misi_hb_context *hb = NULL;
     misi_hbond_list hl = {0};
@@ -224,7 +227,8 @@ static void chains_and_polar_contacts(void)
             lfound |= s->labels[i].key == lwant && s->labels[i].priority == 0;
         }
         CHECK(found && lfound, "H-bond %zu: pocket atom %s or ligand atom %s not a polar-contact label", k,
-              cx.pocket.top.atoms[hl.items[k].pocket_atom].name, cx.ligand.top.atoms[hl.items[k].ligand_atom].name);
+              cx.pocket.top.atoms[hl.items[k].pocket_atom].name,
+              cx.ligand.top.atoms[hl.items[k].ligand_atom].name);
     }
     misi_hbond_list_finish(&hl);
     misi_hb_context_destroy(hb);
@@ -235,7 +239,8 @@ static void chains_and_polar_contacts(void)
     CHECK(misi_scene_create(&cx, NULL, &s, &err) == 0, "%s", err.msg);
     for (uint32_t i = 0; s && i < s->nlabels; i++)
         if ((s->labels[i].key >> 28) == MISI_LABEL_KIND_RESIDUE)
-            CHECK(strlen(s->labels[i].text) <= 6, "one-chain pocket: '%s' carries a chain", s->labels[i].text);
+            CHECK(strlen(s->labels[i].text) <= 6, "one-chain pocket: '%s' carries a chain",
+                  s->labels[i].text);
     misi_scene_destroy(s);
     misi_complex_finish(&cx);
 }
