@@ -171,6 +171,9 @@ int misi_view_canonical(const char *name, misi_view *out);
 void misi_view_roll(misi_view *v, int axis, float degrees);
 /* move along a screen axis: T += d e_axis. */
 void misi_view_move(misi_view *v, int axis, float angstrom);
+/* v with every number rounded to 1e-6: what the renderer and the label
+ * layout draw, so that poses a few ulp apart give the same bytes. */
+misi_view misi_view_snap(const misi_view *v);
 
 typedef enum misi_projection {
     MISI_PROJECTION_DEFAULT = 0, /* orthographic */

@@ -14,8 +14,10 @@
  *          molecule, within a budget per image.
  *
  * The molecule's pixels are the projected atom discs and bond capsules
- * (exact for ortho spheres, a close bound for bonds): a mask and its summed
- * area table answer "molecule pixels under this box" in O(1). Placed labels
+ * (exact for ortho spheres, a close bound for bonds), each pixel's coverage
+ * ramping over one pixel at a rim: a mask and its summed area table answer
+ * "molecule pixels under this box" in O(1), continuously in the atoms'
+ * positions. Placed labels
  * go into a second mask. Within a priority, atom names go before residue
  * labels and crowded anchors (near the image centre) first. Everything runs in a fixed order with ties broken
  * by label index, so the same inputs give the same layout everywhere. */
@@ -70,15 +72,33 @@ const char *misi_labels_name(misi_labels l)
 
 typedef struct grid {
     int w, h;
-    uint8_t *mask;  /* molecule */
-    uint32_t *sat;  /* (w+1) x (h+1) summed area of mask */
+    float *mask;    /* molecule: how much of each pixel it covers, 0..1 */
+    double *sat;    /* (w+1) x (h+1) summed area of mask */
     uint8_t *taken; /* placed label boxes: count per pixel (saturating) */
     uint8_t *lead;  /* placed leader lines (3 px wide) */
 } grid;
 
+/* Coverage ramps over one pixel across an edge (pixel centre at distance
+ * d from a shape of radius r: r + 0.5 - d, clamped), so that the scores are
+ * continuous in the atoms' positions: a pose a few ulp off (a 90 degree roll
+ * parsed from an answer's text instead of composed by the task) moves every
+ * score by as little and does not tip a choice, where a 0/1 mask would flip
+ * whole pixels at the rim. */
+static void cover(grid *g, int x, int y, float c)
+{
+    if (c <= 0.0f)
+        return;
+    float *m = &g->mask[(size_t)y * (size_t)g->w + (size_t)x];
+    if (c > 1.0f)
+        c = 1.0f;
+    if (c > *m)
+        *m = c;
+}
+
 static void disc(grid *g, float cx, float cy, float r)
 {
-    int x0 = (int)floorf(cx - r), x1 = (int)ceilf(cx + r), y0 = (int)floorf(cy - r), y1 = (int)ceilf(cy + r);
+    int x0 = (int)floorf(cx - r - 1), x1 = (int)ceilf(cx + r + 1), y0 = (int)floorf(cy - r - 1),
+        y1 = (int)ceilf(cy + r + 1);
     if (x0 < 0)
         x0 = 0;
     if (y0 < 0)
@@ -87,18 +107,41 @@ static void disc(grid *g, float cx, float cy, float r)
         x1 = g->w - 1;
     if (y1 > g->h - 1)
         y1 = g->h - 1;
-    float r2 = r * r;
     for (int y = y0; y <= y1; y++) {
         float dy = (float)y + 0.5f - cy;
         for (int x = x0; x <= x1; x++) {
             float dx = (float)x + 0.5f - cx;
-            if (dx * dx + dy * dy <= r2)
-                g->mask[(size_t)y * (size_t)g->w + (size_t)x] = 1;
+            cover(g, x, y, r + 0.5f - sqrtf(dx * dx + dy * dy));
         }
     }
 }
 
-static uint64_t sat_sum(const grid *g, int x, int y, int w, int h)
+/* A bond: the capsule from a (radius ra) to b (rb), pixels. */
+static void capsule(grid *g, const float a[2], const float b[2], float ra, float rb)
+{
+    float r = fmaxf(ra, rb);
+    int x0 = (int)floorf(fminf(a[0], b[0]) - r - 1), x1 = (int)ceilf(fmaxf(a[0], b[0]) + r + 1);
+    int y0 = (int)floorf(fminf(a[1], b[1]) - r - 1), y1 = (int)ceilf(fmaxf(a[1], b[1]) + r + 1);
+    if (x0 < 0)
+        x0 = 0;
+    if (y0 < 0)
+        y0 = 0;
+    if (x1 > g->w - 1)
+        x1 = g->w - 1;
+    if (y1 > g->h - 1)
+        y1 = g->h - 1;
+    float ex = b[0] - a[0], ey = b[1] - a[1], l2 = ex * ex + ey * ey;
+    for (int y = y0; y <= y1; y++)
+        for (int x = x0; x <= x1; x++) {
+            float px = (float)x + 0.5f - a[0], py = (float)y + 0.5f - a[1];
+            float t = l2 > 0 ? (px * ex + py * ey) / l2 : 0.0f;
+            t = t < 0 ? 0 : t > 1 ? 1 : t;
+            float dx = px - t * ex, dy = py - t * ey;
+            cover(g, x, y, ra + t * (rb - ra) + 0.5f - sqrtf(dx * dx + dy * dy));
+        }
+}
+
+static double sat_sum(const grid *g, int x, int y, int w, int h)
 {
     size_t W = (size_t)g->w + 1;
     int x1 = x + w, y1 = y + h;
@@ -112,7 +155,7 @@ static uint64_t sat_sum(const grid *g, int x, int y, int w, int h)
         y1 = g->h;
     if (x1 <= x || y1 <= y)
         return 0;
-    return (uint64_t)g->sat[(size_t)y1 * W + (size_t)x1] + g->sat[(size_t)y * W + (size_t)x] -
+    return g->sat[(size_t)y1 * W + (size_t)x1] + g->sat[(size_t)y * W + (size_t)x] -
            g->sat[(size_t)y * W + (size_t)x1] - g->sat[(size_t)y1 * W + (size_t)x];
 }
 
@@ -153,7 +196,7 @@ static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p,
                       misi_error *err)
 {
     size_t n = (size_t)g->w * (size_t)g->h;
-    g->mask = calloc(n, 1);
+    g->mask = calloc(n, sizeof *g->mask);
     g->taken = calloc(n, 1);
     g->lead = calloc(n, 1);
     g->sat = calloc(((size_t)g->w + 1) * ((size_t)g->h + 1), sizeof *g->sat);
@@ -181,21 +224,13 @@ static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p,
             const float *a = &px[3 * s->bonds[b].a], *c = &px[3 * s->bonds[b].b];
             if (a[2] <= 0 || c[2] <= 0)
                 continue;
-            float dx = c[0] - a[0], dy = c[1] - a[1];
-            float len = sqrtf(dx * dx + dy * dy);
-            int steps = (int)ceilf(len) + 1;
-            if (steps > 4096)
-                steps = 4096;
-            for (int k = 0; k <= steps; k++) {
-                float t = (float)k / (float)steps;
-                disc(g, a[0] + t * dx, a[1] + t * dy, s->bond_radius * (a[2] + t * (c[2] - a[2])));
-            }
+            capsule(g, a, c, s->bond_radius * a[2], s->bond_radius * c[2]);
         }
     }
     free(px);
     size_t W = (size_t)g->w + 1;
     for (int y = 0; y < g->h; y++) {
-        uint32_t row = 0;
+        double row = 0;
         for (int x = 0; x < g->w; x++) {
             row += g->mask[(size_t)y * (size_t)g->w + (size_t)x];
             g->sat[(size_t)(y + 1) * W + (size_t)(x + 1)] = g->sat[(size_t)y * W + (size_t)(x + 1)] + row;
@@ -297,10 +332,12 @@ static bool leader_of(int x, int y, int w, int h, float ax, float ay, float r, f
     float dx = nx - ax, dy = ny - ay, len = sqrtf(dx * dx + dy * dy);
     if (len <= r + 1.0f)
         return false;
-    from[0] = ax + dx / len * r;
-    from[1] = ay + dy / len * r;
-    to[0] = nx;
-    to[1] = ny;
+    /* ends on a 1/8 pixel grid: the line's antialiased pixels then do not
+     * change with an anchor a few ulp off (an answer re-applied from text) */
+    from[0] = floorf((ax + dx / len * r) * 8.0f + 0.5f) / 8.0f;
+    from[1] = floorf((ay + dy / len * r) * 8.0f + 0.5f) / 8.0f;
+    to[0] = floorf(nx * 8.0f + 0.5f) / 8.0f;
+    to[1] = floorf(ny * 8.0f + 0.5f) / 8.0f;
     return true;
 }
 
@@ -362,20 +399,26 @@ static void mark_ink(const misi_font_atlas *atlas, const char *text, const misi_
     }
 }
 
-/* Molecule pixels along a leader (one sample per pixel of its length),
- * times its drawn width: what the leader hides. */
+/* Molecule along a leader, times its drawn width: what the leader hides.
+ * A fixed number of samples, the coverage interpolated between pixel
+ * centres: continuous in the leader's ends, like the scores of the boxes. */
 static double leader_cost(const grid *g, const float from[2], const float to[2])
 {
+    enum { N = 64 };
     float dx = to[0] - from[0], dy = to[1] - from[1];
-    int steps = (int)ceilf(sqrtf(dx * dx + dy * dy));
     double n = 0;
-    for (int k = 0; k <= steps; k++) {
-        float t = steps ? (float)k / (float)steps : 0.0f;
-        int x = (int)floorf(from[0] + t * dx), y = (int)floorf(from[1] + t * dy);
-        if (x >= 0 && y >= 0 && x < g->w && y < g->h)
-            n += g->mask[(size_t)y * (size_t)g->w + (size_t)x];
+    for (int k = 0; k <= N; k++) {
+        float fx = from[0] + dx * (float)k / N - 0.5f, fy = from[1] + dy * (float)k / N - 0.5f;
+        int x = (int)floorf(fx), y = (int)floorf(fy);
+        float ax = fx - (float)x, ay = fy - (float)y;
+        for (int j = 0; j < 4; j++) {
+            int xx = x + (j & 1), yy = y + (j >> 1);
+            float w = ((j & 1) ? ax : 1 - ax) * ((j >> 1) ? ay : 1 - ay);
+            if (xx >= 0 && yy >= 0 && xx < g->w && yy < g->h)
+                n += w * g->mask[(size_t)yy * (size_t)g->w + (size_t)xx];
+        }
     }
-    return 2.0 * n;
+    return 2.0 * n * sqrt((double)dx * dx + (double)dy * dy) / (N + 1);
 }
 
 /* The pixels a drawn leader (label.c, label.frag) changes: centres within
@@ -397,12 +440,14 @@ static void mark_leader(const misi_label_place *o, uint8_t *foot, int W, int H)
         }
 }
 
-int misi_label_layout(const misi_scene *s, const misi_render_params *params, const misi_view *v,
+int misi_label_layout(const misi_scene *s, const misi_render_params *params, const misi_view *view_in,
                       const misi_font_atlas *atlas, misi_label_place *out, misi_label_stats *st,
                       misi_error *err)
 {
     misi_render_params p = *params;
     misi_render_params_defaults(&p);
+    misi_view snapped = misi_view_snap(view_in); /* what the renderer draws */
+    const misi_view *v = &snapped;
     bool paper = p.labels == MISI_LABELS_PAPER;
     int W = p.width, H = p.height;
     grid g = {.w = W, .h = H};
@@ -449,7 +494,7 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
         if (rc)
             goto done;
     }
-    uint64_t mol = 0;
+    double mol = 0; /* the molecule's area, pixels */
     if (need_grid)
         mol = sat_sum(&g, 0, 0, W, H);
 
@@ -466,7 +511,7 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                                   (s->labels[i].key >> 28) == MISI_LABEL_KIND_RESIDUE, (int32_t)(4.0f * d)};
         }
         qsort(ord, s->nlabels, sizeof *ord, by_priority);
-        uint64_t used = 0, budget = (uint64_t)(LABEL_BUDGET * (double)mol);
+        double used = 0, budget = LABEL_BUDGET * mol;
         for (uint32_t k = 0; k < s->nlabels; k++) {
             uint32_t i = ord[k].index;
             misi_label_place *o = &out[i];
@@ -478,7 +523,7 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             float clear = rpx + ANCHOR_CLEAR_PX;
             double best = INFINITY;
             int bx = 0, by = 0, bring = 0;
-            uint64_t bover = 0;
+            double bover = 0;
             for (int ring = 0; ring < RINGS; ring++) {
                 float r = clear + (float)ring * (float)o->h;
                 for (int d = 0; d < NDIRS; d++) {
@@ -496,10 +541,13 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                     if (lead && leader_pixels(&g, lf, lt, false))
                         continue;
                     /* what box and leader hide of the molecule */
-                    uint64_t over =
-                        sat_sum(&g, x, y, o->w, o->h) + (lead ? (uint64_t)leader_cost(&g, lf, lt) : 0);
+                    double over = sat_sum(&g, x, y, o->w, o->h) + (lead ? leader_cost(&g, lf, lt) : 0.0);
+                    /* to 1/16 pixel: the summed area table's rounding noise
+                     * (1e-11) must not break the ties between spots over
+                     * black, which go to the first direction */
+                    over = floor(over * 16.0 + 0.5) / 16.0;
                     double area = (double)o->w * (double)o->h;
-                    if (optional && (double)over > OPTIONAL_MAX_OVER * area)
+                    if (optional && over > OPTIONAL_MAX_OVER * area)
                         continue;
                     /* molecule pixels hidden first, then distance */
                     double score = (double)over + RING_COST * area * ring;
@@ -541,7 +589,9 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
         for (uint32_t i = 0; i < s->nlabels; i++)
             st->placed += out[i].placed;
         st->dropped = st->requested - st->placed;
-        st->molecule_px = mol;
+        /* whole pixels: those at least half covered */
+        for (size_t k = 0; k < (size_t)W * (size_t)H; k++)
+            st->molecule_px += g.mask[k] >= 0.5f;
         /* covered: under a backing box (paper), or under the ink, outline
          * and leaders the layout draws; overlap: under two boxes */
         uint8_t *foot = paper ? NULL : calloc((size_t)W * (size_t)H, 1);
@@ -557,7 +607,7 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
         }
         for (size_t k = 0; k < (size_t)W * (size_t)H; k++) {
             st->overlap_px += g.taken[k] >= 2;
-            st->covered_px += g.mask[k] && (foot ? foot[k] : g.taken[k] != 0);
+            st->covered_px += g.mask[k] >= 0.5f && (foot ? foot[k] : g.taken[k] != 0);
         }
         free(foot);
     }

@@ -479,8 +479,9 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
 }
 
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *params,
-                      const misi_view *views, size_t n, misi_image_fn fn, void *user, misi_error *err)
+                      const misi_view *in_views, size_t n, misi_image_fn fn, void *user, misi_error *err)
 {
+    const misi_view *views = in_views;
     misi_render_params p = params_for(r, params);
     int rc = 0;
     misi_error_clear(err);
@@ -516,18 +517,22 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     }
     if ((size_t)B > n)
         B = (int)n;
+    misi_view *snapped = malloc(n * sizeof *snapped);
+    if (!snapped)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for %zu views", n);
+    for (size_t i = 0; i < n; i++)
+        snapped[i] = misi_view_snap(&in_views[i]);
+    views = snapped;
 
     eglMakeCurrent(r->gc.dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->gc.ctx);
     rc = ensure_framebuffers(r, &p, B, err);
-    if (rc)
-        return rc;
-    rc = gfx_impostors_upload(r->impostors, scene, err);
-    if (rc)
-        return rc;
-    if (p.labels != MISI_LABELS_OFF && scene->nlabels) {
+    if (!rc)
+        rc = gfx_impostors_upload(r->impostors, scene, err);
+    if (!rc && p.labels != MISI_LABELS_OFF && scene->nlabels)
         rc = gfx_labels_prepare(r->labels, scene, p.label_px, p.font_path, err);
-        if (rc)
-            return rc;
+    if (rc) {
+        free(snapped);
+        return rc;
     }
     float scale = misi_render_scale(scene, &p);
 
@@ -562,6 +567,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
         if (pd[i].fence)
             glDeleteSync(pd[i].fence);
     gfx_labels_finish(r->labels);
+    free(snapped);
     return rc;
 }
 

@@ -1119,7 +1119,8 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
     cJSON_AddNumberToObject(c, "eye_distance", p->eye_distance);
     cJSON_AddNumberToObject(c, "render_version", MISI_RENDER_VERSION);
     cJSON_AddStringToObject(c, "labels", misi_labels_name(p->labels));
-    cJSON_AddBoolToObject(c, "label_check", cfg->label_check != MISI_LABEL_CHECK_OFF && p->labels == MISI_LABELS_ON);
+    cJSON_AddBoolToObject(c, "label_check",
+                          cfg->label_check != MISI_LABEL_CHECK_OFF && p->labels == MISI_LABELS_ON);
     cJSON *tasks = cJSON_AddArrayToObject(c, "tasks");
     size_t ntasks;
     const misi_task *const *all = misi_tasks(&ntasks);
