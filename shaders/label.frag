@@ -1,7 +1,7 @@
 #version 300 es
 // Glyph coverage from the font atlas (R8) in white, premultiplied (blend
 // ONE, ONE_MINUS_SRC_ALPHA). An outlined glyph also darkens the pixels
-// within two texels of its ink (the halo: the atlas keeps glyphs apart by
+// next to its ink, diagonals included (the halo: the atlas keeps glyphs apart by
 // more than that), so text reads over any atom colour without a box over
 // the molecule. Solid quads (paper backing boxes, leader lines) carry their
 // colour. Leader lines are drawn as their whole-pixel bounding box, each
@@ -36,9 +36,8 @@ void main()
     float h = a;
     if (v_kind.y > 0.5) {
         vec2 t = 1.0 / vec2(textureSize(u_atlas, 0));
-        for (int dy = -2; dy <= 2; dy++)
-            for (int dx = -2; dx <= 2; dx++)
-                if (dx * dx + dy * dy <= 5)
+        for (int dy = -1; dy <= 1; dy++)
+            for (int dx = -1; dx <= 1; dx++)
                     h = max(h, texture(u_atlas, v_uv + vec2(float(dx), float(dy)) * t).r);
         h = min(1.0, 1.5 * h);
     }

@@ -27,7 +27,7 @@ typedef struct label_text {
 } label_text;
 
 /* Outline width in pixels: label_layout.c's HALO_PX, which sizes the box. */
-#define HALO 2
+#define HALO 1
 /* Atlas padding: more than two outlines, so an outlined glyph's quad never
  * reaches its neighbour's ink. */
 #define ATLAS_PADDING (2 * HALO + 2)

@@ -30,20 +30,21 @@
 #include "misi/render.h"
 
 /* Layout constants (output pixels unless said). */
-#define HALO_PX 2         /* the text's dark outline: the box is the ink plus this on each side */
+#define HALO_PX 1 /* the text's dark outline: the box is the ink plus this on each side */
 #define GAP_PX 1          /* empty pixels between two labels' boxes */
 #define RINGS 10          /* distances tried: ring k sits k label heights farther out */
 #define ANCHOR_CLEAR_PX 2 /* the box keeps this far from the anchor atom's disc */
 /* One ring farther out costs as much as hiding this fraction of the box's
  * area of molecule: labels move out over black rather than cover atoms. */
-#define RING_COST 0.08
+#define RING_COST 0.03
 /* A label the image's questions do not need may cover at most this fraction
  * of its own box with molecule, and is placed only while all labels placed
  * so far (needed ones included) cover at most LABEL_BUDGET of the
  * molecule's pixels: past that it is dropped (MISI-SPEC §2: labels cover as
  * little of the molecule as possible; docs/rendering.md aims at 20 %). */
 #define OPTIONAL_MAX_OVER 0.30
-#define LABEL_BUDGET 0.15
+#define OPTIONAL_MAX_LEADER 6.0 /* molecule pixels a leader of such a label may cross */
+#define LABEL_BUDGET 0.12
 
 int misi_labels_from_name(const char *name, misi_labels *out)
 {
@@ -369,7 +370,7 @@ static bool leader_pixels(grid *g, const float from[2], const float to[2], bool 
 }
 
 /* The pixels an outlined label really draws: its glyphs' ink grown by the
- * halo (label.frag: texels within sqrt 5 of ink), marked in foot. */
+ * halo (label.frag: texels within sqrt 2 of ink), marked in foot. */
 static void mark_ink(const misi_font_atlas *atlas, const char *text, const misi_label_place *o, float pad,
                      uint8_t *foot, int W, int H)
 {
@@ -392,7 +393,8 @@ static void mark_ink(const misi_font_atlas *atlas, const char *text, const misi_
                 for (int dy = -HALO_PX; dy <= HALO_PX; dy++)
                     for (int dx = -HALO_PX; dx <= HALO_PX; dx++) {
                         int px = gx + x + dx, py = gy + y + dy;
-                        if (dx * dx + dy * dy <= 5 && px >= 0 && py >= 0 && px < W && py < H)
+                        if (dx * dx + dy * dy <= 2 * HALO_PX * HALO_PX && px >= 0 && py >= 0 && px < W &&
+                            py < H)
                             foot[(size_t)py * (size_t)W + (size_t)px] = 1;
                     }
             }
@@ -540,8 +542,13 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                     bool lead = ring > 0 && leader_of(x, y, o->w, o->h, o->ax, o->ay, rpx, lf, lt);
                     if (lead && leader_pixels(&g, lf, lt, false))
                         continue;
-                    /* what box and leader hide of the molecule */
-                    double over = sat_sum(&g, x, y, o->w, o->h) + (lead ? leader_cost(&g, lf, lt) : 0.0);
+                    /* what box and leader hide of the molecule; a label
+                     * the questions do not need never draws its leader
+                     * across the molecule */
+                    double lc = lead ? leader_cost(&g, lf, lt) : 0.0;
+                    if (optional && lc > OPTIONAL_MAX_LEADER)
+                        continue;
+                    double over = sat_sum(&g, x, y, o->w, o->h) + lc;
                     /* to 1/16 pixel: the summed area table's rounding noise
                      * (1e-11) must not break the ties between spots over
                      * black, which go to the first direction */
