@@ -24,6 +24,13 @@ enum { MISI_GEN_SPLITS_BOTH = 0, MISI_GEN_SPLITS_TRAIN = 1, MISI_GEN_SPLITS_TEST
 
 #define MISI_GEN_MAX_TASKS 9
 
+/* misi_generate_config.label_check */
+enum {
+    MISI_LABEL_CHECK_DEFAULT = 0, /* on with the legible layout (labels on), off with paper labels */
+    MISI_LABEL_CHECK_ON,
+    MISI_LABEL_CHECK_OFF,         /* keep questions whose answer labels are not legible (tiny test images) */
+};
+
 /* Zero means default everywhere. */
 typedef struct misi_generate_config {
     const char *out_dir;     /* NULL = "misi-out" */
@@ -45,6 +52,9 @@ typedef struct misi_generate_config {
     int width, height;       /* 0 = 512 */
     misi_style style;
     int aa;                  /* supersampling factor; 0 = renderer default */
+    misi_labels labels;      /* 0 = on (the legible layout); MISI_LABELS_PAPER: the paper's placement */
+    int label_check;         /* MISI_LABEL_CHECK_*: leave out a question whose answer's labels are not
+                                legible in any of its images (src/pipeline/legibility.c) */
     const char *font_path;   /* label font; NULL = the renderer's default (not in the manifest: a
                                 path says nothing of the font's contents) */
     int threads;             /* PNG encoder threads; 0 = online CPUs */
@@ -73,7 +83,8 @@ typedef struct misi_generate_report {
     size_t complexes, skipped;
     size_t questions[MISI_GEN_MAX_TASKS][2];
     size_t images;
-    size_t unanswerable;  /* task/complex pairs that could not make a question */
+    size_t unanswerable;  /* task/complex pairs that could not make a question, and questions left out */
+    size_t illegible;     /* of those, questions whose answer's labels were not legible in their images */
     size_t renders;       /* views the renderer drew, answerability checks included */
     size_t redraws;       /* of those, views of a request already drawn for the same complex */
     double seconds;

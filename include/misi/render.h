@@ -58,7 +58,16 @@ typedef enum misi_label_set {
     MISI_LABEL_SET_DEFAULT = 0,   /* pocket residues ("ARG 45") + ligand atom names */
     MISI_LABEL_SET_RESIDUE_ATOMS, /* also every shown pocket atom's name (T4) */
     MISI_LABEL_SET_NONE,
+    MISI_LABEL_SET_POLAR_CONTACTS, /* default + the name of every pocket N, O or S atom within
+                                      MISI_POLAR_CONTACT_A of a ligand N, O or S (T8, T9): chosen
+                                      without looking at the H-bonds, so what is labelled says
+                                      nothing of which atoms bond */
 } misi_label_set;
+
+/* MISI_LABEL_SET_POLAR_CONTACTS: the longest H-bond the finder accepts
+ * (docs/hbonds.md: 3.5 A + the 0.4 A relaxation) plus a margin, so every
+ * bonded pocket atom is among the labelled ones. */
+#define MISI_POLAR_CONTACT_A 4.5f
 
 /* How to build a scene; zero means default everywhere. */
 typedef struct misi_scene_desc {
@@ -84,7 +93,7 @@ typedef struct misi_scene_bond {
     uint32_t a, b;
 } misi_scene_bond;
 
-/* The most labels a scene may draw (a label is up to 31 glyph instances):
+/* The most labels a scene may draw (a label is up to 32 glyph instances):
  * more is MISI_E_LIMIT at render time, naming the count. */
 #define MISI_MAX_LABELS 200000u
 
@@ -92,14 +101,29 @@ typedef struct misi_scene_bond {
  * params come out as other bytes, pixels or their encoding, so that a
  * resumed run or a merge never mixes the images of two renderers (misi
  * generate records it in its config). 2: specular by squaring, 2026-11-30.
- * 3: PNG data compressed by libdeflate (same pixels, other bytes), 2026-12-05. */
-#define MISI_RENDER_VERSION 3
+ * 3: PNG data compressed by libdeflate (same pixels, other bytes), 2026-12-05.
+ * 4: the label layout pass (legible labels), chains, 2026-12-06. */
+#define MISI_RENDER_VERSION 4
+
+/* misi_scene_label.key: what a label names, kind in the top 4 bits and an
+ * index (pocket residue, pocket atom or ligand atom) below: a question says
+ * which labels its answer needs by these keys (misi_question.need). */
+enum {
+    MISI_LABEL_KIND_RESIDUE = 1u,      /* index: pocket residue */
+    MISI_LABEL_KIND_POCKET_ATOM = 2u,  /* index: pocket atom */
+    MISI_LABEL_KIND_LIGAND_ATOM = 3u,  /* index: ligand atom */
+};
+#define MISI_LABEL_KEY(kind, index) (((uint32_t)(kind) << 28) | ((uint32_t)(index) & 0x0FFFFFFFu))
 
 /* One label, anchored at an atom (ligand / residue atoms) or at a residue's
  * CA (its centroid when the CA is not shown). */
 typedef struct misi_scene_label {
     float pos[3];
-    char text[32]; /* a residue label or an atom name (up to MISI_ATOM_NAME_CAP) */
+    char text[32];     /* a residue label or an atom name (up to MISI_ATOM_NAME_CAP) */
+    uint32_t key;      /* MISI_LABEL_KEY(kind, index); 0 for labels made by hand */
+    uint8_t priority;  /* layout order, 0 first: what the image's questions need, then ligand
+                          atoms, residues near the ligand, the rest (docs/rendering.md) */
+    float anchor_r;    /* radius (A) of the anchor atom's sphere: labels sit outside it; 0 = a point */
 } misi_scene_label;
 
 typedef struct misi_scene {
@@ -149,6 +173,9 @@ int misi_view_canonical(const char *name, misi_view *out);
 void misi_view_roll(misi_view *v, int axis, float degrees);
 /* move along a screen axis: T += d e_axis. */
 void misi_view_move(misi_view *v, int axis, float angstrom);
+/* v with every number rounded to 1e-6: what the renderer and the label
+ * layout draw, so that poses a few ulp apart give the same bytes. */
+misi_view misi_view_snap(const misi_view *v);
 
 typedef enum misi_projection {
     MISI_PROJECTION_DEFAULT = 0, /* orthographic */
@@ -159,9 +186,16 @@ typedef enum misi_projection {
 /* misi_render_params.labels */
 typedef enum misi_labels {
     MISI_LABELS_DEFAULT = 0, /* on */
-    MISI_LABELS_ON,
+    MISI_LABELS_ON,          /* the legible layout: no two labels overlap, beside their anchors,
+                                over free space where there is some, outlined (label_layout.c) */
     MISI_LABELS_OFF,
+    MISI_LABELS_PAPER,       /* the paper's look: centred on the anchor on a dark box, overlapping
+                                where the molecule is crowded (fidelity studies) */
 } misi_labels;
+
+/* "on" | "off" | "paper"; MISI_E_USAGE otherwise. */
+int misi_labels_from_name(const char *name, misi_labels *out);
+const char *misi_labels_name(misi_labels l);
 
 /* How to render; zero means default. */
 typedef struct misi_render_params {
@@ -193,6 +227,38 @@ float misi_render_scale(const misi_scene *scene, const misi_render_params *p);
  * behind the eye (perspective). The GPU image agrees with this. */
 bool misi_project(const misi_scene *scene, const misi_render_params *p, const misi_view *v,
                   const float world[3], float px[2], float *depth);
+
+/* ---- label layout (CPU, no GL) ---- */
+
+struct misi_font_atlas;
+
+/* Where one label goes in one image. */
+typedef struct misi_label_place {
+    bool placed;      /* false: dropped (no legible place) or blank text */
+    bool leader;      /* drawn away from its anchor, with a leader line */
+    int x, y, w, h;   /* the label's box (text + outline/backing), image pixels, rows down */
+    float ax, ay;     /* the anchor's pixel */
+    float leader_from[2], leader_to[2]; /* with leader: from the anchor atom's rim to the box */
+} misi_label_place;
+
+/* How legible one image's labels are. */
+typedef struct misi_label_stats {
+    uint32_t requested, placed, dropped;
+    uint64_t overlap_px;  /* pixels under two or more placed label boxes (the layout: 0) */
+    uint64_t molecule_px; /* pixels of the molecule: projected atom discs and bonds */
+    uint64_t covered_px;  /* of those, pixels a label changes: under a backing box (paper), or
+                             under the glyphs with their outline and the leader lines (layout) */
+} misi_label_stats;
+
+/* Lay out the labels of scene for view v at params p (after defaults; its
+ * labels mode picks the layout or the paper's placement) with the glyph
+ * metrics of atlas (misi/font.h, made at p->label_px). out has
+ * scene->nlabels entries; stats may be NULL. The same inputs give the same
+ * layout on every machine thread and run: no threads, no hashing, ties
+ * broken by label index. The renderer draws exactly this layout. */
+int misi_label_layout(const misi_scene *scene, const misi_render_params *p, const misi_view *v,
+                      const struct misi_font_atlas *atlas, misi_label_place *out, misi_label_stats *stats,
+                      misi_error *err);
 
 /* ---- the renderer ---- */
 

@@ -39,6 +39,7 @@ typedef struct misi_image_req {
     float px_per_A;        /* 0 = the complex's scale; set when a question mixes complexes */
     bool framed;           /* frame below instead of the complex's: views turn about its centre */
     misi_frame frame;      /* with framed; px_per_A must be set too */
+    uint8_t labels;        /* misi_label_set; 0 = by show (residue atoms for MISI_SHOW_RESIDUE) */
 } misi_image_req;
 
 /* What a task sees of one complex. Prepared once per complex by the pipeline. */
@@ -72,6 +73,7 @@ typedef struct misi_task_env {
 
 #define MISI_Q_MAX_IMAGES 16
 #define MISI_Q_TEXT_MAX 4096
+#define MISI_Q_MAX_NEED 192
 
 /* One question as a task writes it; the pipeline turns it into records. */
 typedef struct misi_question {
@@ -83,6 +85,13 @@ typedef struct misi_question {
     char options[4][256]; /* option text (T8); "" for image options */
     int option_image[4];  /* index into images for image options (T5, T6); -1 otherwise */
     cJSON *truth;         /* owned by the question until the pipeline takes it */
+    /* The labels the answer needs read (MISI_LABEL_KEY of render.h): each
+     * must be legible in at least one of the images, or the pipeline makes
+     * the question again (src/pipeline/legibility.c). Only tokens the
+     * question text does not give. */
+    uint32_t need[MISI_Q_MAX_NEED];
+    int nneed;
+    bool need_overflow; /* more than MISI_Q_MAX_NEED: the check fails, naming it */
 } misi_question;
 
 void misi_question_init(misi_question *q);
@@ -135,6 +144,15 @@ float misi_task_docking_scale(const misi_task_env *env);
  * req->frame and req->px_per_A for the run's image size. */
 void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues, size_t n,
                               misi_image_req *req);
+/* Add a label the answer needs (no-op when it is there already). */
+void misi_question_need(misi_question *q, uint32_t key);
+/* The labels an H-bond's answer names: the residue (with residue = true),
+ * the pocket atom and the ligand atom. */
+void misi_question_need_bond(misi_question *q, const misi_hbond *hb, const misi_complex *cx, bool residue);
+/* The largest scale (px per Å) at which the whole complex, about its frame
+ * centre, fits each of the six canonical views (with the in-frame margin):
+ * T8 and T9 show only those, so they need no room for translations. */
+float misi_task_six_view_scale(const misi_task_env *env);
 /* Append printf text to q->text. */
 void misi_question_printf(misi_question *q, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -94,6 +94,10 @@ static void usage(FILE *f)
             "  --aa N               supersampling factor (default: the renderer's)\n"
             "  --font PATH          TrueType/OpenType font for labels (default $MISI_FONT, else\n"
             "                       DejaVu Sans from fonts-dejavu-core)\n"
+            "  --labels on|paper    on (default): labels laid out legibly, and a question whose answer\n"
+            "                       names a label that is legible in none of its images is left out;\n"
+            "                       paper: the paper's placement (overlapping), every question kept\n"
+            "  --no-label-check     keep questions whose answer's labels are not legible (tests)\n"
             "  --threads N          PNG encoder threads (default: all cores); never changes output\n"
             "  --batch N            most views per render batch (default: automatic); never changes output\n"
             "  --device N           EGL device as `misi info` lists it (default: automatic)\n"
@@ -260,6 +264,12 @@ int cmd_generate(int argc, char **argv)
         } else if (!strcmp(a, "--font")) {
             NEED_ARG();
             cfg.font_path = v;
+        } else if (!strcmp(a, "--labels")) {
+            NEED_ARG();
+            if (misi_labels_from_name(v, &cfg.labels) || cfg.labels == MISI_LABELS_OFF)
+                goto bad_value;
+        } else if (!strcmp(a, "--no-label-check")) {
+            cfg.label_check = MISI_LABEL_CHECK_OFF;
         } else if (!strcmp(a, "--aa")) {
             NEED_ARG();
             if (parse_int(v, 1, 8, &n))
@@ -416,6 +426,9 @@ int cmd_generate(int argc, char **argv)
                 "\"unanswerable\" says why)\n",
                 cfg.counts_set ? "error" : "note", rep.unanswerable,
                 cfg.counts_set ? "--count asked" : "the preset");
+        if (rep.illegible)
+            fprintf(stderr, "misi generate: %zu questions left out: their answer's labels were not legible in "
+                            "their images\n", rep.illegible);
         if (cfg.counts_set)
             status = MISI_EXIT_FAIL;
     }

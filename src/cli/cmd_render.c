@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "misi/cmdlang.h"
 #include "misi/mol.h"
+#include "misi/font.h"
 #include "misi/fs.h"
 #include "misi/render.h"
 #include "misi/writer_pool.h"
@@ -28,7 +29,13 @@ static void usage(FILE *f)
                "  --views FILE        views from a JSON file ({\"views\":[{\"name\":..,\"commands\":..}]})\n"
                "  --size N | WxH      image size in pixels (default 512)\n"
                "  --style S           ball-and-stick (default) | stick | spacefill\n"
-               "  --labels on|off     residue and ligand atom labels (default on)\n"
+               "  --labels on|off|paper  residue and ligand atom labels: on (default) lays them out\n"
+               "                      legibly (never overlapping, outlined, beside their atoms);\n"
+               "                      paper centres them on their atoms as the paper's viewer did\n"
+               "  --label-set S       default | residue-atoms (every pocket atom named) |\n"
+               "                      polar-contacts (pocket N/O/S near the ligand named, as T8/T9)\n"
+               "  --stats             print each image's label legibility: labels requested, placed,\n"
+               "                      dropped, label-label overlap and molecule pixels under labels\n"
                "  --label-px N        label font size in pixels (default 13)\n"
                "  --font PATH         TrueType/OpenType font for labels (default $MISI_FONT, else\n"
                "                      DejaVu Sans from fonts-dejavu-core)\n"
@@ -47,6 +54,38 @@ static void usage(FILE *f)
                "\n"
                "Exit status: 0 when every complex rendered, 1 when any was skipped, 2 on a\n"
                "usage error.\n");
+}
+
+/* --stats: one line per image, the same layout the renderer drew
+ * (misi_label_layout). *place grows to the scene's label count; the caller
+ * frees it. */
+static int print_stats(const char *id, const misi_scene *scene, const misi_render_params *p,
+                       const misi_viewset *views, const misi_view *poses, const misi_font_atlas *atlas,
+                       misi_label_place **place, misi_error *err)
+{
+    misi_label_place *pl = realloc(*place, ((size_t)scene->nlabels + 1) * sizeof *pl);
+    if (!pl)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    *place = pl;
+    misi_render_params q = *p;
+    misi_render_params_defaults(&q);
+    for (size_t v = 0; v < views->count; v++) {
+        misi_label_stats st;
+        misi_render_params lq = q;
+        if (lq.labels == MISI_LABELS_OFF)
+            lq.labels = MISI_LABELS_ON; /* what "on" would have drawn */
+        int rc = misi_label_layout(scene, &lq, &poses[v], atlas, pl, &st, err);
+        if (rc)
+            return rc;
+        bool off = q.labels == MISI_LABELS_OFF;
+        printf("stats %s/%s: labels %s requested %u placed %u dropped %u overlap_px %llu molecule_px %llu "
+               "covered_px %llu covered %.1f%%\n",
+               id, views->views[v].name, off ? "off" : misi_labels_name(q.labels), st.requested,
+               off ? 0 : st.placed, off ? st.requested : st.dropped, off ? 0ull : (unsigned long long)st.overlap_px,
+               (unsigned long long)st.molecule_px, off ? 0ull : (unsigned long long)st.covered_px,
+               off || !st.molecule_px ? 0.0 : 100.0 * (double)st.covered_px / (double)st.molecule_px);
+    }
+    return 0;
 }
 
 static double now_s(void)
@@ -95,7 +134,9 @@ int cmd_render(int argc, char **argv)
     misi_renderer *r = NULL;
     misi_error err = {0};
     const char *out = "render";
-    bool quiet = false, force = false;
+    bool quiet = false, force = false, stats = false;
+    misi_font_atlas *atlas = NULL;
+    misi_label_place *place = NULL;
     int status = MISI_EXIT_USAGE;
     int nsources = 0;
 
@@ -109,6 +150,9 @@ int cmd_render(int argc, char **argv)
             goto done;
         } else if (!strcmp(a, "--force")) {
             force = true;
+            takes = false;
+        } else if (!strcmp(a, "--stats")) {
+            stats = true;
             takes = false;
         } else if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
             quiet = true;
@@ -155,12 +199,19 @@ int cmd_render(int argc, char **argv)
                 goto done;
             }
         } else if (!strcmp(a, "--labels")) {
-            if (!strcmp(v, "on"))
-                params.labels = MISI_LABELS_ON;
-            else if (!strcmp(v, "off"))
-                params.labels = MISI_LABELS_OFF;
+            if (misi_labels_from_name(v, &params.labels)) {
+                fprintf(stderr, "misi render: --labels wants on, off or paper\n");
+                goto done;
+            }
+        } else if (!strcmp(a, "--label-set")) {
+            if (!strcmp(v, "default"))
+                sdesc.label_set = MISI_LABEL_SET_DEFAULT;
+            else if (!strcmp(v, "residue-atoms"))
+                sdesc.label_set = MISI_LABEL_SET_RESIDUE_ATOMS;
+            else if (!strcmp(v, "polar-contacts"))
+                sdesc.label_set = MISI_LABEL_SET_POLAR_CONTACTS;
             else {
-                fprintf(stderr, "misi render: --labels wants on or off\n");
+                fprintf(stderr, "misi render: --label-set wants default, residue-atoms or polar-contacts\n");
                 goto done;
             }
         } else if (!strcmp(a, "--font")) {
@@ -263,6 +314,16 @@ int cmd_render(int argc, char **argv)
     for (size_t i = 0; i < views.count; i++)
         poses[i] = views.views[i].pose;
 
+    if (stats) {
+        misi_render_params q = params;
+        misi_render_params_defaults(&q);
+        misi_font_config fc = {.px = q.label_px, .path = q.font_path};
+        if (misi_font_atlas_create(&fc, &atlas, &err)) {
+            fprintf(stderr, "misi render: --stats: %s\n", err.msg);
+            goto done;
+        }
+    }
+
     size_t ok = 0, failed = 0, images = 0;
     double render_s = 0;
     for (size_t s = 0; s < sources.count; s++) {
@@ -326,6 +387,10 @@ int cmd_render(int argc, char **argv)
             if (!quiet)
                 printf("%s: %zu views in %.3f s (%.1f ms per image) -> %s\n", cx.id, views.count, dt,
                        1e3 * dt / (double)views.count, dir);
+            if (stats && print_stats(cx.id, scene, &params, &views, poses, atlas, &place, &err)) {
+                fprintf(stderr, "misi render: --stats for %s: %s\n", cx.id, err.msg);
+                failed++;
+            }
         }
         misi_scene_destroy(scene);
         misi_complex_finish(&cx);
@@ -342,6 +407,8 @@ int cmd_render(int argc, char **argv)
     status = failed || ok == 0 ? MISI_EXIT_FAIL : MISI_EXIT_OK;
 
 done:
+    misi_font_atlas_destroy(atlas);
+    free(place);
     misi_writer_pool_destroy(pool);
     misi_renderer_destroy(r);
     misi_sources_finish(&sources);

@@ -40,6 +40,22 @@ int misi_view_canonical(const char *name, misi_view *out)
     return MISI_OK;
 }
 
+/* To 1e-6, as misi generate's request keys print a pose: poses that differ
+ * by a few ulp (a roll composed by a task and the same parsed from an
+ * answer's text) draw the same bytes, so an answer re-applied reproduces its
+ * image exactly and two requests with one key have one picture. Far below a
+ * pixel (1e-6 of the scene's radius). The label layout, whose choices are
+ * discrete, snaps the same way. */
+misi_view misi_view_snap(const misi_view *v)
+{
+    misi_view o;
+    for (int k = 0; k < 9; k++)
+        o.rot[k] = (float)(round((double)v->rot[k] * 1e6) / 1e6) + 0.0f;
+    for (int k = 0; k < 3; k++)
+        o.trans[k] = (float)(round((double)v->trans[k] * 1e6) / 1e6) + 0.0f;
+    return o;
+}
+
 void misi_render_params_defaults(misi_render_params *p)
 {
     if (p->width <= 0)

@@ -81,13 +81,18 @@ void gfx_resolve_destroy(gfx_resolve *rs);
 /* ---- label.c: the label pass ---- */
 typedef struct gfx_labels gfx_labels;
 int gfx_labels_create(gfx_labels **out, misi_error *err);
-/* Lay out the scene's labels (font size in pixels of the label pass: the
- * output image's; font_path NULL = the default font) into instance data. */
+/* Shape the scene's label texts (font size in pixels of the label pass: the
+ * output image's; font_path NULL = the default font). The scene is borrowed
+ * until gfx_labels_finish. */
 int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, const char *font_path,
                        misi_error *err);
-/* Draw into the current tile of the resolved image (u at k = 1; blending
- * set by the caller). */
-void gfx_labels_draw(gfx_labels *l, const gfx_view_uniforms *u);
+/* Lay out the prepared scene's labels for view v (misi_label_layout) and
+ * draw them into the current tile of the resolved image (viewport set to
+ * it at tile_origin, framebuffer pixels; blending premultiplied, set by the
+ * caller). */
+int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const float tile_origin[2],
+                    misi_error *err);
+void gfx_labels_finish(gfx_labels *l);
 void gfx_labels_destroy(gfx_labels *l);
 
 /* Turn a pending GL error into MISI_E_GL with `what` in the message. */

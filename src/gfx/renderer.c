@@ -376,20 +376,23 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
      * come antialiased from FreeType, so supersampling them would only
      * multiply their fragments by k^2 (on llvmpipe the label boxes cost as
      * much as the molecule at k = 2). */
-    if (p->labels == MISI_LABELS_ON && s->nlabels) {
+    if (p->labels != MISI_LABELS_OFF && s->nlabels) {
         glEnable(GL_SCISSOR_TEST);
         glDisable(GL_DEPTH_TEST);
         glEnable(GL_BLEND);
-        glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
-        for (size_t t = 0; t < count; t++) {
+        glBlendFuncSeparate(GL_ONE, GL_ONE_MINUS_SRC_ALPHA, GL_ZERO, GL_ONE);
+        int rc = 0;
+        for (size_t t = 0; !rc && t < count; t++) {
             gfx_view_uniforms u;
             tile_uniforms(r, s, p, &views[first + t], t, 1, scale, extent, &u);
             glViewport((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
             glScissor((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
-            gfx_labels_draw(r->labels, &u);
+            rc = gfx_labels_draw(r->labels, p, &views[first + t], u.tile_origin, err);
         }
         glDisable(GL_BLEND);
         glDisable(GL_SCISSOR_TEST);
+        if (rc)
+            return rc;
     }
     return gfx_check("drawing a batch", err);
 }
@@ -476,8 +479,9 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
 }
 
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *params,
-                      const misi_view *views, size_t n, misi_image_fn fn, void *user, misi_error *err)
+                      const misi_view *in_views, size_t n, misi_image_fn fn, void *user, misi_error *err)
 {
+    const misi_view *views = in_views;
     misi_render_params p = params_for(r, params);
     int rc = 0;
     misi_error_clear(err);
@@ -513,18 +517,22 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     }
     if ((size_t)B > n)
         B = (int)n;
+    misi_view *snapped = malloc(n * sizeof *snapped);
+    if (!snapped)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for %zu views", n);
+    for (size_t i = 0; i < n; i++)
+        snapped[i] = misi_view_snap(&in_views[i]);
+    views = snapped;
 
     eglMakeCurrent(r->gc.dpy, EGL_NO_SURFACE, EGL_NO_SURFACE, r->gc.ctx);
     rc = ensure_framebuffers(r, &p, B, err);
-    if (rc)
-        return rc;
-    rc = gfx_impostors_upload(r->impostors, scene, err);
-    if (rc)
-        return rc;
-    if (p.labels == MISI_LABELS_ON && scene->nlabels) {
+    if (!rc)
+        rc = gfx_impostors_upload(r->impostors, scene, err);
+    if (!rc && p.labels != MISI_LABELS_OFF && scene->nlabels)
         rc = gfx_labels_prepare(r->labels, scene, p.label_px, p.font_path, err);
-        if (rc)
-            return rc;
+    if (rc) {
+        free(snapped);
+        return rc;
     }
     float scale = misi_render_scale(scene, &p);
 
@@ -558,6 +566,8 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     for (int i = 0; i < 2; i++)
         if (pd[i].fence)
             glDeleteSync(pd[i].fence);
+    gfx_labels_finish(r->labels);
+    free(snapped);
     return rc;
 }
 

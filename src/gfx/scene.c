@@ -154,6 +154,157 @@ static bool is_heavy(const misi_atom *a)
     return !(a->flags & MISI_ATOM_HYDROGEN) && a->element != 1;
 }
 
+static bool is_polar(uint8_t z)
+{
+    return z == 7 || z == 8 || z == 16;
+}
+
+/* Squared distance from pocket atom i to the nearest shown ligand heavy atom
+ * (INFINITY when none is shown). */
+static float ligand_d2(const misi_complex *cx, uint32_t *const map[2], uint32_t i, bool polar_only)
+{
+    const float *p = &cx->pocket.xyz[3 * (size_t)i];
+    float best = INFINITY;
+    for (uint32_t j = 0; j < cx->ligand.top.natoms; j++) {
+        if (!is_heavy(&cx->ligand.top.atoms[j]))
+            continue;
+        if (polar_only && !is_polar(cx->ligand.top.atoms[j].element))
+            continue;
+        const float *q = &cx->ligand.xyz[3 * (size_t)j];
+        float d2 = 0;
+        for (int k = 0; k < 3; k++)
+            d2 += (p[k] - q[k]) * (p[k] - q[k]);
+        if (d2 < best)
+            best = d2;
+    }
+    (void)map;
+    return best;
+}
+
+/* Layout priorities (misi_scene_label.priority; docs/rendering.md
+ * "Labels"): 0 = the kinds the label set exists for (T4: the residue's
+ * atoms and the ligand's; T8/T9: the polar contacts, their residues and the
+ * ligand's atoms near them), then ligand atoms, residues near the ligand,
+ * the rest.
+ * They depend on the label set and the geometry only, never on which atoms
+ * bond, so an image shows nothing of an answer by what it labels first. */
+enum { PRIO_NEED = 0, PRIO_LIGAND = 1, PRIO_NEAR = 2, PRIO_REST = 3 };
+#define NEAR_A 4.5f
+
+static float anchor_radius(const misi_scene *s, uint32_t *const map[2], int m, uint32_t i)
+{
+    return map[m][i] ? s->atoms[map[m][i] - 1].radius : 0.0f;
+}
+
+static int make_labels(const misi_complex *cx, uint32_t *const map[2], misi_label_set ls, misi_scene *s,
+                       uint32_t *nl_out, misi_error *err)
+{
+    const misi_mol *p = &cx->pocket;
+    uint32_t nl = 0;
+    bool multi_chain = false;
+    for (uint32_t r = 1; r < p->top.nresidues; r++)
+        multi_chain |= p->top.residues[r].chain != p->top.residues[0].chain;
+    /* pocket atoms labelled by name; with POLAR_CONTACTS also which are */
+    bool *atom_label = calloc((size_t)p->top.natoms + 1, sizeof *atom_label);
+    bool *res_near = calloc((size_t)p->top.nresidues + 1, sizeof *res_near);
+    bool *res_contact = calloc((size_t)p->top.nresidues + 1, sizeof *res_contact);
+    bool *lig_contact = calloc((size_t)cx->ligand.top.natoms + 1, sizeof *lig_contact);
+    if (!atom_label || !res_near || !res_contact || !lig_contact) {
+        free(atom_label);
+        free(res_near);
+        free(res_contact);
+        free(lig_contact);
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory for labels");
+    }
+    for (uint32_t i = 0; i < p->top.natoms; i++) {
+        if (!map[0][i])
+            continue;
+        const misi_atom *a = &p->top.atoms[i];
+        float d2 = ligand_d2(cx, map, i, false);
+        if (d2 <= NEAR_A * NEAR_A)
+            res_near[a->residue] = true;
+        if (ls == MISI_LABEL_SET_RESIDUE_ATOMS)
+            atom_label[i] = true;
+        else if (ls == MISI_LABEL_SET_POLAR_CONTACTS && is_polar(a->element) &&
+                 d2 <= MISI_POLAR_CONTACT_A * MISI_POLAR_CONTACT_A) {
+            atom_label[i] = true;
+            res_contact[a->residue] = true;
+            /* the ligand atoms it may bond: every shown ligand heavy atom in range */
+            for (uint32_t j = 0; j < cx->ligand.top.natoms; j++) {
+                if (!map[1][j])
+                    continue;
+                const float *q = &cx->ligand.xyz[3 * (size_t)j], *pp = &p->xyz[3 * (size_t)i];
+                float e2 = 0;
+                for (int k = 0; k < 3; k++)
+                    e2 += (pp[k] - q[k]) * (pp[k] - q[k]);
+                if (e2 <= MISI_POLAR_CONTACT_A * MISI_POLAR_CONTACT_A)
+                    lig_contact[j] = true;
+            }
+        }
+    }
+    for (uint32_t r = 0; r < p->top.nresidues; r++) {
+        const misi_residue *res = &p->top.residues[r];
+        double c[3] = {0, 0, 0};
+        int n = 0, ca = -1;
+        for (uint32_t i = res->first; i < res->first + res->count; i++) {
+            if (!map[0][i])
+                continue;
+            for (int k = 0; k < 3; k++)
+                c[k] += p->xyz[3 * (size_t)i + k];
+            n++;
+            if (!strcmp(p->top.atoms[i].name, "CA"))
+                ca = (int)i;
+        }
+        if (!n)
+            continue;
+        misi_scene_label *l = &s->labels[nl++];
+        /* Anchor at CA when shown (stable across styles), else the centroid. */
+        for (int k = 0; k < 3; k++)
+            l->pos[k] = ca >= 0 ? p->xyz[3 * (size_t)ca + k] : (float)(c[k] / n);
+        l->anchor_r = ca >= 0 ? anchor_radius(s, map, 0, (uint32_t)ca) : 0.0f;
+        char num[24];
+        if (res->icode != ' ' && res->icode != '\0')
+            snprintf(num, sizeof num, "%d%c", (int)res->seq, res->icode);
+        else
+            snprintf(num, sizeof num, "%d", (int)res->seq);
+        /* the chain only where it tells residues apart (MISI-SPEC §2) */
+        if (multi_chain)
+            snprintf(l->text, sizeof l->text, "%.3s %s %c", res->name, num, res->chain == ' ' ? '_' : res->chain);
+        else
+            snprintf(l->text, sizeof l->text, "%.3s %s", res->name, num);
+        l->key = MISI_LABEL_KEY(MISI_LABEL_KIND_RESIDUE, r);
+        /* T4's residue is named in its question text: its label is not a need */
+        l->priority = res_contact[r] ? PRIO_NEED : res_near[r] ? PRIO_NEAR : PRIO_REST;
+    }
+    for (uint32_t i = 0; i < p->top.natoms; i++) {
+        if (!map[0][i] || !atom_label[i])
+            continue;
+        misi_scene_label *l = &s->labels[nl++];
+        memcpy(l->pos, &p->xyz[3 * (size_t)i], sizeof l->pos);
+        snprintf(l->text, sizeof l->text, "%s", p->top.atoms[i].name);
+        l->key = MISI_LABEL_KEY(MISI_LABEL_KIND_POCKET_ATOM, i);
+        l->priority = PRIO_NEED;
+        l->anchor_r = anchor_radius(s, map, 0, i);
+    }
+    const misi_mol *lig = &cx->ligand;
+    for (uint32_t i = 0; i < lig->top.natoms; i++) {
+        if (!map[1][i])
+            continue;
+        misi_scene_label *l = &s->labels[nl++];
+        memcpy(l->pos, &lig->xyz[3 * (size_t)i], sizeof l->pos);
+        snprintf(l->text, sizeof l->text, "%s", lig->top.atoms[i].name);
+        l->key = MISI_LABEL_KEY(MISI_LABEL_KIND_LIGAND_ATOM, i);
+        l->priority = ls == MISI_LABEL_SET_RESIDUE_ATOMS || lig_contact[i] ? PRIO_NEED : PRIO_LIGAND;
+        l->anchor_r = anchor_radius(s, map, 1, i);
+    }
+    free(atom_label);
+    free(res_near);
+    free(res_contact);
+    free(lig_contact);
+    *nl_out = nl;
+    return 0;
+}
+
 int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_scene **out, misi_error *err)
 {
     misi_scene_desc d = desc ? *desc : (misi_scene_desc){0};
@@ -194,7 +345,8 @@ int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_
         nbonds = 0;
 
     /* Labels: one per shown pocket residue, one per shown ligand atom, and
-     * optionally one per shown pocket atom. */
+     * optionally one per shown pocket atom (every one, or the polar ones
+     * near the ligand). */
     misi_label_set ls = d.label_set;
     if (ls != MISI_LABEL_SET_NONE) {
         const misi_topology *t = &cx->pocket.top;
@@ -206,7 +358,7 @@ int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_
         }
         for (uint32_t i = 0; i < cx->ligand.top.natoms; i++)
             nlabels += map[1][i] != 0;
-        if (ls == MISI_LABEL_SET_RESIDUE_ATOMS)
+        if (ls == MISI_LABEL_SET_RESIDUE_ATOMS || ls == MISI_LABEL_SET_POLAR_CONTACTS)
             for (uint32_t i = 0; i < t->natoms; i++)
                 nlabels += map[0][i] != 0;
     }
@@ -246,48 +398,9 @@ int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_
     }
 
     if (ls != MISI_LABEL_SET_NONE) {
-        const misi_mol *p = &cx->pocket;
-        for (uint32_t r = 0; r < p->top.nresidues; r++) {
-            const misi_residue *res = &p->top.residues[r];
-            double c[3] = {0, 0, 0};
-            int n = 0, ca = -1;
-            for (uint32_t i = res->first; i < res->first + res->count; i++) {
-                if (!map[0][i])
-                    continue;
-                for (int k = 0; k < 3; k++)
-                    c[k] += p->xyz[3 * (size_t)i + k];
-                n++;
-                if (!strcmp(p->top.atoms[i].name, "CA"))
-                    ca = (int)i;
-            }
-            if (!n)
-                continue;
-            misi_scene_label *l = &s->labels[nl++];
-            /* Anchor at CA when shown (stable across styles), else the centroid. */
-            for (int k = 0; k < 3; k++)
-                l->pos[k] = ca >= 0 ? p->xyz[3 * (size_t)ca + k] : (float)(c[k] / n);
-            if (res->icode != ' ' && res->icode != '\0')
-                snprintf(l->text, sizeof l->text, "%.3s %d%c", res->name, (int)res->seq, res->icode);
-            else
-                snprintf(l->text, sizeof l->text, "%.3s %d", res->name, (int)res->seq);
-        }
-        if (ls == MISI_LABEL_SET_RESIDUE_ATOMS) {
-            for (uint32_t i = 0; i < p->top.natoms; i++) {
-                if (!map[0][i])
-                    continue;
-                misi_scene_label *l = &s->labels[nl++];
-                memcpy(l->pos, &p->xyz[3 * (size_t)i], sizeof l->pos);
-                snprintf(l->text, sizeof l->text, "%s", p->top.atoms[i].name);
-            }
-        }
-        const misi_mol *lig = &cx->ligand;
-        for (uint32_t i = 0; i < lig->top.natoms; i++) {
-            if (!map[1][i])
-                continue;
-            misi_scene_label *l = &s->labels[nl++];
-            memcpy(l->pos, &lig->xyz[3 * (size_t)i], sizeof l->pos);
-            snprintf(l->text, sizeof l->text, "%s", lig->top.atoms[i].name);
-        }
+        rc = make_labels(cx, map, ls, s, &nl, err);
+        if (rc)
+            goto fail;
     }
     s->nlabels = nl;
 

@@ -25,6 +25,7 @@
 #include "misi_config.h"
 #include "pipeline/assemble.h"
 #include "pipeline/runstate.h"
+#include "pipeline/legibility.h"
 
 #define DEFAULT_OUT "misi-out"
 
@@ -69,6 +70,8 @@ typedef struct gen {
     misi_writer_pool *pool;
     misi_runstate *rs; /* the output folder: lock, parts, resume */
     size_t index;      /* of the complex in flight among the sources */
+    misi_legibility leg; /* label layouts for the answer check and the truth file */
+    bool leg_check;      /* drop questions whose answer is not legible in their images */
     /* the complex being processed [0] and its partner [1] */
     misi_complex cx[2];
     misi_hb_context *hb[2];
@@ -271,10 +274,10 @@ static void scene_key(const gen *g, const misi_image_req *r, char *buf, size_t c
     if (r->framed)
         snprintf(fr, sizeof fr, "%.5f,%.5f,%.5f,%.5f", z0(r->frame.centre[0]), z0(r->frame.centre[1]),
                  z0(r->frame.centre[2]), z0(r->frame.radius));
-    snprintf(buf, cap, "%s|%s|%u|%016llx|%016llx|%.6f", g->cx[r->complex].id, show_name(r->show),
+    snprintf(buf, cap, "%s|%s|%u|%016llx|%016llx|%.6f|%u", g->cx[r->complex].id, show_name(r->show),
              r->show == MISI_SHOW_RESIDUE ? r->residue : 0u,
              r->ligand_moved ? (unsigned long long)misi_hash64(lp) : 0ull,
-             r->framed ? (unsigned long long)misi_hash64(fr) : 0ull, req_scale(g, r));
+             r->framed ? (unsigned long long)misi_hash64(fr) : 0ull, req_scale(g, r), (unsigned)r->labels);
 }
 
 static void request_key(const gen *g, const misi_image_req *r, char *buf, size_t cap)
@@ -510,6 +513,8 @@ static int make_scene(gen *g, const misi_image_req *r, misi_scene **out, misi_er
         desc.pocket_mask = mask;
         desc.label_set = MISI_LABEL_SET_RESIDUE_ATOMS;
     }
+    if (r->labels)
+        desc.label_set = (misi_label_set)r->labels;
     float *saved = NULL;
     size_t nl = (size_t)cx->ligand.top.natoms * 3;
     if (r->ligand_moved) {
@@ -688,6 +693,47 @@ static int images_equal(void *user, const misi_image_req *a, const misi_image_re
     return rc;
 }
 
+/* ---- legibility (src/pipeline/legibility.c) ---- */
+
+/* misi_leg_prepare_fn: the scene and params request r is drawn with. */
+static int leg_prepare(void *user, const misi_image_req *r, misi_scene **scene, misi_render_params *p,
+                       misi_error *err)
+{
+    gen *g = user;
+    *p = g->params;
+    p->px_per_A = req_scale(g, r);
+    return make_scene(g, r, scene, err);
+}
+
+static uint64_t req_hash(const gen *g, const misi_image_req *r)
+{
+    char key[400];
+    request_key(g, r, key, sizeof key);
+    return misi_hash64(key);
+}
+
+/* Is every label q's answer needs legible in one of its images? Checked
+ * before its images are requested, so a dropped question leaves none. Where
+ * each label is legible goes into the question's truth ("legible"). */
+static int question_legible(gen *g, misi_question *q, bool *ok, char *why, size_t cap, misi_error *err)
+{
+    *ok = true;
+    if (!g->leg_check || (!q->nneed && !q->need_overflow))
+        return MISI_OK;
+    uint64_t keys[MISI_Q_MAX_IMAGES];
+    for (int k = 0; k < q->nimages; k++)
+        keys[k] = req_hash(g, &q->images[k]);
+    cJSON *ev = cJSON_CreateArray();
+    if (!ev)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    int rc = misi_leg_question(&g->leg, q, keys, ok, why, cap, ev, err);
+    if (!rc && *ok && q->truth)
+        cJSON_AddItemToObject(q->truth, "legible", ev);
+    else
+        cJSON_Delete(ev);
+    return rc;
+}
+
 /* ---- records ---- */
 
 static int write_records(gen *g, const misi_task *t, misi_split split, int index, misi_question *q,
@@ -775,9 +821,16 @@ static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
         cJSON_AddBoolToObject(m, "ligand_moved", e->req.ligand_moved);
         /* exact: with the pose, enough to draw the image again */
         cJSON_AddNumberToObject(m, "px_per_angstrom", (double)req_scale(g, &e->req));
+        /* how legible its labels are (docs/rendering.md "Measured legibility") */
+        misi_label_stats st;
+        int rc = misi_leg_image_stats(&g->leg, &e->req, e->hash, &st, err);
+        if (rc) {
+            cJSON_Delete(m);
+            return rc;
+        }
+        cJSON_AddItemToObject(m, "labels", misi_leg_stats_json(&st));
         cJSON_AddItemToArray(cJSON_GetObjectItem(g->part, "metadata"), m);
     }
-    (void)err;
     return MISI_OK;
 }
 
@@ -865,6 +918,10 @@ typedef struct made {
 /* Times a question equal to an earlier one is made again before the task
  * is noted as unable to give more distinct questions. */
 #define MAX_AGAIN 64
+/* Times a question whose answer is not legible in its images is made again
+ * (from the next stream) before it is noted and left out. The label tasks
+ * fix their images by the question's index, so more would not help. */
+#define LEGIBLE_TRIES 2
 
 /* Is m the same question as one of the n before it (same task and split,
  * images, text, options and answer)? */
@@ -921,6 +978,7 @@ static int process_complex(gen *g, misi_error *err)
     g->nreqs = 0;
     g->ndrawn = 0;
     pix_clear(g);
+    misi_leg_reset(&g->leg); /* layouts are kept per complex, like requests */
     made *qs = NULL;
     size_t nq = 0, capq = 0;
     int rc = MISI_OK;
@@ -950,8 +1008,10 @@ static int process_complex(gen *g, misi_error *err)
                 m->split = (misi_split)s;
                 m->index = i;
                 misi_error terr = {0};
-                bool dup = true;
-                for (int again = 0; !rc && dup && again <= MAX_AGAIN; again++) {
+                bool dup = true, illegible = false;
+                int illegible_tries = 0;
+                char lwhy[300] = "";
+                for (int again = 0; !rc && (dup || illegible) && again <= MAX_AGAIN; again++) {
                     /* Try 0 is the question's own stream; a question equal
                      * to an earlier one of its task and split is made again
                      * from the next stream ("again" keys), so a split holds
@@ -967,11 +1027,28 @@ static int process_complex(gen *g, misi_error *err)
                     misi_rng_seed(&rng, g->cfg->seed, key);
                     misi_question_init(&m->q);
                     rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
-                    for (int k = 0; !rc && k < m->q.nimages; k++)
-                        rc = add_request(g, &m->q.images[k], &m->entries[k], err);
-                    dup = !rc && repeats_earlier(qs, nq, m);
-                    if (dup || rc)
+                    bool legible = true;
+                    if (!rc)
+                        rc = question_legible(g, &m->q, &legible, lwhy, sizeof lwhy, err);
+                    illegible = !legible;
+                    if (illegible && ++illegible_tries >= LEGIBLE_TRIES) {
                         misi_question_finish(&m->q);
+                        break;
+                    }
+                    for (int k = 0; !rc && !illegible && k < m->q.nimages; k++)
+                        rc = add_request(g, &m->q.images[k], &m->entries[k], err);
+                    dup = !rc && !illegible && repeats_earlier(qs, nq, m);
+                    if (dup || illegible || rc)
+                        misi_question_finish(&m->q);
+                }
+                if (!rc && illegible) {
+                    /* this question only: the task's next ones may be legible */
+                    char reason[400];
+                    snprintf(reason, sizeof reason, "question %d: %s", i, lwhy);
+                    add_note(cJSON_GetObjectItem(g->part, "unanswerable"), g->cx[0].id, t->name, reason);
+                    g->rep->unanswerable++;
+                    g->rep->illegible++;
+                    continue;
                 }
                 if (!rc && dup) {
                     rc = MISI_E_INVALID;
@@ -1064,6 +1141,9 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
     cJSON_AddNumberToObject(c, "antialias", p->aa);
     cJSON_AddNumberToObject(c, "eye_distance", p->eye_distance);
     cJSON_AddNumberToObject(c, "render_version", MISI_RENDER_VERSION);
+    cJSON_AddStringToObject(c, "labels", misi_labels_name(p->labels));
+    cJSON_AddBoolToObject(c, "label_check",
+                          cfg->label_check != MISI_LABEL_CHECK_OFF && p->labels == MISI_LABELS_ON);
     cJSON *tasks = cJSON_AddArrayToObject(c, "tasks");
     size_t ntasks;
     const misi_task *const *all = misi_tasks(&ntasks);
@@ -1197,7 +1277,8 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
                                     .height = cfg.height,
                                     .aa = cfg.aa,
                                     .batch_max = cfg.batch,
-                                    .font_path = cfg.font_path};
+                                    .font_path = cfg.font_path,
+                                    .labels = cfg.labels};
     misi_render_params_defaults(&g.params);
     g.geo = (misi_task_geometry){.width = g.params.width,
                                  .height = g.params.height,
@@ -1210,6 +1291,11 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
                             cfg.shard_count);
     if (!rc && cfg.counts_set)
         rc = check_counts(&cfg, err);
+    if (!rc)
+        rc = misi_leg_init(&g.leg, &g.params, leg_prepare, &g, err);
+    /* The paper's placement overlaps by design: a fidelity run keeps every
+     * question, as the paper did (docs/rendering.md). */
+    g.leg_check = cfg.label_check != MISI_LABEL_CHECK_OFF && g.params.labels == MISI_LABELS_ON;
     if (!rc) {
         g.config = config_json(&cfg, &g.params);
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
@@ -1297,6 +1383,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     }
     misi_writer_pool_destroy(g.pool);
     misi_renderer_destroy(g.r);
+    misi_leg_finish(&g.leg);
     /* A shard keeps its parts for misi merge; a run assembles its dataset,
      * a stopped one too, marked incomplete. */
     if (!rc && !done && !cfg.shard_count) {

@@ -43,6 +43,26 @@ void misi_question_finish(misi_question *q)
     q->truth = NULL;
 }
 
+void misi_question_need(misi_question *q, uint32_t key)
+{
+    for (int k = 0; k < q->nneed; k++)
+        if (q->need[k] == key)
+            return;
+    if (q->nneed >= MISI_Q_MAX_NEED) {
+        q->need_overflow = true;
+        return;
+    }
+    q->need[q->nneed++] = key;
+}
+
+void misi_question_need_bond(misi_question *q, const misi_hbond *hb, const misi_complex *cx, bool residue)
+{
+    if (residue)
+        misi_question_need(q, MISI_LABEL_KEY(MISI_LABEL_KIND_RESIDUE, cx->pocket.top.atoms[hb->pocket_atom].residue));
+    misi_question_need(q, MISI_LABEL_KEY(MISI_LABEL_KIND_POCKET_ATOM, hb->pocket_atom));
+    misi_question_need(q, MISI_LABEL_KEY(MISI_LABEL_KIND_LIGAND_ATOM, hb->ligand_atom));
+}
+
 void misi_question_printf(misi_question *q, const char *fmt, ...)
 {
     size_t used = strlen(q->text);
@@ -294,9 +314,41 @@ void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues
         }
     }
     req->frame.radius = r + DRAWN_ATOM_RADIUS + FRAME_MARGIN;
+    /* T4 shows only the six canonical views, which project the atoms onto
+     * two of x, y, z each: the largest coordinate offset bounds every one of
+     * them, so the image can be filled more than by the bounding sphere. */
+    float a = 0;
+    for (int side = 0; side < 2; side++) {
+        const misi_mol *m = side ? &cx->ligand : &cx->pocket;
+        for (uint32_t i = 0; i < m->top.natoms; i++) {
+            if (!heavy(&m->top.atoms[i]) || (side == 0 && !in_residues(&m->top.atoms[i], residues, nres)))
+                continue;
+            for (int k = 0; k < 3; k++)
+                a = fmaxf(a, fabsf(m->xyz[3 * i + k] - req->frame.centre[k]));
+        }
+    }
     int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
-    req->px_per_A = 0.5f * (float)side / req->frame.radius;
+    req->px_per_A = 0.5f * (float)side / (a + DRAWN_ATOM_RADIUS + FRAME_MARGIN);
     req->framed = true;
+}
+
+float misi_task_six_view_scale(const misi_task_env *env)
+{
+    const misi_task_complex *tc = env->own;
+    const misi_complex *cx = tc->cx;
+    float a = 0;
+    for (int side = 0; side < 2; side++) {
+        const misi_mol *m = side ? &cx->ligand : &cx->pocket;
+        for (uint32_t i = 0; i < m->top.natoms; i++) {
+            if (!heavy(&m->top.atoms[i]))
+                continue;
+            for (int k = 0; k < 3; k++)
+                a = fmaxf(a, fabsf(m->xyz[3 * i + k] - tc->frame.centre[k]));
+        }
+    }
+    int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
+    float s = 0.5f * (float)side / (a + DRAWN_ATOM_RADIUS + FRAME_MARGIN);
+    return s > tc->px_per_A ? s : tc->px_per_A;
 }
 
 float misi_task_docking_scale(const misi_task_env *env)

@@ -131,9 +131,16 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     }
     snprintf(q->answer, sizeof q->answer, "%c", LETTER[correct]);
 
-    for (int v = 0; v < MISI_NUM_CANONICAL_VIEWS; v++)
+    /* T9's images: the polar contacts labelled (the bond's atoms among
+     * them, chosen without looking at the bonds) */
+    for (int v = 0; v < MISI_NUM_CANONICAL_VIEWS; v++) {
         q->images[v] = misi_task_canonical(0, MISI_SHOW_COMPLEX, MISI_CANONICAL_VIEW_NAMES[v]);
+        q->images[v].labels = MISI_LABEL_SET_POLAR_CONTACTS;
+        q->images[v].px_per_A = misi_task_six_view_scale(env); /* fill the image */
+    }
     q->nimages = MISI_NUM_CANONICAL_VIEWS;
+    /* the named bond must be found in the images */
+    misi_question_need_bond(q, hb, cx, true);
 
     q->truth = cJSON_CreateObject();
     cJSON_AddStringToObject(q->truth, "correct", (char[2]){LETTER[correct], 0});
@@ -153,7 +160,8 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                          TASK_SIX_VIEWS);
     misi_question_printf(q,
                          "pocket residues are labelled with name and "
-                         "number and ligand atoms with their names. Consider the hydrogen bond Chain %c, "
+                         "number (and chain when the pocket has several), pocket N, O and S atoms near the "
+                         "ligand and ligand atoms with their names. Consider the hydrogen bond Chain %c, "
                          "Residue %s %d%s, Atom %s; ligand %s. Starting from the front view (image 1), which "
                          "commands bring the midpoint of the two bonded atoms to the centre of the image, to "
                          "the nearest angstrom? A residue without a chain id has chain '_'.\n"

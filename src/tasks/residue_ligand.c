@@ -227,6 +227,11 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     int rc = task_bond_answer(tc, 4, ri, bonds, q->answer, sizeof q->answer, err);
     if (rc)
         return rc;
+    /* the answer names the residue's atoms and the ligand's; the residue is
+     * in the question text */
+    for (size_t k = 0; k < tc->hbonds->count; k++)
+        if (cx->pocket.top.atoms[tc->hbonds->items[k].pocket_atom].residue == ri)
+            misi_question_need_bond(q, &tc->hbonds->items[k], cx, false);
 
     char num[32]; /* "25", "25A", "25 of chain B": two chains may share a residue number */
     if (rs->chain == ' ')

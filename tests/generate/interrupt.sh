@@ -10,7 +10,7 @@ misi=$1
 assets=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-opts=(--size 64 --tasks translation,rotation,pocket_ligand --seed 5 --no-progress)
+opts=(--size 64 --tasks translation,rotation,pocket_ligand --seed 5 --no-progress --no-label-check)
 srcs=("$assets")
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -12,7 +12,7 @@ misi=$1
 assets=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-base=(--size 64 --tasks translation,rotation,pocket_ligand --seed 5 --no-progress --format tar)
+base=(--size 64 --tasks translation,rotation,pocket_ligand --seed 5 --no-progress --format tar --no-label-check)
 opts=("${base[@]}" --shard-images 7)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -57,7 +57,10 @@ static int run_fmt(const char *out, int threads, int batch, bool force, misi_out
                                 .progress = -1,
                                 .format = fmt,
                                 .shard_images = 40,
-                                .test_ids = no_test_ids};
+                                .test_ids = no_test_ids,
+                                /* 96-px images hold no legible 13-px label; the
+                                 * check runs at 512 px in test_legibility.c */
+                                .label_check = MISI_LABEL_CHECK_OFF};
     return run_cfg(out, cfg, err);
 }
 
@@ -541,7 +544,8 @@ static misi_generate_config base_cfg(misi_output_format fmt)
                                 .progress = -1,
                                 .format = fmt,
                                 .shard_images = 40,
-                                .test_ids = no_test_ids};
+                                .test_ids = no_test_ids,
+                                .label_check = MISI_LABEL_CHECK_OFF}; /* 96 px: see run_fmt */
     return cfg;
 }
 
@@ -776,17 +780,21 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
         loaded *l = find_cx(rc, images[6]);
         float scale = image_scale(rc, images[6]);
         uint32_t n = l->cx.ligand.top.natoms;
-        float c[3] = {0, 0, 0};
+        /* the ligand's centre summed in double, as the generator does: the
+         * label layout is a discrete choice, and a centre a few ulp off moves
+         * the atoms by 1e-6 A, which can tip a near tie between two spots */
+        double cd[3] = {0, 0, 0};
         int heavy = 0;
         for (uint32_t i = 0; i < n; i++) {
             if (l->cx.ligand.top.atoms[i].element == 1)
                 continue;
             for (int k = 0; k < 3; k++)
-                c[k] += l->cx.ligand.xyz[3 * i + k];
+                cd[k] += l->cx.ligand.xyz[3 * i + k];
             heavy++;
         }
+        float c[3];
         for (int k = 0; k < 3; k++)
-            c[k] /= (float)heavy;
+            c[k] = (float)(cd[k] / heavy);
         char undo_roll[64];
         snprintf(undo_roll, sizeof undo_roll, "roll %s %g", str(rot, "axis"),
                  -cJSON_GetObjectItem(rot, "value")->valuedouble);
@@ -829,7 +837,18 @@ static void check_mc_render(cJSON *rec, const char *file, void *user)
         }
         uint8_t *restored = render_ops(rc, l, moved, "front", scale),
                 *orig = render_ops(rc, l, NULL, "front", scale);
-        assert_true(same_pixels(restored, orig));
+        /* The round trip R^-1 (R (p - c)) leaves the atoms ~1e-6 A from where
+         * they were, so a sphere's shading may land one level apart at a
+         * pixel or two: now that labels no longer sit on the ligand (issue
+         * 15) those pixels show. Image 7 above is the exact check; here at
+         * most 4 pixels may differ, by one level. */
+        int off_px = 0, off_most = 0;
+        for (int i = 0; i < SIZE * SIZE * 3; i++) {
+            int d = abs((int)restored[i] - (int)orig[i]);
+            off_px += d != 0;
+            off_most = d > off_most ? d : off_most;
+        }
+        assert_true(off_px <= 4 && off_most <= 1);
         free(restored);
         free(orig);
         free(moved);

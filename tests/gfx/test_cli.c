@@ -1,7 +1,8 @@
 /* `misi render` and `misi info` end to end: the PNG files the command writes
  * decode to exactly the pixels the API renders for the same view; a broken
  * complex in a folder is reported and skipped (exit 1) while the others are
- * written; `misi info --json` names the GL renderer. argv[1] = misi.
+ * written; `--stats` reports no overlap for the layout (and some for
+ * --labels paper); `misi info --json` names the GL renderer. argv[1] = misi.
  * (The child runs without LeakSanitizer: Mesa's driver, unloaded at exit,
  * leaves a few hundred bytes it cannot attribute; see gfx_test.c.) */
 #include <cjson/cJSON.h>
@@ -116,6 +117,38 @@ int main(int argc, char **argv)
               strstr(text, "cannot open"),
           "the missing font is not named: %s", text ? text : err.msg);
     free(text);
+
+    /* --stats: a line per image; the layout overlaps nothing, the paper's
+     * placement does, and covers more of the molecule */
+    double cover[2] = {0, 0};
+    for (int mode = 0; mode < 2; mode++) {
+        snprintf(cmd, sizeof cmd,
+                 "ASAN_OPTIONS=detect_leaks=0 '%s' render %s/in/%s --size 256 --view front --labels %s --stats "
+                 "-q --out %s/st%d > %s/stats%d.txt",
+                 argv[1], tmp, id, mode ? "paper" : "on", tmp, mode, tmp, mode);
+        CHECK(run(cmd) == 0, "render --stats failed");
+        snprintf(path, sizeof path, "%s/stats%d.txt", tmp, mode);
+        text = NULL;
+        CHECK(misi_read_file(path, 0, &text, &len, &err) == 0, "%s", err.msg);
+        const char *line = text ? strstr(text, "stats ") : NULL;
+        unsigned req = 0, placed = 0, dropped = 0;
+        unsigned long long overlap = 1, mol = 0, cov = 0;
+        double pct = -1;
+        CHECK(line && sscanf(strstr(line, "requested"),
+                             "requested %u placed %u dropped %u overlap_px %llu molecule_px %llu covered_px %llu "
+                             "covered %lf",
+                             &req, &placed, &dropped, &overlap, &mol, &cov, &pct) == 7,
+              "no stats line: %s", text ? text : "");
+        CHECK(req > 0 && placed + dropped == req && mol > 0 && cov <= mol, "stats %u %u %u %llu %llu", req, placed,
+              dropped, mol, cov);
+        if (mode == 0)
+            CHECK(overlap == 0, "the layout reports %llu overlapping pixels", overlap);
+        else
+            CHECK(overlap > 0 && dropped == 0, "paper: %llu overlapping pixels, %u dropped", overlap, dropped);
+        cover[mode] = pct;
+        free(text);
+    }
+    CHECK(cover[0] < cover[1], "the layout covers %.1f %% of the molecule, paper %.1f %%", cover[0], cover[1]);
 
     /* misi info --json */
     snprintf(cmd, sizeof cmd, "ASAN_OPTIONS=detect_leaks=0 '%s' info --json > %s/info.json", argv[1], tmp);

@@ -1,8 +1,10 @@
-/* Labels: drawn centred on their anchor's projection, legible (text at
- * least 9 px tall at the default size), and entirely inside the image:
- * an anchor far outside the frame gets its label clamped to the border
- * whole, with the same pixels as when centred (aa = 1), and on a real
- * complex the outermost pixel ring is never touched by a label. */
+/* Labels: in the paper's placement (--labels paper) drawn centred on their
+ * anchor's projection, legible (text at least 9 px tall at the default
+ * size), and entirely inside the image: an anchor far outside the frame
+ * gets its label clamped to the border whole, with the same pixels as when
+ * centred (aa = 1); on a real complex the outermost pixel ring is never
+ * touched by a label, in either placement. (The layout's own properties:
+ * test_label_layout.c.) */
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,7 +71,7 @@ static void single_label(misi_renderer *r)
         misi_render_params p = {.width = W, .height = H, .aa = aa, .labels = MISI_LABELS_OFF};
         misi_view v = misi_view_identity();
         CHECK(misi_render_view(r, s, &p, &v, off, &err) == 0, "%s", err.msg);
-        p.labels = MISI_LABELS_ON;
+        p.labels = MISI_LABELS_PAPER;
         CHECK(misi_render_view(r, s, &p, &v, on, &err) == 0, "%s", err.msg);
         gt_dump(aa == 1 ? "label_centre_aa1" : "label_centre_aa2", on, W, H);
         bbox b = diff_box(on, off, W, H), t = text_box(on, W, H);
@@ -124,19 +126,19 @@ static void complex_labels(misi_renderer *r)
     CHECK(s->nlabels == want, "%u labels, want %u", s->nlabels, want);
     static uint8_t off[W * H * 3], on[W * H * 3];
     static const char *names[] = {"front", "left", "top"};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < 6; i++) {
         misi_view v;
-        misi_view_canonical(names[i], &v);
+        misi_view_canonical(names[i % 3], &v);
         misi_view_move(&v, 0, 6); /* push part of the complex toward the edge */
         misi_render_params p = {.width = W, .height = H, .labels = MISI_LABELS_OFF};
         CHECK(misi_render_view(r, s, &p, &v, off, &err) == 0, "%s", err.msg);
-        p.labels = MISI_LABELS_ON;
+        p.labels = i < 3 ? MISI_LABELS_PAPER : MISI_LABELS_ON;
         CHECK(misi_render_view(r, s, &p, &v, on, &err) == 0, "%s", err.msg);
         char n[64];
-        snprintf(n, sizeof n, "labels_%s_%s", id, names[i]);
+        snprintf(n, sizeof n, "labels_%s_%s_%s", id, names[i % 3], misi_labels_name(p.labels));
         gt_dump(n, on, W, H);
         bbox b = diff_box(on, off, W, H);
-        CHECK(b.n > 500, "%s: labels barely visible (%d px)", names[i], b.n);
+        CHECK(b.n > 500, "%s: labels barely visible (%d px)", names[i % 3], b.n);
         int ring = 0;
         for (int k = 0; k < W; k++) {
             ring += memcmp(gt_px(on, W, k, 0), gt_px(off, W, k, 0), 3) != 0;
@@ -144,7 +146,7 @@ static void complex_labels(misi_renderer *r)
             ring += memcmp(gt_px(on, W, 0, k), gt_px(off, W, 0, k), 3) != 0;
             ring += memcmp(gt_px(on, W, W - 1, k), gt_px(off, W, W - 1, k), 3) != 0;
         }
-        CHECK(ring == 0, "%s: %d border pixels touched by labels", names[i], ring);
+        CHECK(ring == 0, "%s: %d border pixels touched by labels", names[i % 3], ring);
     }
     misi_scene_destroy(s);
     misi_complex_finish(&cx);

@@ -317,6 +317,10 @@ static void interaction_location_right_option_centres_bond_midpoint_and_decoys_d
             assert_int_equal(q.nimages, MISI_NUM_CANONICAL_VIEWS);
             for (int v = 0; v < q.nimages; v++) {
                 misi_image_req want = misi_task_canonical(0, MISI_SHOW_COMPLEX, MISI_CANONICAL_VIEW_NAMES[v]);
+                /* polar contacts labelled, the complex filling the six views */
+                want.labels = MISI_LABEL_SET_POLAR_CONTACTS;
+                want.px_per_A = misi_task_six_view_scale(&h.env);
+                assert_true(want.px_per_A >= h.env.own->px_per_A);
                 assert_memory_equal(&q.images[v], &want, sizeof want);
             }
             assert_int_equal(q.noptions, 4);
