@@ -30,7 +30,7 @@
 #include "misi/render.h"
 
 /* Layout constants (output pixels unless said). */
-#define HALO_PX 1 /* the text's dark outline: the box is the ink plus this on each side */
+#define HALO_PX 1         /* the text's dark outline: the box is the ink plus this on each side */
 #define GAP_PX 1          /* empty pixels between two labels' boxes */
 #define RINGS 10          /* distances tried: ring k sits k label heights farther out */
 #define ANCHOR_CLEAR_PX 2 /* the box keeps this far from the anchor atom's disc */
@@ -77,7 +77,23 @@ typedef struct grid {
     double *sat;    /* (w+1) x (h+1) summed area of mask */
     uint8_t *taken; /* placed label boxes: count per pixel (saturating) */
     uint8_t *lead;  /* placed leader lines (3 px wide) */
+    uint8_t *near;  /* a placed label box within one pixel (taken grown by 1): leader tests */
+    uint32_t *occ;  /* per row, (w + 1) prefix counts of pixels taken or leader: box tests */
 } grid;
+
+/* Recompute the occupancy prefix of rows y0..y1 (clipped). */
+static void occ_rows(grid *g, int y0, int y1)
+{
+    if (y0 < 0)
+        y0 = 0;
+    for (int y = y0; y <= y1 && y < g->h; y++) {
+        const uint8_t *t = g->taken + (size_t)y * (size_t)g->w, *l = g->lead + (size_t)y * (size_t)g->w;
+        uint32_t *o = g->occ + (size_t)y * (size_t)(g->w + 1);
+        o[0] = 0;
+        for (int x = 0; x < g->w; x++)
+            o[x + 1] = o[x] + ((t[x] | l[x]) != 0);
+    }
+}
 
 /* Coverage ramps over one pixel across an edge (pixel centre at distance
  * d from a shape of radius r: r + 0.5 - d, clamped), so that the scores are
@@ -172,12 +188,12 @@ static bool touches(const grid *g, int x, int y, int w, int h)
         x1 = g->w;
     if (y1 > g->h)
         y1 = g->h;
+    if (x0 >= x1)
+        return false;
     for (int yy = y0; yy < y1; yy++) {
-        const uint8_t *row = g->taken + (size_t)yy * (size_t)g->w,
-                      *lrow = g->lead + (size_t)yy * (size_t)g->w;
-        for (int xx = x0; xx < x1; xx++)
-            if (row[xx] | lrow[xx])
-                return true;
+        const uint32_t *o = g->occ + (size_t)yy * (size_t)(g->w + 1);
+        if (o[x1] != o[x0])
+            return true;
     }
     return false;
 }
@@ -190,6 +206,10 @@ static void take(grid *g, int x, int y, int w, int h)
             if (*c < 255)
                 (*c)++;
         }
+    for (int yy = y - 1 < 0 ? 0 : y - 1; yy <= y + h && yy < g->h; yy++)
+        for (int xx = x - 1 < 0 ? 0 : x - 1; xx <= x + w && xx < g->w; xx++)
+            g->near[(size_t)yy * (size_t)g->w + (size_t)xx] = 1;
+    occ_rows(g, y, y + h - 1);
 }
 
 /* The molecule's mask and summed area table for view v. */
@@ -199,9 +219,11 @@ static int build_mask(grid *g, const misi_scene *s, const misi_render_params *p,
     size_t n = (size_t)g->w * (size_t)g->h;
     g->mask = calloc(n, sizeof *g->mask);
     g->taken = calloc(n, 1);
+    g->near = calloc(n, 1);
+    g->occ = calloc((size_t)(g->w + 1) * (size_t)g->h, sizeof *g->occ);
     g->lead = calloc(n, 1);
     g->sat = calloc(((size_t)g->w + 1) * ((size_t)g->h + 1), sizeof *g->sat);
-    if (!g->mask || !g->taken || !g->lead || !g->sat)
+    if (!g->mask || !g->taken || !g->near || !g->occ || !g->lead || !g->sat)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory for the label layout of a %dx%d image", g->w,
                               g->h);
     float scale = misi_render_scale(s, p);
@@ -352,6 +374,13 @@ static bool leader_pixels(grid *g, const float from[2], const float to[2], bool 
     for (int k = 0; k <= steps; k++) {
         float t = (float)k / (float)steps;
         int x = (int)floorf(from[0] + t * dx), y = (int)floorf(from[1] + t * dy);
+        /* Testing with the centre inside: one look at the grown grid says
+         * what the nine below would (same answer, the hot path of layout). */
+        if (!mark && x >= 0 && y >= 0 && x < g->w && y < g->h) {
+            if (g->near[(size_t)y * (size_t)g->w + (size_t)x])
+                return true;
+            continue;
+        }
         for (int oy = -1; oy <= 1; oy++)
             for (int ox = -1; ox <= 1; ox++) {
                 int xx = x + ox, yy = y + oy;
@@ -526,7 +555,13 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             double best = INFINITY;
             int bx = 0, by = 0, bring = 0;
             double bover = 0;
+            double area = (double)o->w * (double)o->h;
             for (int ring = 0; ring < RINGS; ring++) {
+                /* Every score from here on is at least this ring's cost:
+                 * nothing farther out can beat the best (ties go to the
+                 * first), so stop. Same choice, far fewer leader walks. */
+                if (RING_COST * area * ring >= best)
+                    break;
                 float r = clear + (float)ring * (float)o->h;
                 for (int d = 0; d < NDIRS; d++) {
                     int x, y;
@@ -537,6 +572,12 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                     if (hits_disc(x, y, o->w, o->h, o->ax, o->ay, rpx + 1.0f))
                         continue;
                     if (touches(&g, x, y, o->w, o->h))
+                        continue;
+                    /* A lower bound of the score (the leader only adds to
+                     * it, and rounding to 1/16 is monotonic): a spot that
+                     * cannot win skips the leader's walk and cost. */
+                    if (floor(sat_sum(&g, x, y, o->w, o->h) * 16.0 + 0.5) / 16.0 + RING_COST * area * ring >=
+                        best)
                         continue;
                     float lf[2], lt[2];
                     bool lead = ring > 0 && leader_of(x, y, o->w, o->h, o->ax, o->ay, rpx, lf, lt);
@@ -553,7 +594,6 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
                      * (1e-11) must not break the ties between spots over
                      * black, which go to the first direction */
                     over = floor(over * 16.0 + 0.5) / 16.0;
-                    double area = (double)o->w * (double)o->h;
                     if (optional && over > OPTIONAL_MAX_OVER * area)
                         continue;
                     /* molecule pixels hidden first, then distance */
@@ -580,8 +620,12 @@ int misi_label_layout(const misi_scene *s, const misi_render_params *params, con
             take(&g, bx, by, o->w, o->h);
             /* no label goes over a leader later; marked after the box, so
              * the pixels next to it stay the box's */
-            if (o->leader)
+            if (o->leader) {
                 leader_pixels(&g, o->leader_from, o->leader_to, true);
+                float ly0 = fminf(o->leader_from[1], o->leader_to[1]),
+                      ly1 = fmaxf(o->leader_from[1], o->leader_to[1]);
+                occ_rows(&g, (int)floorf(ly0) - 1, (int)floorf(ly1) + 1);
+            }
         }
     }
 
@@ -623,6 +667,8 @@ done:
     free(g.mask);
     free(g.sat);
     free(g.taken);
+    free(g.near);
+    free(g.occ);
     free(g.lead);
     return rc;
 }
