@@ -13,6 +13,8 @@
 #include "misi/png.h"
 #include "misi/rng.h"
 
+#include "eval/lines.h"
+
 /* Datasets' JSON Lines files can be large (163k questions with prose). */
 #define AUDIT_MAX_FILE_BYTES ((size_t)2 << 30)
 /* A pixel is "non-black" above this channel value: antialiased edges fade
@@ -20,7 +22,6 @@
 #define AUDIT_DARK 24
 
 /* ---- string -> index map ---- */
-
 
 static void strmap_finish(strmap *m)
 {
@@ -151,29 +152,6 @@ static int image_ref(dataset *d, const char *path, size_t *out)
     return MISI_OK;
 }
 
-static bool next_line(const char *text, size_t len, size_t *pos, const char **start, size_t *n)
-{
-    if (*pos >= len)
-        return false;
-    const char *s = text + *pos;
-    const char *nl = memchr(s, '\n', len - *pos);
-    size_t k = nl ? (size_t)(nl - s) : len - *pos;
-    *pos += k + (nl ? 1 : 0);
-    if (k && s[k - 1] == '\r')
-        k--;
-    *start = s;
-    *n = k;
-    return true;
-}
-
-static bool blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t')
-            return false;
-    return true;
-}
-
 static long trailing_index(const char *id)
 {
     const char *dash = strrchr(id, '-');
@@ -212,7 +190,8 @@ static int read_record(dataset *d, const misi_gold_item *g, const cJSON *o, int 
     const cJSON *images = cJSON_GetObjectItemCaseSensitive(o, "images");
     const cJSON *answer = cJSON_GetObjectItemCaseSensitive(o, "answer");
     if (!cJSON_IsString(cx) || !cx->valuestring[0])
-        return misi_error_at(err, MISI_E_PARSE, origin, g->line, "record '%s' has no \"complex\" string", g->id);
+        return misi_error_at(err, MISI_E_PARSE, origin, g->line, "record '%s' has no \"complex\" string",
+                             g->id);
     if (!cJSON_IsArray(images) || cJSON_GetArraySize(images) < 1)
         return misi_error_at(err, MISI_E_PARSE, origin, g->line,
                              "record '%s' has no \"images\" (a non-empty array of paths)", g->id);
@@ -269,8 +248,8 @@ static int load_split(dataset *d, int split, const char *path, bool *found, misi
     size_t pos = 0, n;
     const char *s;
     bool any = false;
-    while (next_line(text, len, &pos, &s, &n))
-        any |= !blank(s, n);
+    while (eval_next_line(text, len, &pos, &s, &n))
+        any |= !eval_blank(s, n);
     if (!any) {
         free(text);
         return MISI_OK;
@@ -282,9 +261,9 @@ static int load_split(dataset *d, int split, const char *path, bool *found, misi
     size_t item = 0;
     long line = 0;
     pos = 0;
-    while (!rc && next_line(text, len, &pos, &s, &n)) {
+    while (!rc && eval_next_line(text, len, &pos, &s, &n)) {
         line++;
-        if (blank(s, n))
+        if (eval_blank(s, n))
             continue;
         if (item >= g->count || g->items[item].line != line) {
             rc = misi_error_at(err, MISI_E_PARSE, path, line, "record out of step with the QA reader");
@@ -350,14 +329,15 @@ static int load_metadata(dataset *d, misi_error *err)
     size_t pos = 0, n;
     const char *s;
     long line = 0;
-    while (!rc && next_line(text, len, &pos, &s, &n)) {
+    while (!rc && eval_next_line(text, len, &pos, &s, &n)) {
         line++;
-        if (blank(s, n))
+        if (eval_blank(s, n))
             continue;
         cJSON *o = cJSON_ParseWithLength(s, n);
         const char *fn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "file_name"));
         if (!cJSON_IsObject(o) || !fn) {
-            rc = misi_error_at(err, MISI_E_PARSE, path, line, "expected a JSON object with a \"file_name\" string");
+            rc = misi_error_at(err, MISI_E_PARSE, path, line,
+                               "expected a JSON object with a \"file_name\" string");
             cJSON_Delete(o);
             break;
         }
@@ -573,7 +553,8 @@ int audit_image_stats(dataset *d, size_t ix, const question *q, const img_stats 
         if (!data)
             return misi_error_set(err, MISI_E_NOMEM, "out of memory");
         if (fseeko(f, (off_t)im->off, SEEK_SET) || fread(data, 1, len, f) != len)
-            rc = misi_error_at(err, MISI_E_IO, d->shard_path[im->shard], 0, "cannot read member %s", im->path);
+            rc =
+                misi_error_at(err, MISI_E_IO, d->shard_path[im->shard], 0, "cannot read member %s", im->path);
     } else {
         char *path = misi_path_join(d->dir, im->path);
         if (!path)
@@ -625,8 +606,9 @@ int audit_dataset_load(dataset *d, const char *dir, const bool want[2], misi_err
     }
     if (!rc && !found[0] && !found[1])
         rc = misi_error_set(err, MISI_E_IO, "%s: no %s (is it a dataset made by misi generate?)", dir,
-                            want[0] && want[1] ? "train.jsonl or test.jsonl" : want[0] ? "train.jsonl"
-                                                                                       : "test.jsonl");
+                            want[0] && want[1] ? "train.jsonl or test.jsonl"
+                            : want[0]          ? "train.jsonl"
+                                               : "test.jsonl");
     if (!rc)
         rc = load_metadata(d, err);
     if (!rc)

@@ -14,6 +14,8 @@
 #include "misi/fs.h"
 #include "misi/rng.h"
 
+#include "eval/lines.h"
+
 /* Predictions and gold files can be large (163k questions with prose). */
 #define SCORE_MAX_FILE_BYTES ((size_t)2 << 30)
 
@@ -47,31 +49,6 @@ static void strlist_finish(misi_strlist *l)
 }
 
 /* ---- lines ---- */
-
-/* Next line of [*pos, len): sets start/length (without "\r\n"), advances
- * *pos. False at the end. */
-static bool next_line(const char *text, size_t len, size_t *pos, const char **start, size_t *n)
-{
-    if (*pos >= len)
-        return false;
-    const char *s = text + *pos;
-    const char *nl = memchr(s, '\n', len - *pos);
-    size_t k = nl ? (size_t)(nl - s) : len - *pos;
-    *pos += k + (nl ? 1 : 0);
-    if (k && s[k - 1] == '\r')
-        k--;
-    *start = s;
-    *n = k;
-    return true;
-}
-
-static bool blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t')
-            return false;
-    return true;
-}
 
 /* ---- gold ---- */
 
@@ -361,9 +338,9 @@ int misi_gold_load_text(const char *text, size_t len, const char *origin, misi_g
     const char *s;
     long line = 0;
     int rc = MISI_OK;
-    while (rc == MISI_OK && next_line(text, len, &pos, &s, &n)) {
+    while (rc == MISI_OK && eval_next_line(text, len, &pos, &s, &n)) {
         line++;
-        if (blank(s, n))
+        if (eval_blank(s, n))
             continue;
         cJSON *o = cJSON_ParseWithLength(s, n);
         if (!o) {
@@ -575,9 +552,9 @@ int misi_score_text_lines(const misi_gold *g, const char *text, size_t len, cons
     size_t pos = 0, n;
     const char *s;
     long line = 0;
-    while (rc == MISI_OK && next_line(text, len, &pos, &s, &n)) {
+    while (rc == MISI_OK && eval_next_line(text, len, &pos, &s, &n)) {
         line++;
-        if (blank(s, n))
+        if (eval_blank(s, n))
             continue;
         cJSON *o = cJSON_ParseWithLength(s, n);
         if (!o || !cJSON_IsObject(o)) {

@@ -58,7 +58,8 @@ void misi_question_need(misi_question *q, uint32_t key)
 void misi_question_need_bond(misi_question *q, const misi_hbond *hb, const misi_complex *cx, bool residue)
 {
     if (residue)
-        misi_question_need(q, MISI_LABEL_KEY(MISI_LABEL_KIND_RESIDUE, cx->pocket.top.atoms[hb->pocket_atom].residue));
+        misi_question_need(
+            q, MISI_LABEL_KEY(MISI_LABEL_KIND_RESIDUE, cx->pocket.top.atoms[hb->pocket_atom].residue));
     misi_question_need(q, MISI_LABEL_KEY(MISI_LABEL_KIND_POCKET_ATOM, hb->pocket_atom));
     misi_question_need(q, MISI_LABEL_KEY(MISI_LABEL_KIND_LIGAND_ATOM, hb->ligand_atom));
 }
@@ -281,6 +282,13 @@ static bool in_residues(const misi_atom *a, const uint32_t *residues, size_t n)
     return false;
 }
 
+/* Is atom i of side (0 pocket, 1 ligand) one T4 frames: a heavy ligand atom
+ * or a heavy atom of a listed residue? */
+static bool framed_atom(const misi_mol *m, int side, uint32_t i, const uint32_t *residues, size_t nres)
+{
+    return heavy(&m->top.atoms[i]) && (side == 1 || in_residues(&m->top.atoms[i], residues, nres));
+}
+
 void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues, size_t nres,
                               misi_image_req *req)
 {
@@ -290,7 +298,7 @@ void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues
     for (int side = 0; side < 2; side++) {
         const misi_mol *m = side ? &cx->ligand : &cx->pocket;
         for (uint32_t i = 0; i < m->top.natoms; i++) {
-            if (!heavy(&m->top.atoms[i]) || (side == 0 && !in_residues(&m->top.atoms[i], residues, nres)))
+            if (!framed_atom(m, side, i, residues, nres))
                 continue;
             for (int k = 0; k < 3; k++)
                 c[k] += m->xyz[3 * i + k];
@@ -299,11 +307,15 @@ void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues
     }
     for (int k = 0; k < 3; k++)
         req->frame.centre[k] = n ? (float)(c[k] / n) : 0.0f;
-    float r = 0;
+    /* The radius about the centre (the views turn within it) and, since T4
+     * shows only the six canonical views, which project the atoms onto two
+     * of x, y, z each, the largest coordinate offset: it bounds every view,
+     * so the image is filled more than by the bounding sphere. */
+    float r = 0, a = 0;
     for (int side = 0; side < 2; side++) {
         const misi_mol *m = side ? &cx->ligand : &cx->pocket;
         for (uint32_t i = 0; i < m->top.natoms; i++) {
-            if (!heavy(&m->top.atoms[i]) || (side == 0 && !in_residues(&m->top.atoms[i], residues, nres)))
+            if (!framed_atom(m, side, i, residues, nres))
                 continue;
             const float *p = &m->xyz[3 * i];
             float dx = p[0] - req->frame.centre[0], dy = p[1] - req->frame.centre[1],
@@ -311,22 +323,11 @@ void misi_task_frame_residues(const misi_task_env *env, const uint32_t *residues
             float d = sqrtf(dx * dx + dy * dy + dz * dz);
             if (d > r)
                 r = d;
+            for (int k = 0; k < 3; k++)
+                a = fmaxf(a, fabsf(p[k] - req->frame.centre[k]));
         }
     }
     req->frame.radius = r + DRAWN_ATOM_RADIUS + FRAME_MARGIN;
-    /* T4 shows only the six canonical views, which project the atoms onto
-     * two of x, y, z each: the largest coordinate offset bounds every one of
-     * them, so the image can be filled more than by the bounding sphere. */
-    float a = 0;
-    for (int side = 0; side < 2; side++) {
-        const misi_mol *m = side ? &cx->ligand : &cx->pocket;
-        for (uint32_t i = 0; i < m->top.natoms; i++) {
-            if (!heavy(&m->top.atoms[i]) || (side == 0 && !in_residues(&m->top.atoms[i], residues, nres)))
-                continue;
-            for (int k = 0; k < 3; k++)
-                a = fmaxf(a, fabsf(m->xyz[3 * i + k] - req->frame.centre[k]));
-        }
-    }
     int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
     req->px_per_A = 0.5f * (float)side / (a + DRAWN_ATOM_RADIUS + FRAME_MARGIN);
     req->framed = true;
