@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "misi/answer.h"
 #include "misi/preview.h"
 
 static void preview_usage(FILE *f)
@@ -122,7 +123,11 @@ int cmd_preview(int argc, char **argv)
     }
     char *def = NULL;
     if (!out) {
-        const char *stem = cfg.id ? cfg.id : cfg.task;
+        /* --task 5 and --task translation_rotation name the same file */
+        int t = cfg.task ? misi_answer_task_number(cfg.task) : 0;
+        if (cfg.task && !t && strlen(cfg.task) == 1 && cfg.task[0] >= '1' && cfg.task[0] <= '9')
+            t = cfg.task[0] - '0';
+        const char *stem = cfg.id ? cfg.id : t ? misi_answer_task_name(t) : cfg.task;
         /* the default name is made from the id or task: refuse one that is not a plain file name */
         if (strchr(stem, '/') || stem[0] == '.') {
             fprintf(stderr, "misi preview: '%s' does not make a file name; give --out FILE\n", stem);

@@ -160,6 +160,14 @@ static const char *searched(const misi_preview_config *cfg)
                                         : "test.jsonl";
 }
 
+static bool has_file(const char *dir, const char *name)
+{
+    char *path = misi_path_join(dir, name);
+    bool yes = path && misi_is_file(path);
+    free(path);
+    return yes;
+}
+
 /* Find the questions cfg asks for in dataset/<split>.jsonl, in file order
  * (train before test). *nq counts them. */
 static int find_questions(const char *dataset, const misi_preview_config *cfg, const char *task, int count,
@@ -216,6 +224,10 @@ static int find_questions(const char *dataset, const misi_preview_config *cfg, c
     free(buf);
     if (rc)
         return rc;
+    if (files == 0 && cfg->split &&
+        has_file(dataset, strcmp(cfg->split, "test") ? "test.jsonl" : "train.jsonl"))
+        return misi_error_at(err, MISI_E_USAGE, dataset, 0, "the dataset has no %s split (no %s.jsonl)",
+                             cfg->split, cfg->split);
     if (files == 0)
         return misi_error_at(err, MISI_E_IO, dataset, 0, "not a misi dataset: no %s", searched(cfg));
     if (*nq == 0 && cfg->id)

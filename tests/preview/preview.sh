@@ -11,9 +11,10 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
-# T1 (4 images), T5 (11, options are images), T8 (6, options are commands)
+# T1 (4 images), T5 (11, options are images), T8 (6, options are commands);
+# --split train: every question of both complexes in train.jsonl
 gen() {
-    "$misi" generate --no-progress --no-label-check --size 96 \
+    "$misi" generate --no-progress --no-label-check --size 96 --split train \
         --tasks translation,translation_rotation,interaction_location --out "$tmp/$1" "${@:2}" \
         "$assets/1cs4" "$assets/1hpv" 2>"$tmp/$1.log" && return 0
     if grep -q "EGL\|OpenGL ES" "$tmp/$1.log" && [ -z "${MISI_REQUIRE_GL:-}" ]; then
@@ -102,7 +103,8 @@ errors)
     d=$tmp/loose
     must_fail 2 "no question with id '1cs4-nope-train-0'" "$d" 1cs4-nope-train-0
     grep -qF -- "--task" "$tmp/err" || fail "the unknown id's message does not suggest --task"
-    must_fail 2 "no question with id '1cs4-translation-train-0' in test.jsonl" --split test "$d" 1cs4-translation-train-0
+    must_fail 2 "no question with id '1cs4-nope-train-0' in train.jsonl (" --split train "$d" 1cs4-nope-train-0
+    must_fail 2 "the dataset has no test split (no test.jsonl)" --split test "$d" 1cs4-translation-train-0
     must_fail 2 "unknown task 'docks': expected one of translation, rotation, zooming" --task docks "$d"
     grep -qF "interaction_location, pocket_ligand" "$tmp/err" || fail "the unknown task's message does not list every task"
     must_fail 2 "no question of task rotation in train.jsonl or test.jsonl" --task rotation "$d"
