@@ -75,4 +75,12 @@ typedef struct misi_text_box {
 size_t misi_text_layout(const misi_font_atlas *a, const char *text, misi_glyph_quad *quads, size_t cap,
                         misi_text_box *box);
 
+/* Draw one line of text into width x height RGB8 pixels (rows stride bytes
+ * apart) on the CPU (src/gfx/text_raster.c): the layout of misi_text_layout
+ * with its pen starting at (x, y) on the baseline, each glyph's coverage
+ * blending color over the pixels; what falls outside the image is clipped.
+ * Deterministic (integer blending). 0, or MISI_E_NOMEM. */
+int misi_text_draw_rgb(const misi_font_atlas *a, const char *text, int x, int y, const uint8_t color[3],
+                       uint8_t *rgb, int width, int height, size_t stride);
+
 #endif

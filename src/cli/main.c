@@ -17,6 +17,7 @@ static const misi_command COMMANDS[] = {
     {"audit", "run blind baselines on a dataset to show it has no shortcut", cmd_audit},
     {"bench", "time every stage of rendering and writing N images", cmd_bench},
     {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
+    {"preview", "a PNG sheet of a question: its images, text, options and answer", cmd_preview},
 };
 
 static void usage(FILE *f)

@@ -159,21 +159,34 @@ void misi_shard_index_destroy(misi_shard_index *ix)
     free(ix);
 }
 
-bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const char *path, const char *sha,
-                               double bytes)
+/* The index of out's shards, built on first use; NULL when out of memory. */
+static misi_shard_index *shard_index(const char *out, misi_shard_index **ixp)
 {
     if (!*ixp) {
         *ixp = calloc(1, sizeof **ixp);
-        if (!*ixp)
-            return false;
-        index_shards(out, *ixp);
+        if (*ixp)
+            index_shards(out, *ixp);
     }
-    misi_shard_index *ix = *ixp;
+    return *ixp;
+}
+
+/* The first of the members named path (equal names sort together), or NULL. */
+static const member *first_member(const misi_shard_index *ix, const char *path)
+{
     member key = {.name = (char *)path};
-    member *p = ix->n ? bsearch(&key, ix->m, ix->n, sizeof key, member_cmp) : NULL;
+    const member *p = ix->n ? bsearch(&key, ix->m, ix->n, sizeof key, member_cmp) : NULL;
     while (p && p > ix->m && !strcmp(p[-1].name, path))
         p--;
-    for (; p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
+    return p;
+}
+
+bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const char *path, const char *sha,
+                               double bytes)
+{
+    misi_shard_index *ix = shard_index(out, ixp);
+    if (!ix)
+        return false;
+    for (const member *p = first_member(ix, path); p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
         if ((double)p->len != bytes)
             continue;
         int fd = misi_open_beneath(out, ix->files[p->shard], 0);
@@ -198,4 +211,43 @@ bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const ch
             return true;
     }
     return false;
+}
+
+int misi_shard_member_read(const char *out, misi_shard_index **ixp, const char *path, size_t max_bytes,
+                           char **data, size_t *len, misi_error *err)
+{
+    *data = NULL;
+    *len = 0;
+    misi_shard_index *ix = shard_index(out, ixp);
+    if (!ix)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory indexing the shards of %s", out);
+    for (const member *p = first_member(ix, path); p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
+        if (p->len > max_bytes)
+            return misi_error_at(err, MISI_E_LIMIT, ix->files[p->shard], 0,
+                                 "member %s is %llu bytes, more than the limit of %zu", path, p->len,
+                                 max_bytes);
+        int fd = misi_open_beneath(out, ix->files[p->shard], 0);
+        if (fd < 0)
+            continue;
+        char *buf = malloc(p->len ? (size_t)p->len : 1);
+        if (!buf) {
+            close(fd);
+            return misi_error_set(err, MISI_E_NOMEM, "out of memory for %llu bytes of %s", p->len, path);
+        }
+        unsigned long long done = 0;
+        while (done < p->len) {
+            ssize_t n = pread(fd, buf + done, (size_t)(p->len - done), (off_t)(p->off + done));
+            if (n <= 0)
+                break;
+            done += (unsigned long long)n;
+        }
+        close(fd);
+        if (done == p->len) {
+            *data = buf;
+            *len = (size_t)p->len;
+            return MISI_OK;
+        }
+        free(buf); /* cut short: another shard may hold it whole */
+    }
+    return misi_error_at(err, MISI_E_IO, out, 0, "no shards/images-*.tar holds %s", path);
 }

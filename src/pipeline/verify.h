@@ -2,11 +2,15 @@
  * src/pipeline): --resume checks the images of earlier parts and the files
  * of a finished dataset with these before trusting them. Every read goes
  * below the output folder without following a link, and hashes as it reads
- * (one pass, 64 KiB at a time). */
+ * (one pass, 64 KiB at a time). misi preview reads shard members through
+ * the same index. */
 #ifndef MISI_PIPELINE_VERIFY_H
 #define MISI_PIPELINE_VERIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "misi/error.h"
 
 /* Does out/rel have this SHA-256 (64 lowercase hex digits) and size?
  * *missing is set when it is not there at all. */
@@ -22,5 +26,12 @@ typedef struct misi_shard_index misi_shard_index;
 bool misi_shard_member_matches(const char *out, misi_shard_index **ix, const char *path, const char *sha,
                                double bytes);
 void misi_shard_index_destroy(misi_shard_index *ix);
+
+/* Read the member path of a shard under out (the first that reads whole,
+ * when several hold it) into *data (malloc'd, the caller frees) and *len.
+ * *ix as above. Returns 0; MISI_E_IO when no shard has it (err says so,
+ * naming out); MISI_E_LIMIT for a member over max_bytes; MISI_E_NOMEM. */
+int misi_shard_member_read(const char *out, misi_shard_index **ix, const char *path, size_t max_bytes,
+                           char **data, size_t *len, misi_error *err);
 
 #endif

@@ -178,6 +178,55 @@ static void font_missing_file_names_path(void **state)
     misi_font_atlas_destroy(NULL);
 }
 
+/* White on black, each pixel of a drawn glyph is the atlas coverage at its
+ * layout place and no other pixel changes; text past the edges is clipped
+ * (under ASan: no access outside the image). */
+static void font_cpu_text_puts_each_glyph_coverage_at_its_layout_place(void **state)
+{
+    (void)state;
+    const misi_font_atlas *a = atlas14;
+    enum { W = 64, H = 32 };
+    uint8_t img[H][W][3];
+    memset(img, 0, sizeof img);
+    const uint8_t white[3] = {255, 255, 255};
+    const char *text = "Ag1";
+    const int ox = 5, oy = 20;
+    assert_int_equal(misi_text_draw_rgb(a, text, ox, oy, white, &img[0][0][0], W, H, W * 3), MISI_OK);
+    static bool covered[H][W];
+    memset(covered, 0, sizeof covered);
+    misi_glyph_quad q[3];
+    assert_int_equal(misi_text_layout(a, text, q, 3, NULL), 3);
+    for (int i = 0; i < 3; i++) {
+        const misi_glyph *g = misi_font_glyph(a, text[i]);
+        for (int y = 0; y < g->y1 - g->y0; y++)
+            for (int x = 0; x < g->x1 - g->x0; x++) {
+                int px = ox + (int)q[i].x0 + x, py = oy + (int)q[i].y0 + y;
+                uint8_t c = a->pixels[(size_t)(g->atlas_y + y) * (size_t)a->width + (size_t)(g->atlas_x + x)];
+                assert_true(px >= 0 && px < W && py >= 0 && py < H);
+                assert_int_equal(img[py][px][0], c);
+                assert_int_equal(img[py][px][2], c);
+                covered[py][px] = true;
+            }
+    }
+    int inked = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++) {
+            if (!covered[y][x])
+                assert_int_equal(img[y][x][1], 0);
+            inked += img[y][x][1] > 128;
+        }
+    assert_true(inked > 20);
+    /* half off every edge of a small image */
+    uint8_t small[8][8][3];
+    memset(small, 0, sizeof small);
+    assert_int_equal(misi_text_draw_rgb(a, "WWWW", -6, 4, white, &small[0][0][0], 8, 8, 8 * 3), MISI_OK);
+    int lit = 0;
+    for (int y = 0; y < 8; y++)
+        for (int x = 0; x < 8; x++)
+            lit += small[y][x][0] > 0;
+    assert_true(lit > 0);
+}
+
 int main(int argc, char **argv)
 {
     if (access(MISI_FONT_DEFAULT_PATH, R_OK) != 0 && !getenv("MISI_FONT")) {
@@ -190,6 +239,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(font_layout_width_grows_with_text),
         cmocka_unit_test(font_box_of_residue_label_is_sensible_at_14px),
         cmocka_unit_test(font_missing_file_names_path),
+        cmocka_unit_test(font_cpu_text_puts_each_glyph_coverage_at_its_layout_place),
     };
     if (argc > 1)
         cmocka_set_test_filter(argv[1]);
