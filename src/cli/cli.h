@@ -34,5 +34,6 @@ int cmd_audit(int argc, char **argv);
 void cli_report_audit(const char *cmd, const char *out);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -17,6 +17,7 @@ static const misi_command COMMANDS[] = {
     {"audit", "run blind baselines on a dataset to show it has no shortcut", cmd_audit},
     {"bench", "time every stage of rendering and writing N images", cmd_bench},
     {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
+    {"export", "write a dataset for VLMEvalKit, lmms-eval, LLaVA or WebDataset", cmd_export},
 };
 
 static void usage(FILE *f)

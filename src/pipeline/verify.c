@@ -159,20 +159,47 @@ void misi_shard_index_destroy(misi_shard_index *ix)
     free(ix);
 }
 
-bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const char *path, const char *sha,
-                               double bytes)
+/* The index of the shards under out, built on first use. */
+static misi_shard_index *shard_index(const char *out, misi_shard_index **ixp)
 {
     if (!*ixp) {
         *ixp = calloc(1, sizeof **ixp);
-        if (!*ixp)
-            return false;
-        index_shards(out, *ixp);
+        if (*ixp)
+            index_shards(out, *ixp);
     }
-    misi_shard_index *ix = *ixp;
+    return *ixp;
+}
+
+/* The first member named path, or NULL; equal names sort together. */
+static member *first_member(misi_shard_index *ix, const char *path)
+{
     member key = {.name = (char *)path};
     member *p = ix->n ? bsearch(&key, ix->m, ix->n, sizeof key, member_cmp) : NULL;
     while (p && p > ix->m && !strcmp(p[-1].name, path))
         p--;
+    return p;
+}
+
+bool misi_shard_member_find(const char *out, misi_shard_index **ixp, const char *path, const char **shard,
+                            unsigned long long *off, unsigned long long *len)
+{
+    misi_shard_index *ix = shard_index(out, ixp);
+    member *p = ix ? first_member(ix, path) : NULL;
+    if (!p)
+        return false;
+    *shard = ix->files[p->shard];
+    *off = p->off;
+    *len = p->len;
+    return true;
+}
+
+bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const char *path, const char *sha,
+                               double bytes)
+{
+    misi_shard_index *ix = shard_index(out, ixp);
+    if (!ix)
+        return false;
+    member *p = first_member(ix, path);
     for (; p && p < ix->m + ix->n && !strcmp(p->name, path); p++) {
         if ((double)p->len != bytes)
             continue;
