@@ -528,7 +528,8 @@ static int export_split(dataset *d, export_ctx *x, const export_writer *w, const
     while (!rc && next_json(text, len, &pos, &line, &o)) {
         cJSON *conv = NULL, *copy = NULL;
         export_record r;
-        rc = take_record(o, file, line, split, &r, &copy, err);
+        rc = o ? take_record(o, file, line, split, &r, &copy, err)
+               : misi_error_at(err, MISI_E_PARSE, file, line, "not JSON (expected one QA record a line)");
         unsigned want = x->cfg->tasks;
         bool skip = !rc && want && !(want & (1u << r.task_number));
         if (!rc && w->conversations) {
@@ -568,8 +569,6 @@ static int export_split(dataset *d, export_ctx *x, const export_writer *w, const
         cJSON_Delete(o);
         o = NULL;
     }
-    if (!rc && !o && pos < len)
-        rc = misi_error_at(err, MISI_E_PARSE, file, line, "not JSON");
     if (!rc)
         rc = w->split_end(x, split, err);
     free(text);
@@ -644,7 +643,7 @@ static int write_marker(export_ctx *x, const dataset *d, const char *split, cons
     ok = ok && cJSON_AddNumberToObject(m, "image_reads", (double)images) &&
          cJSON_AddStringToObject(m, "dataset_version", cJSON_IsString(version) ? version->valuestring : "") &&
          cJSON_AddStringToObject(m, "dataset_seed", cJSON_IsString(seed) ? seed->valuestring : "") &&
-         cJSON_AddStringToObject(m, "truth", "none: exports carry each question's answer, never its truth");
+         cJSON_AddStringToObject(m, "carries", "each question and its answer; never truth.jsonl or the records' truth");
     char *text = ok ? cJSON_Print(m) : NULL;
     cJSON_Delete(m);
     if (!text)
