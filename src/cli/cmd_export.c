@@ -40,15 +40,6 @@ static void usage(FILE *f)
             MISI_EXPORT_SHARD_SAMPLES);
 }
 
-static int task_word(const char *w)
-{
-    char *end;
-    long n = strtol(w, &end, 10);
-    if (end != w && !*end)
-        return n >= 1 && n <= MISI_TASK_MAX ? (int)n : 0;
-    return misi_answer_task_number(w);
-}
-
 int cmd_export(int argc, char **argv)
 {
     misi_export_config c = {0};
@@ -97,7 +88,7 @@ int cmd_export(int argc, char **argv)
                 char buf[256];
                 snprintf(buf, sizeof buf, "%s", val);
                 for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-                    int t = task_word(tok);
+                    int t = cli_task_word(tok);
                     if (!t) {
                         fprintf(stderr,
                                 "misi export: --tasks: unknown task '%s' (expected numbers 1-9 or names: "
