@@ -59,13 +59,24 @@ def run(*args, ok=True):
     return p
 
 
-def generate(out, fmt):
+def dotted_source(name, new):
+    """A copy of a bundled complex whose id holds a dot (ids may: [A-Za-z0-9._-])."""
+    d = os.path.join(TMP, "src", new)
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(os.path.join(ASSETS, name)):
+        shutil.copy(os.path.join(ASSETS, name, f), os.path.join(d, f.replace(name, new, 1)))
+    return d
+
+
+def generate(out, fmt, dotted=False):
     # two complexes per split so T5 has its second complex; one question per
     # task and split; tiny images, so labels are not checked for legibility
     counts = []
     for t in range(1, 10):
         counts += ["--count", "%d=1/1" % t]
     srcs = [os.path.join(ASSETS, c) for c in ("1cs4", "1hpv", "5dt0", "4cup")]
+    if dotted:
+        srcs[2] = dotted_source("5dt0", "5dt0.b")
     test_list = os.path.join(TMP, "test-list.txt")
     with open(test_list, "w") as f:
         f.write("1hpv\n4cup\n")
@@ -332,6 +343,7 @@ def case_wds(ds, dataset):
                     check(ext not in samples[-1], "%s: %s twice in one sample" % (key, ext))
                     samples[-1][ext] = t.extractfile(m).read()
         check([s["__key__"] for s in samples] == [r["id"].replace(".", "+") for r in recs], split + ": keys in order")
+        check(split == "test" or any("." in r["id"] for r in recs), "the fixture has an id with a dot")
         for s, r in zip(samples, recs):
             check(json.loads(s["json"]) == exported(r), r["id"] + ": the json is the record without truth")
             pngs = sorted((k for k in s if k.endswith(".png")), key=lambda k: int(k.split(".")[0]))
@@ -480,7 +492,7 @@ def main():
         elif CASE == "llava":
             case_llava(Dataset(loose), loose)
         elif CASE == "wds":
-            generate(tar, "tar")  # read back from shards: member reads through the shard index
+            generate(tar, "tar", dotted=True)  # read back from shards; an id with a dot
             case_wds(Dataset(tar), tar)
         elif CASE == "same":
             case_same(loose, tar)
