@@ -580,15 +580,23 @@ static int export_split(dataset *d, export_ctx *x, const export_writer *w, const
 
 /* ---- the output folder ---- */
 
+/* "<dataset>-<format>-<split>" beside the dataset; the dataset's real path
+ * when it is "." or ends in "..", so the export is never inside it. */
 static char *default_out(const misi_export_config *c, const char *split)
 {
-    size_t n = strlen(c->dataset);
-    while (n > 1 && c->dataset[n - 1] == '/')
+    const char *base = misi_basename(c->dataset);
+    size_t bn = strcspn(base, "/");
+    bool dots = (bn == 1 && base[0] == '.') || (bn == 2 && !strncmp(base, "..", 2)) || bn == 0;
+    char *real = dots ? realpath(c->dataset, NULL) : NULL;
+    const char *d = real ? real : c->dataset;
+    size_t n = strlen(d);
+    while (n > 1 && d[n - 1] == '/')
         n--;
     size_t sz = n + 64;
     char *s = malloc(sz);
     if (s)
-        snprintf(s, sz, "%.*s-%s-%s", (int)n, c->dataset, misi_export_format_name(c->format), split);
+        snprintf(s, sz, "%.*s-%s-%s", (int)n, d, misi_export_format_name(c->format), split);
+    free(real);
     return s;
 }
 
