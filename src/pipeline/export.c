@@ -723,6 +723,9 @@ int misi_export(const misi_export_config *c, misi_export_report *r, misi_error *
     char *out = NULL;
     if (!rc && !(out = c->out ? strdup(c->out) : default_out(c, split)))
         rc = misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    /* "x/" is x: the temporary goes beside it, not inside */
+    for (size_t n = out ? strlen(out) : 0; n > 1 && out[n - 1] == '/'; n--)
+        out[n - 1] = '\0';
     /* out: new, or an earlier export (its marker) replaced with --force */
     struct stat st;
     bool exists = !rc && lstat(out, &st) == 0, replace = false;
