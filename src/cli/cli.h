@@ -20,6 +20,10 @@ typedef struct misi_command {
  * says why on stderr (the run would otherwise skip every complex for it). */
 bool cli_font_ok(const char *cmd, const char *path);
 
+/* A task named on a command line (--tasks): a number 1-9 or a task name;
+ * 0 when it is neither. */
+int cli_task_word(const char *w);
+
 int cmd_hbonds(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 
@@ -35,5 +39,6 @@ void cli_report_audit(const char *cmd, const char *out);
 int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

@@ -39,15 +39,6 @@ static void audit_usage(FILE *f)
                "dataset\n");
 }
 
-static int task_word(const char *w)
-{
-    char *end;
-    long n = strtol(w, &end, 10);
-    if (end != w && !*end)
-        return n >= 1 && n <= MISI_TASK_MAX ? (int)n : 0;
-    return misi_answer_task_number(w);
-}
-
 int cmd_audit(int argc, char **argv)
 {
     misi_audit_options opt = {0};
@@ -99,7 +90,7 @@ int cmd_audit(int argc, char **argv)
                 snprintf(buf, sizeof buf, "%s", val);
                 for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
                      tok = strtok_r(NULL, ",", &save)) {
-                    int t = task_word(tok);
+                    int t = cli_task_word(tok);
                     if (!t) {
                         fprintf(stderr, "misi audit: --tasks: unknown task '%s'\n", tok);
                         return MISI_EXIT_USAGE;

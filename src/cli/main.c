@@ -1,9 +1,11 @@
 /* misi: one executable, one subcommand per file in src/cli. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "misi/answer.h"
 #include "misi_config.h"
 
 static const misi_command COMMANDS[] = {
@@ -18,6 +20,7 @@ static const misi_command COMMANDS[] = {
     {"bench", "time every stage of rendering and writing N images", cmd_bench},
     {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
     {"preview", "a PNG sheet of a question: its images, text, options and answer", cmd_preview},
+    {"export", "write a dataset for VLMEvalKit, lmms-eval, LLaVA or WebDataset", cmd_export},
 };
 
 static void usage(FILE *f)
@@ -37,6 +40,15 @@ bool cli_font_ok(const char *cmd, const char *path)
     }
     fprintf(stderr, "misi %s: --font %s: cannot open: %s\n", cmd, path ? path : "", strerror(errno));
     return false;
+}
+
+int cli_task_word(const char *w)
+{
+    char *end;
+    long n = strtol(w, &end, 10);
+    if (end != w && !*end)
+        return n >= 1 && n <= MISI_TASK_MAX ? (int)n : 0;
+    return misi_answer_task_number(w);
 }
 
 int main(int argc, char **argv)

@@ -18,6 +18,7 @@
 #include "misi/fs.h"
 #include "misi/generate.h"
 #include "misi/sha256.h"
+#include "misi/tar.h"
 #include "misi/tasks.h"
 #include "misi_config.h"
 
@@ -470,36 +471,13 @@ static int check_own(const char *out, const image_ent *e, misi_error *err)
 
 /* ---- tar ---- */
 
-static void octal(char *dst, size_t width, unsigned long long v)
-{
-    for (size_t i = width - 1; i-- > 0; v >>= 3)
-        dst[i] = (char)('0' + (v & 7));
-    dst[width - 1] = '\0';
-}
-
 static int tar_member(out_file *o, const char *name, const char *data, size_t len, misi_error *err)
 {
-    if (strlen(name) >= 100)
-        return misi_error_set(err, MISI_E_LIMIT, "tar member name '%s' is longer than 99 bytes", name);
-    char h[512];
-    memset(h, 0, sizeof h);
-    memcpy(h, name, strlen(name));
-    octal(h + 100, 8, 0644);
-    octal(h + 108, 8, 0);
-    octal(h + 116, 8, 0);
-    octal(h + 124, 12, len);
-    octal(h + 136, 12, 0); /* mtime 0: shards are reproducible */
-    memset(h + 148, ' ', 8);
-    h[156] = '0';
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
-    unsigned sum = 0;
-    for (int i = 0; i < 512; i++)
-        sum += (unsigned char)h[i];
-    octal(h + 148, 7, sum);
-    h[155] = ' ';
+    unsigned char h[512];
+    int rc = misi_tar_header(h, name, len, err);
     static const char pad[512];
-    int rc = out_write(o, h, sizeof h, err);
+    if (!rc)
+        rc = out_write(o, h, sizeof h, err);
     if (!rc)
         rc = out_write(o, data, len, err);
     if (!rc && len % 512)

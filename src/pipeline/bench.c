@@ -16,6 +16,7 @@
 #include "misi/fs.h"
 #include "misi/hbond.h"
 #include "misi/sha256.h"
+#include "misi/tar.h"
 #include "misi/mol.h"
 #include "misi/tasks.h"
 #include "misi/writer_pool.h"
@@ -324,13 +325,6 @@ static int ceiling_file_sink(void *user, const char *path, const uint8_t *data, 
     return misi_write_file_atomic_nosync(path, data, len, err); /* generate syncs per complex, not per image */
 }
 
-static void tar_octal(char *dst, size_t width, unsigned long long v)
-{
-    for (size_t i = width - 1; i-- > 0; v >>= 3)
-        dst[i] = (char)('0' + (v & 7));
-    dst[width - 1] = '\0';
-}
-
 static int tar_put(ceiling_sink *s, const void *data, size_t len, misi_error *err)
 {
     double c0 = thread_cpu_s();
@@ -367,26 +361,11 @@ static int ceiling_tar_sink(void *user, const char *path, const uint8_t *data, s
             return misi_error_at(err, MISI_E_IO, s->path, 0, "cannot create: %s", strerror(errno));
         misi_sha256_init(&s->shard_sha);
     }
-    const char *name = misi_basename(path);
-    char h[512];
-    memset(h, 0, sizeof h);
-    snprintf(h, 100, "%s", name);
-    tar_octal(h + 100, 8, 0644);
-    tar_octal(h + 108, 8, 0);
-    tar_octal(h + 116, 8, 0);
-    tar_octal(h + 124, 12, len);
-    tar_octal(h + 136, 12, 0);
-    memset(h + 148, ' ', 8);
-    h[156] = '0';
-    memcpy(h + 257, "ustar", 6);
-    memcpy(h + 263, "00", 2);
-    unsigned sum = 0;
-    for (int i = 0; i < 512; i++)
-        sum += (unsigned char)h[i];
-    tar_octal(h + 148, 7, sum);
-    h[155] = ' ';
+    unsigned char h[512];
+    int rc = misi_tar_header(h, misi_basename(path), len, err);
     static const char pad[512];
-    int rc = tar_put(s, h, sizeof h, err);
+    if (!rc)
+        rc = tar_put(s, h, sizeof h, err);
     if (!rc)
         rc = tar_put(s, data, len, err);
     if (!rc && len % 512)

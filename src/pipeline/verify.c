@@ -180,6 +180,19 @@ static const member *first_member(const misi_shard_index *ix, const char *path)
     return p;
 }
 
+bool misi_shard_member_find(const char *out, misi_shard_index **ixp, const char *path, const char **shard,
+                            unsigned long long *off, unsigned long long *len)
+{
+    misi_shard_index *ix = shard_index(out, ixp);
+    const member *p = ix ? first_member(ix, path) : NULL;
+    if (!p)
+        return false;
+    *shard = ix->files[p->shard];
+    *off = p->off;
+    *len = p->len;
+    return true;
+}
+
 bool misi_shard_member_matches(const char *out, misi_shard_index **ixp, const char *path, const char *sha,
                                double bytes)
 {

@@ -25,6 +25,12 @@ typedef struct misi_shard_index misi_shard_index;
  * not found. Free with misi_shard_index_destroy. */
 bool misi_shard_member_matches(const char *out, misi_shard_index **ix, const char *path, const char *sha,
                                double bytes);
+/* Where a shard under out holds the member path (the first one of that
+ * name): *shard gets the shard's path relative to out (owned by the index),
+ * *off and *len where its bytes lie. False when no shard holds it. The
+ * bytes are not checked: check the shard's SHA-256 before trusting them. */
+bool misi_shard_member_find(const char *out, misi_shard_index **ix, const char *path, const char **shard,
+                            unsigned long long *off, unsigned long long *len);
 void misi_shard_index_destroy(misi_shard_index *ix);
 
 /* Read the member path of a shard under out (the first that reads whole,
