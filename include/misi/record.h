@@ -35,9 +35,9 @@ cJSON *misi_truth_fixed(cJSON *task_truth, misi_error *err);
 
 /* Which kind of line is printed: the float fields differ. */
 typedef enum misi_line_kind {
-    MISI_LINE_RECORD = 0,   /* train.jsonl, test.jsonl */
-    MISI_LINE_IMAGE_TRUTH,  /* truth.jsonl */
-    MISI_LINE_PLAIN,        /* no float field: conversations, metadata, the shard index */
+    MISI_LINE_PLAIN = 0,   /* no float field: conversations, metadata.jsonl, shards.jsonl */
+    MISI_LINE_RECORD,      /* train.jsonl, test.jsonl */
+    MISI_LINE_IMAGE_TRUTH, /* truth.jsonl */
 } misi_line_kind;
 
 /* Print obj as one line of JSON (no newline) with every float field of its

@@ -1139,7 +1139,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
                 map.order[map.norder++] = (size_t)(e - map.e);
                 char shard[40];
                 if (per_shard)
-                    snprintf(shard, sizeof shard, "shards/images-%06zu.tar", (map.norder - 1) / (size_t)per_shard);
+                    snprintf(shard, sizeof shard, "shards/images-%06zu.tar",
+                             (map.norder - 1) / (size_t)per_shard);
                 rc = write_image_lines(&meta, &truth, md, per_shard ? shard : NULL, err);
             }
             for (int s = 0; !rc && s < 2; s++) {

@@ -50,7 +50,7 @@ struct misi_runstate {
 /* ---- misi's names ---- */
 
 static const char *const FIXED[] = {
-    "manifest.json",  "train.jsonl", "test.jsonl", "train.conversations.jsonl", "test.conversations.jsonl",
+    "manifest.json",  "train.jsonl", "test.jsonl",  "train.conversations.jsonl", "test.conversations.jsonl",
     "metadata.jsonl", "truth.jsonl", "shards.jsonl"};
 
 static bool is_fixed_name(const char *n)

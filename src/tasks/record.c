@@ -12,21 +12,21 @@
 /* In the order a reader sees them: T1-T3, T7, the MC tasks, T8, T4/T9, then
  * the pipeline's legibility evidence. docs/dataset.md has the table. */
 const char *const MISI_TRUTH_KEYS[] = {
-    "axis",       /* T1-T3: string */
-    "value",      /* T1-T3: int */
-    "range",      /* T1-T3: [low, high] of value; T7: of rotation.value */
-    "rotation",   /* T7: {axis, value} */
+    "axis",        /* T1-T3: string */
+    "value",       /* T1-T3: int */
+    "range",       /* T1-T3: [low, high] of value; T7: of rotation.value */
+    "rotation",    /* T7: {axis, value} */
     "translation", /* T7: {axis, value} */
-    "side",       /* T7: string */
-    "gap",        /* T7: int */
-    "correct",    /* T5, T6, T8: the right letter */
-    "operations", /* T5, T6: string */
-    "options",    /* T5, T6, T8: {A, B, C, D} command strings */
-    "move",       /* T8: [a, b] */
-    "residue",    /* T4: {name, number, icode, chain} */
-    "bond",       /* T8: one bond */
-    "bonds",      /* T4, T9: a list of bonds */
-    "legible",    /* T4, T8, T9 with the label check: [{label, kind, image}] */
+    "side",        /* T7: string */
+    "gap",         /* T7: int */
+    "correct",     /* T5, T6, T8: the right letter */
+    "operations",  /* T5, T6: string */
+    "options",     /* T5, T6, T8: {A, B, C, D} command strings */
+    "move",        /* T8: [a, b] */
+    "residue",     /* T4: {name, number, icode, chain} */
+    "bond",        /* T8: one bond */
+    "bonds",       /* T4, T9: a list of bonds */
+    "legible",     /* T4, T8, T9 with the label check: [{label, kind, image}] */
     NULL,
 };
 
@@ -44,7 +44,8 @@ cJSON *misi_truth_fixed(cJSON *task_truth, misi_error *err)
     cJSON_ArrayForEach(k, task_truth)
     {
         if (!k->string || !truth_key(k->string)) {
-            misi_error_set(err, MISI_E_INVALID, "truth key '%s' is not one of the fixed truth keys (record.c)",
+            misi_error_set(err, MISI_E_INVALID,
+                           "truth key '%s' is not one of the fixed truth keys (record.c)",
                            k->string ? k->string : "");
             cJSON_Delete(task_truth);
             return NULL;
@@ -52,7 +53,8 @@ cJSON *misi_truth_fixed(cJSON *task_truth, misi_error *err)
     }
     cJSON *t = cJSON_CreateObject();
     for (size_t i = 0; t && MISI_TRUTH_KEYS[i]; i++) {
-        cJSON *v = task_truth ? cJSON_DetachItemFromObjectCaseSensitive(task_truth, MISI_TRUTH_KEYS[i]) : NULL;
+        cJSON *v =
+            task_truth ? cJSON_DetachItemFromObjectCaseSensitive(task_truth, MISI_TRUTH_KEYS[i]) : NULL;
         if (!v)
             v = cJSON_CreateNull();
         if (!v || !cJSON_AddItemToObject(t, MISI_TRUTH_KEYS[i], v)) {
@@ -70,7 +72,7 @@ cJSON *misi_truth_fixed(cJSON *task_truth, misi_error *err)
 /* The float fields of each kind of line, as paths from the line's root:
  * ".key" for a member, "[]" for every element of an array. Every other
  * number misi writes is an integer by construction. */
-#define BOND_FLOATS(p)                                                                                         \
+#define BOND_FLOATS(p)                                                                                       \
     p ".distance", p ".hydrogen.xyz[]", p ".tests[].value", p ".tests[].min", p ".tests[].max"
 static const char *const RECORD_FLOATS[] = {BOND_FLOATS(".truth.bond"), BOND_FLOATS(".truth.bonds[]"), NULL};
 static const char *const IMAGE_TRUTH_FLOATS[] = {".rotation[]", ".translation[]", ".px_per_angstrom",
@@ -132,13 +134,15 @@ static bool mark_floats(cJSON *o, const char *const *floats, char *path, size_t 
 
 char *misi_line_print(const cJSON *obj, misi_line_kind kind)
 {
-    const char *const *floats =
-        kind == MISI_LINE_RECORD ? RECORD_FLOATS : kind == MISI_LINE_IMAGE_TRUTH ? IMAGE_TRUTH_FLOATS : NULL;
+    const char *const *floats = kind == MISI_LINE_RECORD        ? RECORD_FLOATS
+                                : kind == MISI_LINE_IMAGE_TRUTH ? IMAGE_TRUTH_FLOATS
+                                                                : NULL;
     if (!floats)
         return cJSON_PrintUnformatted(obj);
     cJSON *copy = cJSON_Duplicate(obj, 1);
     char path[256] = "";
-    char *text = copy && mark_floats(copy, floats, path, 0, sizeof path) ? cJSON_PrintUnformatted(copy) : NULL;
+    char *text =
+        copy && mark_floats(copy, floats, path, 0, sizeof path) ? cJSON_PrintUnformatted(copy) : NULL;
     cJSON_Delete(copy);
     return text;
 }

@@ -80,9 +80,10 @@ static void score_range_comes_from_truth(void **state)
     /* no truth.range, or null (the fixed truth shape of a task without it): the paper's 8 Å */
     assert_near(score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\"}", "move x 1", NULL),
                 0.75, 1e-12);
-    assert_near(score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\",\"truth\":{\"range\":null}}",
-                       "move x 1", NULL),
-                0.75, 1e-12);
+    assert_near(
+        score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\",\"truth\":{\"range\":null}}",
+               "move x 1", NULL),
+        0.75, 1e-12);
     /* T7: [low, high] of the rotation; a file made before record_version 2
      * gave it as {"rotation": [low, high]} and still reads alike */
     const char *d2 = "{\"id\":\"q\",\"task\":\"docking\",\"answer\":\"roll x 30, move x 5\",\"truth\":"

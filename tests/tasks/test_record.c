@@ -73,27 +73,30 @@ static void truth_takes_every_fixed_key_in_order_and_refuses_others(void **s)
 static void record_lines_print_floats_as_floats_and_ints_as_ints(void **s)
 {
     (void)s;
-    const char *rec = "{\"task_number\":8,\"truth\":{\"value\":3,\"bond\":{\"number\":45,\"distance\":3,"
-                      "\"hydrogen\":{\"atom\":\"placed\",\"xyz\":[1,2.5,-3]},\"tests\":[{\"name\":\"phi\","
-                      "\"value\":120,\"min\":90,\"max\":null,\"passed\":true}]},\"bonds\":[{\"distance\":2}]}}";
+    const char *rec =
+        "{\"task_number\":8,\"truth\":{\"value\":3,\"bond\":{\"number\":45,\"distance\":3,"
+        "\"hydrogen\":{\"atom\":\"placed\",\"xyz\":[1,2.5,-3]},\"tests\":[{\"name\":\"phi\","
+        "\"value\":120,\"min\":90,\"max\":null,\"passed\":true}]},\"bonds\":[{\"distance\":2}]}}";
     cJSON *o = cJSON_Parse(rec);
     assert_non_null(o);
     char *text = misi_line_print(o, MISI_LINE_RECORD);
-    assert_string_equal(text, "{\"task_number\":8,\"truth\":{\"value\":3,\"bond\":{\"number\":45,\"distance\":3.0,"
-                              "\"hydrogen\":{\"atom\":\"placed\",\"xyz\":[1.0,2.5,-3.0]},\"tests\":[{\"name\":"
-                              "\"phi\",\"value\":120.0,\"min\":90.0,\"max\":null,\"passed\":true}]},\"bonds\":[{"
-                              "\"distance\":2.0}]}}");
+    assert_string_equal(text,
+                        "{\"task_number\":8,\"truth\":{\"value\":3,\"bond\":{\"number\":45,\"distance\":3.0,"
+                        "\"hydrogen\":{\"atom\":\"placed\",\"xyz\":[1.0,2.5,-3.0]},\"tests\":[{\"name\":"
+                        "\"phi\",\"value\":120.0,\"min\":90.0,\"max\":null,\"passed\":true}]},\"bonds\":[{"
+                        "\"distance\":2.0}]}}");
     cJSON_free(text);
     /* the tree is left as it was */
-    assert_true(cJSON_IsNumber(cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "truth"), "bond"),
-                                                   "distance")));
+    assert_true(cJSON_IsNumber(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(o, "truth"), "bond"), "distance")));
     cJSON_Delete(o);
 
     o = cJSON_Parse("{\"rotation\":[1,0,0],\"translation\":[0,0,2],\"px_per_angstrom\":2,\"labels\":{"
                     "\"placed\":3,\"covered_fraction\":0}}");
     text = misi_line_print(o, MISI_LINE_IMAGE_TRUTH);
-    assert_string_equal(text, "{\"rotation\":[1.0,0.0,0.0],\"translation\":[0.0,0.0,2.0],\"px_per_angstrom\":2.0,"
-                              "\"labels\":{\"placed\":3,\"covered_fraction\":0.0}}");
+    assert_string_equal(text,
+                        "{\"rotation\":[1.0,0.0,0.0],\"translation\":[0.0,0.0,2.0],\"px_per_angstrom\":2.0,"
+                        "\"labels\":{\"placed\":3,\"covered_fraction\":0.0}}");
     cJSON_free(text);
     text = misi_line_print(o, MISI_LINE_PLAIN);
     assert_string_equal(text, "{\"rotation\":[1,0,0],\"translation\":[0,0,2],\"px_per_angstrom\":2,"
