@@ -313,10 +313,16 @@ static bool numbers(const cJSON *a, double *v, int n)
 }
 
 /* metadata.jsonl as shipped: every column but file_name and complex, for
- * the images the questions use. Absent file: no columns. */
+ * the images the questions use; a tar dataset's shards.jsonl in its place
+ * (its shard column says where an image is, in the images' order, and is
+ * left out like file_name). Absent file: no columns. */
 static int load_metadata(dataset *d, misi_error *err)
 {
     char *path = misi_path_join(d->dir, "metadata.jsonl");
+    if (path && !misi_is_file(path)) {
+        free(path);
+        path = misi_path_join(d->dir, "shards.jsonl");
+    }
     if (!path)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory");
     if (!misi_is_file(path)) {
@@ -348,7 +354,8 @@ static int load_metadata(dataset *d, misi_error *err)
             const cJSON *c;
             cJSON_ArrayForEach(c, o)
             {
-                if (!c->string || !strcmp(c->string, "file_name") || !strcmp(c->string, "complex"))
+                if (!c->string || !strcmp(c->string, "file_name") || !strcmp(c->string, "complex") ||
+                    !strcmp(c->string, "shard"))
                     continue;
                 size_t col;
                 int crc = column_index(d, c->string, &col);

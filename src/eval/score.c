@@ -101,7 +101,7 @@ static long index_insert(misi_gold *g, size_t i)
 /* Width of a [lo, hi] array, or def when absent; -1 when malformed. */
 static double range_width(const cJSON *r, double def)
 {
-    if (!r)
+    if (!r || cJSON_IsNull(r)) /* absent, or null in the fixed truth shape */
         return def;
     if (!cJSON_IsArray(r) || cJSON_GetArraySize(r) != 2)
         return -1;
@@ -322,9 +322,9 @@ static int gold_record(misi_gold *g, const cJSON *o, const char *origin, long li
     const cJSON *range = cJSON_GetObjectItemCaseSensitive(truth, "range");
     if (t == MISI_TASK_TRANSLATION || t == MISI_TASK_ROTATION)
         it->range = range_width(range, t == MISI_TASK_TRANSLATION ? 8.0 : 180.0);
-    else if (t == MISI_TASK_DOCKING)
+    else if (t == MISI_TASK_DOCKING) /* [low, high] of the rotation; before record_version 2 an object */
         it->range = range_width(
-            cJSON_IsObject(range) ? cJSON_GetObjectItemCaseSensitive(range, "rotation") : NULL, 180.0);
+            cJSON_IsObject(range) ? cJSON_GetObjectItemCaseSensitive(range, "rotation") : range, 180.0);
     if (it->range < 0)
         return misi_error_at(err, MISI_E_PARSE, origin, line,
                              "record '%s': truth.range must be [low, high] with low < high", it->id);

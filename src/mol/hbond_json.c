@@ -18,10 +18,15 @@ struct cJSON *misi_hb_tests_json(const misi_hb_eval *ev)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "name", t->name);
         cJSON_AddNumberToObject(o, "value", r3(t->value));
+        /* both bounds always there (null = none), so every test has one key set */
         if (t->lo != 0.0f)
             cJSON_AddNumberToObject(o, "min", r3(t->lo));
+        else
+            cJSON_AddNullToObject(o, "min");
         if (!isinf(t->hi))
             cJSON_AddNumberToObject(o, "max", r3(t->hi));
+        else
+            cJSON_AddNullToObject(o, "max");
         cJSON_AddBoolToObject(o, "passed", t->passed);
         cJSON_AddItemToArray(arr, o);
     }

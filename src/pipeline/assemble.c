@@ -17,6 +17,7 @@
 
 #include "misi/fs.h"
 #include "misi/generate.h"
+#include "misi/record.h"
 #include "misi/sha256.h"
 #include "misi/tar.h"
 #include "misi/tasks.h"
@@ -152,9 +153,9 @@ static int out_write(out_file *o, const void *data, size_t n, misi_error *err)
     return MISI_OK;
 }
 
-static int out_json_line(out_file *o, const cJSON *obj, misi_error *err)
+static int out_json_line(out_file *o, const cJSON *obj, misi_line_kind kind, misi_error *err)
 {
-    char *text = cJSON_PrintUnformatted(obj);
+    char *text = misi_line_print(obj, kind);
     if (!text)
         return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
     int rc = out_write(o, text, strlen(text), err);
@@ -167,8 +168,11 @@ static int out_json_line(out_file *o, const cJSON *obj, misi_error *err)
 /* One image: metadata.jsonl gets only what a model may see next to it (the
  * file and its complex), truth.jsonl the whole entry. imagefolder ships
  * metadata.jsonl with the images, and an image's pose gives away the answer
- * of T1-T3, T5 and T6 (docs/dataset.md "Ground truth"). */
-static int write_image_lines(out_file *meta, out_file *truth, const cJSON *md, misi_error *err)
+ * of T1-T3, T5 and T6 (docs/dataset.md "Ground truth"). A tar run has no
+ * loose image for a metadata.jsonl to name: its line goes to shards.jsonl
+ * instead, with the shard that holds the image (shard = NULL: loose). */
+static int write_image_lines(out_file *meta, out_file *truth, const cJSON *md, const char *shard,
+                             misi_error *err)
 {
     cJSON *shown = cJSON_CreateObject();
     if (!shown)
@@ -181,10 +185,14 @@ static int write_image_lines(out_file *meta, out_file *truth, const cJSON *md, m
             return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
         }
     }
-    int rc = out_json_line(meta, shown, err);
+    if (shard && !cJSON_AddStringToObject(shown, "shard", shard)) {
+        cJSON_Delete(shown);
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory printing a record");
+    }
+    int rc = out_json_line(meta, shown, MISI_LINE_PLAIN, err);
     cJSON_Delete(shown);
     if (!rc)
-        rc = out_json_line(truth, md, err);
+        rc = out_json_line(truth, md, MISI_LINE_IMAGE_TRUTH, err);
     return rc;
 }
 
@@ -985,6 +993,7 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     bool splits[2] = {false, false};
     char *config_text = NULL;
     int nshards = 0;
+    int per_shard = 0; /* images a shard holds; 0 = loose files */
     static const char *const RELS[2][2] = {{"train.jsonl", "train.conversations.jsonl"},
                                            {"test.jsonl", "test.conversations.jsonl"}};
     if (!files || !skipped || !unanswerable || !notes)
@@ -1019,8 +1028,23 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
                 if (!rc)
                     rc = out_open(out, &conv[s], RELS[s][1], err);
             }
+            /* tar: the loose images are gone at the end, so no metadata.jsonl
+             * (imagefolder reads loose files only) but shards.jsonl, which
+             * says which shard holds each image; the shards take the images
+             * in this same order, per_shard a shard (pack_tar) */
+            const char *fmt = cJSON_GetStringValue(cJSON_GetObjectItem(config, "format"));
+            cJSON *per = cJSON_GetObjectItem(config, "shard_images");
+            if (fmt && !strcmp(fmt, "tar"))
+                per_shard = cJSON_IsNumber(per) && per->valueint > 0 ? per->valueint : 10000;
+            if (cJSON_GetNumberValue(cJSON_GetObjectItem(config, "record_version")) != MISI_RECORD_VERSION)
+                rc = misi_error_at(err, MISI_E_INVALID, refs[r].name, 0,
+                                   "made by a misi with another record format (record_version %g, this one "
+                                   "writes %d): records of two shapes would share one file; make the "
+                                   "shards again with this misi",
+                                   cJSON_GetNumberValue(cJSON_GetObjectItem(config, "record_version")),
+                                   MISI_RECORD_VERSION);
             if (!rc)
-                rc = out_open(out, &meta, "metadata.jsonl", err);
+                rc = out_open(out, &meta, per_shard ? "shards.jsonl" : "metadata.jsonl", err);
             if (!rc)
                 rc = out_open(out, &truth, "truth.jsonl", err);
         } else if ((long)jt->valuedouble != total || strcmp(ctext, config_text) != 0 ||
@@ -1091,7 +1115,11 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
                     map.caporder = cap;
                 }
                 map.order[map.norder++] = (size_t)(e - map.e);
-                rc = write_image_lines(&meta, &truth, md, err);
+                char shard[40];
+                if (per_shard)
+                    snprintf(shard, sizeof shard, "shards/images-%06zu.tar",
+                             (map.norder - 1) / (size_t)per_shard);
+                rc = write_image_lines(&meta, &truth, md, per_shard ? shard : NULL, err);
             }
             for (int s = 0; !rc && s < 2; s++) {
                 const char *sn = s ? "test" : "train";
@@ -1107,13 +1135,13 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
                     int num = cJSON_GetObjectItem(rec, "task_number")->valueint;
                     if (num >= 1 && num <= MISI_GEN_MAX_TASKS)
                         counts[num - 1][s]++;
-                    rc = out_json_line(&plain[s], rec, err);
+                    rc = out_json_line(&plain[s], rec, MISI_LINE_RECORD, err);
                 }
                 cJSON_ArrayForEach(rec, cJSON_GetObjectItem(cJSON_GetObjectItem(p, "conversations"), sn))
                 {
                     if (rc)
                         break;
-                    rc = out_json_line(&conv[s], rec, err);
+                    rc = out_json_line(&conv[s], rec, MISI_LINE_PLAIN, err);
                 }
             }
             cJSON *note;
@@ -1146,9 +1174,8 @@ int misi_assemble(const char *out, const char *const *dirs, size_t ndirs, bool c
     const char *format = config ? cJSON_GetStringValue(cJSON_GetObjectItem(config, "format")) : NULL;
     bool tar = format && !strcmp(format, "tar");
     if (!rc && tar) {
-        cJSON *per = cJSON_GetObjectItem(config, "shard_images");
-        rc = pack_tar(out, dirs, &map, cJSON_IsNumber(per) ? per->valueint : 10000, ndirs == 1, files,
-                      &nshards, err);
+        /* per_shard, as shards.jsonl said */
+        rc = pack_tar(out, dirs, &map, per_shard, ndirs == 1, files, &nshards, err);
     } else {
         for (size_t k = 0; !rc && k < map.norder; k++) {
             image_ent *e = &map.e[map.order[k]];

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "misi/fs.h"
+#include "misi/record.h"
 #include "misi/sha256.h"
 #include "misi/tasks.h"
 #include "misi/writer_pool.h"
@@ -757,6 +758,8 @@ static int write_records(gen *g, const misi_task *t, misi_split split, int index
     cJSON_AddItemToObject(rec, "images", cJSON_CreateStringArray(paths, q->nimages));
     cJSON_AddStringToObject(rec, "question", text);
     cJSON_AddStringToObject(rec, "answer", q->answer);
+    /* One key set for every task (include/misi/record.h): options null
+     * for a cloze task, truth in its fixed shape. */
     if (q->noptions) {
         cJSON *opt = cJSON_AddObjectToObject(rec, "options");
         for (int k = 0; k < q->noptions; k++) {
@@ -764,9 +767,16 @@ static int write_records(gen *g, const misi_task *t, misi_split split, int index
             cJSON_AddStringToObject(opt, letter,
                                     q->option_image[k] >= 0 ? paths[q->option_image[k]] : q->options[k]);
         }
+    } else {
+        cJSON_AddNullToObject(rec, "options");
     }
-    cJSON_AddItemToObject(rec, "truth", q->truth ? q->truth : cJSON_CreateObject());
+    cJSON *truth = misi_truth_fixed(q->truth, err);
     q->truth = NULL;
+    if (!truth) {
+        cJSON_Delete(rec);
+        return err->code ? err->code : MISI_E_NOMEM;
+    }
+    cJSON_AddItemToObject(rec, "truth", truth);
     const char *sn = misi_split_name(split);
     cJSON_AddItemToArray(cJSON_GetObjectItem(cJSON_GetObjectItem(g->part, "records"), sn), rec);
 
@@ -810,6 +820,8 @@ static int write_metadata(gen *g, size_t from, size_t to, misi_error *err)
             char label[32];
             snprintf(label, sizeof label, "%s %d", res->name, res->seq);
             cJSON_AddStringToObject(m, "residue", label);
+        } else {
+            cJSON_AddNullToObject(m, "residue"); /* one key set for every image */
         }
         double rot[9], tr[3];
         for (int k = 0; k < 9; k++)
@@ -1141,6 +1153,7 @@ static cJSON *config_json(const misi_generate_config *cfg, const misi_render_par
     cJSON_AddNumberToObject(c, "antialias", p->aa);
     cJSON_AddNumberToObject(c, "eye_distance", p->eye_distance);
     cJSON_AddNumberToObject(c, "render_version", MISI_RENDER_VERSION);
+    cJSON_AddNumberToObject(c, "record_version", MISI_RECORD_VERSION);
     cJSON_AddStringToObject(c, "labels", misi_labels_name(p->labels));
     cJSON_AddBoolToObject(c, "label_check",
                           cfg->label_check != MISI_LABEL_CHECK_OFF && p->labels == MISI_LABELS_ON);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "misi/fs.h"
+#include "misi/record.h" /* MISI_RECORD_VERSION */
 #include "misi/render.h" /* MISI_RENDER_VERSION */
 #include "misi/sha256.h"
 #include "misi_config.h"
@@ -49,8 +50,8 @@ struct misi_runstate {
 /* ---- misi's names ---- */
 
 static const char *const FIXED[] = {
-    "manifest.json",  "train.jsonl", "test.jsonl", "train.conversations.jsonl", "test.conversations.jsonl",
-    "metadata.jsonl", "truth.jsonl"};
+    "manifest.json",  "train.jsonl", "test.jsonl",  "train.conversations.jsonl", "test.conversations.jsonl",
+    "metadata.jsonl", "truth.jsonl", "shards.jsonl"};
 
 static bool is_fixed_name(const char *n)
 {
@@ -761,6 +762,9 @@ static const char *what_differs(const cJSON *config, const cJSON *seed, double t
         what = "another seed";
     else if (cJSON_GetNumberValue(cJSON_GetObjectItem(config, "render_version")) != MISI_RENDER_VERSION)
         what = "another version of the renderer (its images would not match this one's)";
+    else if (cJSON_GetNumberValue(cJSON_GetObjectItem(config, "record_version")) != MISI_RECORD_VERSION)
+        what = "another version of the record format (records of two shapes would share one file; "
+               "--force starts over)";
     else if (strcmp(mine, theirs) != 0)
         what = "other options (image size, tasks, counts, split, format ...)";
     else if ((size_t)total != id->total || (sources_sha && strcmp(sources_sha, id->sources_sha) != 0))

@@ -222,9 +222,10 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         cJSON_AddNumberToObject(tr, "value", -dx);
         cJSON_AddStringToObject(q->truth, "side", right ? "right" : "left");
         cJSON_AddNumberToObject(q->truth, "gap", gap);
-        cJSON *range = cJSON_AddObjectToObject(q->truth, "range");
+        /* the range of rotation.value, the answer's partial credit (as T1-T3's
+         * range is that of value): one [low, high] type for every task */
         int rr[2] = {-RANGE, RANGE};
-        cJSON_AddItemToObject(range, "rotation", cJSON_CreateIntArray(rr, 2));
+        cJSON_AddItemToObject(q->truth, "range", cJSON_CreateIntArray(rr, 2));
         return MISI_OK;
     }
     return misi_error_set(err, MISI_E_INVALID,

@@ -20,7 +20,7 @@ srcs=("$assets/4cup" "$assets/1hpv")
 # a listing with checksums of every file under $1 but misi's own (so that
 # "the foreign files are as they were" is one cmp)
 snap() { (cd "$1" && find . \( -path ./images/4cup -o -path ./images/1hpv -o -path ./.parts -o -path ./shards \) -prune -o \( -type f -o -type l \) -print |
-  grep -v -E '^\./(manifest\.json|(train|test)(\.conversations)?\.jsonl|metadata\.jsonl|truth\.jsonl|\.misi-lock)$' |
+  grep -v -E '^\./(manifest\.json|(train|test)(\.conversations)?\.jsonl|metadata\.jsonl|shards\.jsonl|truth\.jsonl|\.misi-lock)$' |
   sort | while read -r f; do if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f $(md5sum <"$f")"; fi; done); }
 
 # 1. A root-like folder: home/, var/cache, temporaries that look like misi's,

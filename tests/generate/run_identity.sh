@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Parts only go together when they come from one run: misi merge refuses
 # shards made over another list of complexes (same count, other order),
-# --resume refuses to continue a run with another seed, options or renderer
-# version before doing any work, and a complex id given twice is skipped with a reason
+# --resume refuses to continue a run with another seed, options, renderer
+# version or record format before doing any work, and a complex id given twice is skipped with a reason
 # instead of writing colliding question ids.
 # usage: run_identity.sh <misi> <assets folder>
 set -u
@@ -43,6 +43,26 @@ grep -q '"render_version":1' "$tmp/old/.parts"/*.json || fail "no render_version
 "$misi" generate "${opts[@]}" --shard 0/2 --resume --out "$tmp/old" "$assets/1hpv" "$assets/4cup" 2>"$tmp/resume3.err"
 [ $? = 2 ] && grep -q "another version of the renderer" "$tmp/resume3.err" ||
     { cat "$tmp/resume3.err" >&2; fail "resume over another renderer's parts was not refused"; }
+# parts holding records of the shape before record_version 2 (the field
+# removed in a copy, as an older misi wrote them): --resume refuses them,
+# and so does misi merge, so records of two shapes never share one file
+cp -a "$tmp/s0" "$tmp/v1"
+for f in "$tmp/v1/.parts"/*.json; do
+  sed -i 's/,"record_version":[[:space:]]*[0-9]*//' "$f"
+done
+grep -q '"record_version"' "$tmp/v1/.parts"/*.json && fail "record_version not removed from the parts"
+"$misi" generate "${opts[@]}" --shard 0/2 --resume --out "$tmp/v1" "$assets/1hpv" "$assets/4cup" 2>"$tmp/resume4.err"
+[ $? = 2 ] && grep -q "another version of the record format" "$tmp/resume4.err" ||
+    { cat "$tmp/resume4.err" >&2; fail "resume over parts of the old record shape was not refused"; }
+"$misi" generate "${opts[@]}" --shard 1/2 --out "$tmp/v1b" "$assets/1hpv" "$assets/4cup" 2>/dev/null ||
+    fail "shard 1 of the same list"
+for f in "$tmp/v1b/.parts"/*.json; do
+  sed -i 's/,"record_version":[[:space:]]*[0-9]*//' "$f"
+done
+"$misi" merge "$tmp/mv1" "$tmp/v1" "$tmp/v1b" 2>"$tmp/merge4.err"
+[ $? = 1 ] && grep -q "another record format" "$tmp/merge4.err" ||
+    { cat "$tmp/merge4.err" >&2; fail "merge of parts of the old record shape was not refused"; }
+[ ! -e "$tmp/mv1/train.jsonl" ] || fail "merge of old parts wrote train.jsonl"
 # the same options still resume
 "$misi" generate "${opts[@]}" --shard 0/2 --resume --out "$tmp/s0" "$assets/1hpv" "$assets/4cup" 2>/dev/null ||
     fail "resume with the same options failed"

@@ -139,7 +139,7 @@ static void check_record(cJSON *rec, void *user)
                  (!strcmp(task, "residue_ligand") && strcmp(answer, "No") != 0);
     cJSON *leg = cJSON_GetObjectItem(truth, "legible");
     if (!needs) {
-        CHECK(leg == NULL, "%s: a question that needs no label has legibility evidence", task);
+        CHECK(cJSON_IsNull(leg), "%s: a question that needs no label has legibility evidence", task);
         return;
     }
     sn->with_need++;

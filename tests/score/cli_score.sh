@@ -67,6 +67,17 @@ usage)
     [ $? -eq 0 ] || fail "--help should exit 0"
     expect "usage: misi score"
     ;;
+record_v1_gold)
+    # a gold file made before the fixed record shape (record_version 1:
+    # per-task truth keys, T7's range an object) scores exactly alike
+    "$misi" score --json --gold "$fx/gold_record_v1.jsonl" --pred "$fx/pred_rules.jsonl" 2>/dev/null |
+        grep -v '"gold":' >"$err.v1"
+    "$misi" score --json --gold "$fx/gold.jsonl" --pred "$fx/pred_rules.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status"
+    grep -v '"gold":' "$out" | cmp -s - "$err.v1" || { diff "$err.v1" "$out"; rm -f "$err.v1"; fail "scores differ"; }
+    rm -f "$err.v1"
+    expect '"score":'
+    ;;
 *)
     echo "unknown case $3"; exit 2 ;;
 esac

@@ -40,9 +40,8 @@ static void synth_cloze(misi_rng *rng, int task, char *answer, size_t cap, cJSON
         int d = misi_rng_range(rng, 8, 20) * (misi_rng_below(rng, 2) ? 1 : -1);
         snprintf(answer, cap, "roll %c %d, move x %d", axes[misi_rng_below(rng, 3)],
                  random_value(rng, -90, 90, 15), d);
-        cJSON *r = cJSON_AddObjectToObject(truth, "range");
-        cJSON_AddItemToObject(r, "rotation", cJSON_CreateIntArray((const int[2]){-90, 90}, 2));
-        return;
+        lo = -90, hi = 90; /* T7: the rotation's range */
+        break;
     }
     }
     cJSON_AddItemToObject(truth, "range", cJSON_CreateIntArray((const int[2]){lo, hi}, 2));

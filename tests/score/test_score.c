@@ -40,7 +40,7 @@ static double score1(const char *gold_json, const char *answer, bool *exact)
     "\"b.png\",\"C\":\"c.png\",\"D\":\"d.png\"}}"
 #define T7                                                                                                   \
     "{\"id\":\"q\",\"task\":\"docking\",\"answer\":\"roll x 75, move x "                                     \
-    "-14\",\"truth\":{\"range\":{\"rotation\":[-90,90]}}}"
+    "-14\",\"truth\":{\"range\":[-90,90]}}"
 #define T8                                                                                                   \
     "{\"id\":\"q\",\"task\":\"interaction_location\",\"answer\":\"C\",\"options\":{\"A\":\"move x 2, move "  \
     "y 3\",\"B\":\"move x -2, move y 3\",\"C\":\"move x 2, move y -3\",\"D\":\"move x 3, move y 2\"}}"
@@ -77,9 +77,21 @@ static void score_range_comes_from_truth(void **state)
     const char *g =
         "{\"id\":\"q\",\"task\":\"rotation\",\"answer\":\"roll y 15\",\"truth\":{\"range\":[-45,45]}}";
     assert_near(score1(g, "roll y 60", NULL), 0.5, 1e-12);
-    /* no truth.range: the paper's 8 Å */
+    /* no truth.range, or null (the fixed truth shape of a task without it): the paper's 8 Å */
     assert_near(score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\"}", "move x 1", NULL),
                 0.75, 1e-12);
+    assert_near(
+        score1("{\"id\":\"q\",\"task\":\"translation\",\"answer\":\"move x 3\",\"truth\":{\"range\":null}}",
+               "move x 1", NULL),
+        0.75, 1e-12);
+    /* T7: [low, high] of the rotation; a file made before record_version 2
+     * gave it as {"rotation": [low, high]} and still reads alike */
+    const char *d2 = "{\"id\":\"q\",\"task\":\"docking\",\"answer\":\"roll x 30, move x 5\",\"truth\":"
+                     "{\"range\":[-45,45]}}";
+    const char *d1 = "{\"id\":\"q\",\"task\":\"docking\",\"answer\":\"roll x 30, move x 5\",\"truth\":"
+                     "{\"range\":{\"rotation\":[-45,45]}}}";
+    assert_near(score1(d2, "roll x -15, move x 5", NULL), 0.75, 1e-12); /* rotation half: 1 - 45/90 */
+    assert_near(score1(d1, "roll x -15, move x 5", NULL), 0.75, 1e-12);
 }
 
 static void score_zooming_is_exact_match(void **state)
