@@ -121,9 +121,12 @@ static int read_question(const cJSON *o, const char *path, long line, question *
             return misi_error_set(err, MISI_E_NOMEM, "out of memory");
         q->nimages++;
     }
+    /* Cloze tasks' records hold "options": null (one type per field). */
     const cJSON *opts = cJSON_GetObjectItemCaseSensitive(o, "options");
+    if (cJSON_IsNull(opts))
+        opts = NULL;
     if (opts && !cJSON_IsObject(opts))
-        return misi_error_at(err, MISI_E_PARSE, path, line, "question %s: \"options\" is not an object",
+        return misi_error_at(err, MISI_E_PARSE, path, line, "question %s: \"options\" is not an object or null",
                              q->id);
     for (int k = 0; opts && k < 4; k++) {
         char letter[2] = {(char)('A' + k), 0};
