@@ -17,6 +17,7 @@ static const misi_command COMMANDS[] = {
     {"audit", "run blind baselines on a dataset to show it has no shortcut", cmd_audit},
     {"bench", "time every stage of rendering and writing N images", cmd_bench},
     {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
+    {"tasks", "list the nine tasks: what each asks, its answer form and counts", cmd_tasks},
 };
 
 static void usage(FILE *f)
@@ -24,6 +25,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: misi <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\ntasks (misi tasks describes them):\n");
+    cli_print_task_names(f, "  ");
     fprintf(f, "\n'misi <command> --help' describes a command.\n");
 }
 
@@ -36,6 +39,12 @@ bool cli_font_ok(const char *cmd, const char *path)
     }
     fprintf(stderr, "misi %s: --font %s: cannot open: %s\n", cmd, path ? path : "", strerror(errno));
     return false;
+}
+
+int cli_bad_value(const char *cmd, const char *opt, const char *value, const char *expected)
+{
+    fprintf(stderr, "misi %s: bad value '%s' for %s: expected %s\n", cmd, value ? value : "", opt, expected);
+    return MISI_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)

@@ -864,7 +864,7 @@ static bool split_on(const misi_generate_config *cfg, misi_split s)
            (cfg->splits == MISI_GEN_SPLITS_TEST && s == MISI_SPLIT_TEST);
 }
 
-#define PAPER_TEST_FRACTION (490.0 / 3993.0)
+#define PAPER_TEST_FRACTION MISI_PAPER_TEST_FRACTION
 
 /* The one split a complex belongs to when the run makes both: from the id
  * alone (never the seed or the other complexes), so a complex keeps its
