@@ -6,7 +6,7 @@
 # whenever --test-fraction or --test-list is given.
 # usage: test_list.sh <misi> <assets folder>
 set -u
-misi=$1
+misi=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") # absolute: a case below runs elsewhere
 assets=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
