@@ -102,8 +102,8 @@ static void print_text(void)
     printf("The %zu MiSI-Bench tasks (docs/dataset.md \"Tasks\"); counts are questions per complex.\n", n);
     for (size_t i = 0; i < n; i++) {
         const misi_task *t = all[i];
-        printf("\nT%d %s (%s, %d images a question)\n", t->number, t->name, t->mc ? "multiple choice" : "cloze",
-               t->images);
+        printf("\nT%d %s (%s, %d images a question)\n", t->number, t->name,
+               t->mc ? "multiple choice" : "cloze", t->images);
         printf("   asks:    %s\n", t->asks);
         printf("   answer:  %s\n", t->answer_form);
         if (t->count_rule)
