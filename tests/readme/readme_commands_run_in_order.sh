@@ -5,7 +5,8 @@
 # the source tree) and build/misi (the executable under test). A command that
 # exits non-zero fails the test, and so does a README command that neither
 # runs nor is in the skip list below, and a skip entry that matches no README
-# command (so the list cannot go stale).
+# command (so the list cannot go stale), and a command that writes into the
+# source tree.
 #
 # A new command in the README needs nothing (it runs), or one SKIP line that
 # says why it cannot run in a test.
@@ -52,6 +53,10 @@ PY
     cp assets/complexes/1hpv/1hpv_pocket.pdb pocket.pdb && cp assets/complexes/1hpv/1hpv_ligand.mol2 ligand.mol2 ;;
   esac
 }
+
+# the checkout itself is only read: what the commands write stays in scratch
+tree_state() { git -C "$root" status --porcelain --untracked-files=all 2>/dev/null; }
+tree_before=$(tree_state)
 
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -106,6 +111,7 @@ while IFS= read -r cmd <&3; do
   fi
   ran=$((ran + 1))
 done 3<commands.txt
+[ "$(tree_state)" = "$tree_before" ] || fail "the commands changed the source tree: $(tree_state)"
 for e in "${SKIP[@]}" "${TRIM[@]}"; do
   [ -n "${used[$e]:-}" ] || fail "the skip list names '${e%%|*}', which the README no longer has: drop it"
 done
