@@ -44,19 +44,24 @@ exit_failed() { # $1 = meson test's exit status, $2 = label
   fi
 }
 
+# Each build's setup and build logs go under the build folder itself
+# (<dir>/misi-logs/), beside meson's own meson-logs/: the source tree's root
+# stays as git has it.
 suite() { # $1 = build dir, $2 = label, rest = meson setup options
   local dir=$1 label=$2
   shift 2
+  local logs=$dir/misi-logs
+  mkdir -p "$logs"
   if [ ! -f "$dir/build.ninja" ]; then
-    if ! meson setup "$dir" "$@" >"$dir.setup.log" 2>&1; then
-      cat "$dir.setup.log" >&2
+    if ! meson setup "$dir" "$@" >"$logs/setup.log" 2>&1; then
+      cat "$logs/setup.log" >&2
       echo "[$label] meson setup failed"
       failed=$((failed + 1))
       return
     fi
   fi
-  if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
-    tail -n 60 "$dir.build.log" >&2
+  if ! ninja -C "$dir" >"$logs/build.log" 2>&1; then
+    tail -n 60 "$logs/build.log" >&2
     echo "[$label] build failed"
     failed=$((failed + 1))
     return

@@ -53,6 +53,13 @@ char *misi_path_join(const char *a, const char *b);
 int misi_mkdir_p(const char *path, misi_error *err);
 /* Create the missing folders above a file path. */
 int misi_mkdir_parents(const char *file, misi_error *err);
+/* How many folders of path (itself, then its parents) do not exist yet:
+ * what misi_mkdir_p would create. Call before it, to undo it with
+ * misi_rmdir_made. */
+int misi_missing_dirs(const char *path);
+/* Undo misi_mkdir_p: rmdir path and then its parents, n folders in all,
+ * stopping at the first that is not empty. True when path itself went. */
+bool misi_rmdir_made(const char *path, int n);
 /* Remove a file or a folder with everything in it (no symlinks followed);
  * errors are ignored: it is for temporaries we made. */
 void misi_remove_tree(const char *path);

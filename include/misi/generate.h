@@ -32,6 +32,9 @@ enum {
 };
 
 /* Zero means default everywhere. */
+/* The paper's test share (490 of 3993 complexes): the default test_fraction. */
+#define MISI_PAPER_TEST_FRACTION (490.0 / 3993.0)
+
 typedef struct misi_generate_config {
     const char *out_dir;     /* NULL = "misi-out" */
     uint64_t seed;           /* the run seed; 0 is a seed like any other */

@@ -299,6 +299,10 @@ int misi_gfx_enumerate(misi_gfx_info *info, misi_error *err);
  * there is no EGL, no device or no OpenGL ES 3.0. Destroy with
  * misi_renderer_destroy (NULL is a no-op). */
 int misi_renderer_create(const misi_renderer_desc *desc, misi_renderer **out, misi_error *err);
+/* Can r draw images of params' size and supersampling at all? The same
+ * limits misi_render_views applies, asked before anything is made
+ * (MISI_E_LIMIT with the numbers when not). */
+int misi_renderer_check_params(misi_renderer *r, const misi_render_params *params, misi_error *err);
 void misi_renderer_destroy(misi_renderer *r);
 const misi_gfx_info *misi_renderer_info(const misi_renderer *r);
 /* Is the chosen device a software renderer (Mesa's llvmpipe)? The

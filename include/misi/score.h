@@ -90,6 +90,9 @@ typedef struct misi_score_report {
     misi_strlist unknown;                     /* prediction ids not in the gold file, file order */
     misi_strlist duplicates;                  /* prediction ids given more than once (the last counts) */
     misi_strlist malformed;                   /* "path:line: problem" for each skipped prediction line */
+    /* answers in which nothing readable for their task was found (scored 0),
+     * gold order: the question ids and, at the same index, the raw answers */
+    misi_strlist unreadable, unreadable_text;
     double *scores; /* per gold item, in gold order; -1 for items outside the split */
     size_t nscores;
 } misi_score_report;

@@ -111,6 +111,13 @@ typedef struct misi_task {
     /* Most questions any complex can give per split (0 = no fixed bound):
      * a --count above it is refused before anything is drawn. */
     int max_per_complex;
+    /* What `misi tasks` shows (src/cli/cmd_tasks.c reads only this registry). */
+    const char *asks;        /* what the question asks, one line */
+    const char *answer_form; /* the answer with placeholders, as the prompts give it */
+    int images;              /* images per question */
+    /* NULL when paper_count ignores the complex (it may then be called with
+     * env NULL); otherwise how the paper preset's count follows from it. */
+    const char *count_rule;
 } misi_task;
 
 /* The registry: T1..T9 in order. */

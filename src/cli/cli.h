@@ -3,6 +3,7 @@
 #define MISI_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 enum {
     MISI_EXIT_OK = 0,
@@ -40,5 +41,14 @@ int cmd_bench(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_tasks(int argc, char **argv);
+
+/* The task names for an error or a usage text (src/cli/cmd_tasks.c):
+ * "translation, rotation, ... (or their numbers 1-9; ...)"; static storage. */
+const char *cli_task_choices(void);
+/* One line per task, "<indent>N name  what it asks". */
+void cli_print_task_names(FILE *f, const char *indent);
+/* "misi CMD: bad value 'V' for OPT: expected WHAT" on stderr; returns MISI_EXIT_USAGE. */
+int cli_bad_value(const char *cmd, const char *opt, const char *value, const char *expected);
 
 #endif

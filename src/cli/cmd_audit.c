@@ -92,7 +92,8 @@ int cmd_audit(int argc, char **argv)
                      tok = strtok_r(NULL, ",", &save)) {
                     int t = cli_task_word(tok);
                     if (!t) {
-                        fprintf(stderr, "misi audit: --tasks: unknown task '%s'\n", tok);
+                        fprintf(stderr, "misi audit: --tasks: unknown task '%s': expected one of %s\n", tok,
+                                cli_task_choices());
                         return MISI_EXIT_USAGE;
                     }
                     opt.tasks |= 1u << t;

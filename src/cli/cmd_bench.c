@@ -270,7 +270,7 @@ int cmd_bench(int argc, char **argv)
     const char *out = NULL;
     bool keep = false, json = false, ceiling = false;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
+        const char *a = argv[i], *expect = "see --help";
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = true;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -297,10 +297,12 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(a, "--complex")) {
             cfg.complex_dir = v;
         } else if (!strcmp(a, "-n")) {
+            expect = "1..10000000";
             if (!parse_int(v, 1, 10000000, &cfg.n))
                 goto bad;
         } else if (!strcmp(a, "--size")) {
             int w, h;
+            expect = "N (1..16384) or WxH";
             if (sscanf(v, "%dx%d", &w, &h) == 2 && w > 0 && h > 0 && w <= 16384 && h <= 16384) {
                 cfg.width = w;
                 cfg.height = h;
@@ -309,9 +311,11 @@ int cmd_bench(int argc, char **argv)
             } else
                 goto bad;
         } else if (!strcmp(a, "--style")) {
+            expect = "ball-and-stick, stick or spacefill";
             if (misi_style_from_name(v, &cfg.style))
                 goto bad;
         } else if (!strcmp(a, "--labels")) {
+            expect = "on or off";
             if (!strcmp(v, "on"))
                 cfg.labels = MISI_LABELS_ON;
             else if (!strcmp(v, "off"))
@@ -321,24 +325,31 @@ int cmd_bench(int argc, char **argv)
         } else if (!strcmp(a, "--font")) {
             cfg.font_path = v;
         } else if (!strcmp(a, "--aa")) {
+            expect = "1..8";
             if (!parse_int(v, 1, 8, &cfg.aa))
                 goto bad;
         } else if (!strcmp(a, "--batch")) {
+            expect = "1..4096";
             if (!parse_int(v, 1, 4096, &cfg.batch))
                 goto bad;
         } else if (!strcmp(a, "--threads")) {
+            expect = "1..256";
             if (!parse_int(v, 1, 256, &cfg.threads))
                 goto bad;
         } else if (!strcmp(a, "--device")) {
+            expect = "1..16, a device as 'misi info' lists it";
             if (!parse_int(v, 1, 16, &cfg.device))
                 goto bad;
         } else if (!strcmp(a, "--distinct")) {
+            expect = "1..4096";
             if (!parse_int(v, 1, 4096, &cfg.distinct))
                 goto bad;
         } else if (!strcmp(a, "--per-complex")) {
+            expect = "1..10000000";
             if (!parse_int(v, 1, 10000000, &cfg.images_per_complex))
                 goto bad;
         } else if (!strcmp(a, "--png")) {
+            expect = "zlib or libdeflate";
             if (!strcmp(v, "zlib"))
                 cfg.png.encoder = MISI_PNG_ENCODER_LIBPNG;
             else if (!strcmp(v, "libdeflate"))
@@ -347,12 +358,14 @@ int cmd_bench(int argc, char **argv)
                 goto bad;
             ceiling_png = cfg.png.encoder == MISI_PNG_ENCODER_LIBPNG ? "zlib" : "libdeflate";
         } else if (!strcmp(a, "--sha")) {
+            expect = "auto or portable";
             if (!strcmp(v, "portable"))
                 misi_sha256_use_hardware(false);
             else if (strcmp(v, "auto"))
                 goto bad;
             ceiling_sha = !strcmp(v, "portable") ? "portable" : "auto";
         } else if (!strcmp(a, "--format")) {
+            expect = "files or tar";
             if (!strcmp(v, "tar"))
                 cfg.tar = true;
             else if (strcmp(v, "files"))
@@ -368,8 +381,7 @@ int cmd_bench(int argc, char **argv)
             i++;
         continue;
     bad:
-        fprintf(stderr, "misi bench: bad value '%s' for %s (see --help)\n", v, a);
-        return MISI_EXIT_USAGE;
+        return cli_bad_value("bench", a, v, expect);
     }
     if (cfg.font_path && !cli_font_ok("bench", cfg.font_path))
         return MISI_EXIT_USAGE;

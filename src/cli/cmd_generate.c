@@ -1,5 +1,6 @@
 /* misi generate: the dataset, from complexes to images, JSON Lines and a manifest. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,29 @@ static int read_id_list(const char *path, id_list *l, misi_error *err)
     return MISI_OK;
 }
 
+/* The bundled assets folder that holds path (the folder itself or a complex
+ * in it), as found from the working folder or the source tree: its test
+ * list then applies, however the folder was named. Writes the list's path
+ * (beside the complexes folder) into list and returns true. */
+static bool bundled_test_list(const char *path, char *list, size_t size)
+{
+    const char *roots[2] = {DEFAULT_ASSETS, MISI_SOURCE_ROOT "/" DEFAULT_ASSETS};
+    const char *lists[2] = {DEFAULT_TEST_LIST, MISI_SOURCE_ROOT "/" DEFAULT_TEST_LIST};
+    char rp[PATH_MAX], rr[PATH_MAX];
+    if (!realpath(path, rp))
+        return false;
+    for (int k = 0; k < 2; k++) {
+        if (!realpath(roots[k], rr) || !misi_is_file(lists[k]))
+            continue;
+        size_t n = strlen(rr);
+        if (!strncmp(rp, rr, n) && (rp[n] == '\0' || rp[n] == '/')) {
+            snprintf(list, size, "%s", lists[k]);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* SIGINT / SIGTERM ask the run to stop after the complex in flight; a second
  * signal ends the process at once (the default action). */
 static volatile sig_atomic_t g_stop;
@@ -114,7 +138,10 @@ static void usage(FILE *f)
             "                       those its manifest or parts list); also write into a non-empty\n"
             "                       folder that holds no misi output, replacing none of its files\n"
             "  --progress, --no-progress   progress bar (default: when stderr is a terminal)\n"
-            "  -h, --help           this text\n");
+            "  -h, --help           this text\n"
+            "\n"
+            "tasks (for --tasks and --count, by name or number; 'misi tasks' describes them):\n");
+    cli_print_task_names(f, "  ");
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -165,7 +192,7 @@ int cmd_generate(int argc, char **argv)
         v = argv[++i];                                                                                       \
     } while (0)
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = NULL;
+        const char *a = argv[i], *v = NULL, *expect = "see --help";
         long n;
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
@@ -178,6 +205,7 @@ int cmd_generate(int argc, char **argv)
             char *end;
             errno = 0;
             unsigned long long s = strtoull(v, &end, 10);
+            expect = "a whole number, 0 or more";
             if (end == v || *end || errno || v[0] == '-')
                 goto bad_value;
             cfg.seed = s;
@@ -189,8 +217,10 @@ int cmd_generate(int argc, char **argv)
                 cfg.splits = MISI_GEN_SPLITS_TEST;
             else if (!strcmp(v, "both"))
                 cfg.splits = MISI_GEN_SPLITS_BOTH;
-            else
+            else {
+                expect = "train, test or both";
                 goto bad_value;
+            }
         } else if (!strcmp(a, "--test-list")) {
             NEED_ARG();
             test_list = v;
@@ -198,25 +228,32 @@ int cmd_generate(int argc, char **argv)
             NEED_ARG();
             char *end;
             double f = strtod(v, &end);
+            expect = "a fraction between 0 and 1, e.g. 0.2";
             if (end == v || *end || !(f > 0.0 && f < 1.0))
                 goto bad_value;
             cfg.test_fraction = f;
         } else if (!strcmp(a, "--preset")) {
             NEED_ARG();
+            expect = "paper (the only preset; --count sets other counts)";
             if (strcmp(v, "paper") != 0)
                 goto bad_value;
         } else if (!strcmp(a, "--count")) {
             NEED_ARG();
             char name[64], rest[64];
             const char *eq = strchr(v, '=');
+            expect = "TASK=N or TASK=N/M, e.g. translation=10/5";
             if (!eq || (size_t)(eq - v) >= sizeof name || strlen(eq + 1) >= sizeof rest)
                 goto bad_value;
             memcpy(name, v, (size_t)(eq - v));
             name[eq - v] = '\0';
             snprintf(rest, sizeof rest, "%s", eq + 1);
             const misi_task *t = task_by_word(name);
-            if (!t)
-                goto bad_value;
+            if (!t) {
+                fprintf(stderr, "misi generate: --count %s: unknown task '%s': expected one of %s\n", v, name,
+                        cli_task_choices());
+                status = MISI_EXIT_USAGE;
+                goto done;
+            }
             char *slash = strchr(rest, '/');
             if (slash)
                 *slash = '\0';
@@ -233,8 +270,12 @@ int cmd_generate(int argc, char **argv)
             int ntok = 0;
             for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
                 const misi_task *t = task_by_word(tok);
-                if (!t)
-                    goto bad_value;
+                if (!t) {
+                    fprintf(stderr, "misi generate: --tasks: unknown task '%s': expected one of %s\n", tok,
+                            cli_task_choices());
+                    status = MISI_EXIT_USAGE;
+                    goto done;
+                }
                 cfg.task_mask |= 1u << (t->number - 1);
                 ntok++;
             }
@@ -249,6 +290,7 @@ int cmd_generate(int argc, char **argv)
             NEED_ARG();
             int w, h;
             char x;
+            expect = "N (16..16384) or WxH";
             if (sscanf(v, "%dx%d%c", &w, &h, &x) == 2 && w > 0 && h > 0 && w <= 16384 && h <= 16384) {
                 cfg.width = w;
                 cfg.height = h;
@@ -259,6 +301,7 @@ int cmd_generate(int argc, char **argv)
             }
         } else if (!strcmp(a, "--style")) {
             NEED_ARG();
+            expect = "ball-and-stick, stick or spacefill";
             if (misi_style_from_name(v, &cfg.style))
                 goto bad_value;
         } else if (!strcmp(a, "--font")) {
@@ -266,27 +309,32 @@ int cmd_generate(int argc, char **argv)
             cfg.font_path = v;
         } else if (!strcmp(a, "--labels")) {
             NEED_ARG();
+            expect = "on or paper (generate always labels: the questions name atoms)";
             if (misi_labels_from_name(v, &cfg.labels) || cfg.labels == MISI_LABELS_OFF)
                 goto bad_value;
         } else if (!strcmp(a, "--no-label-check")) {
             cfg.label_check = MISI_LABEL_CHECK_OFF;
         } else if (!strcmp(a, "--aa")) {
             NEED_ARG();
+            expect = "1..8";
             if (parse_int(v, 1, 8, &n))
                 goto bad_value;
             cfg.aa = (int)n;
         } else if (!strcmp(a, "--threads")) {
             NEED_ARG();
+            expect = "1..256";
             if (parse_int(v, 1, 256, &n))
                 goto bad_value;
             cfg.threads = (int)n;
         } else if (!strcmp(a, "--batch")) {
             NEED_ARG();
+            expect = "1..4096";
             if (parse_int(v, 1, 4096, &n))
                 goto bad_value;
             cfg.batch = (int)n;
         } else if (!strcmp(a, "--device")) {
             NEED_ARG();
+            expect = "0..64, a device as 'misi info' lists it";
             if (parse_int(v, 0, 64, &n))
                 goto bad_value;
             cfg.device = (int)n;
@@ -296,10 +344,13 @@ int cmd_generate(int argc, char **argv)
                 cfg.format = MISI_FORMAT_TAR;
             else if (!strcmp(v, "files"))
                 cfg.format = MISI_FORMAT_FILES;
-            else
+            else {
+                expect = "files or tar";
                 goto bad_value;
+            }
         } else if (!strcmp(a, "--shard-images")) {
             NEED_ARG();
+            expect = "1..10000000";
             if (parse_int(v, 1, 10000000, &n))
                 goto bad_value;
             cfg.shard_images = (int)n;
@@ -307,6 +358,7 @@ int cmd_generate(int argc, char **argv)
             NEED_ARG();
             int k, nn;
             char x;
+            expect = "K/N with 0 <= K < N, e.g. 0/4";
             if (sscanf(v, "%d/%d%c", &k, &nn, &x) != 2 || nn < 1 || nn > 100000 || k < 0 || k >= nn)
                 goto bad_value;
             cfg.shard_index = k;
@@ -331,8 +383,7 @@ int cmd_generate(int argc, char **argv)
         }
         continue;
     bad_value:
-        fprintf(stderr, "misi generate: bad value '%s' for %s (see --help)\n", v ? v : "", a);
-        status = MISI_EXIT_USAGE;
+        status = cli_bad_value("generate", a, v, expect);
         goto done;
     }
 #undef NEED_ARG
@@ -353,14 +404,16 @@ int cmd_generate(int argc, char **argv)
     }
     misi_source_list sources = {0};
     misi_error err = {0};
-    if (npaths == 0) {
-        /* The bundled assets, from the working folder or the source tree,
-         * with their test split unless one was asked for. */
-        bool here = misi_is_dir(DEFAULT_ASSETS);
-        paths[npaths++] = here ? DEFAULT_ASSETS : MISI_SOURCE_ROOT "/" DEFAULT_ASSETS;
-        if (!test_list && cfg.test_fraction == 0)
-            test_list = here ? DEFAULT_TEST_LIST : MISI_SOURCE_ROOT "/" DEFAULT_TEST_LIST;
-    }
+    if (npaths == 0) /* the bundled assets, from the working folder or the source tree */
+        paths[npaths++] = misi_is_dir(DEFAULT_ASSETS) ? DEFAULT_ASSETS : MISI_SOURCE_ROOT "/" DEFAULT_ASSETS;
+    /* The bundled assets carry their test split: it applies whenever every
+     * input lies in their folder, named or not, unless a split was asked for. */
+    char assets_list[PATH_MAX + 32];
+    bool bundled = !test_list && cfg.test_fraction == 0;
+    for (int i = 0; i < npaths && bundled; i++)
+        bundled = bundled_test_list(paths[i], assets_list, sizeof assets_list);
+    if (bundled)
+        test_list = assets_list;
     if (test_list) {
         if (read_id_list(test_list, &tl, &err)) {
             fprintf(stderr, "misi generate: %s\n", err.msg);
@@ -370,6 +423,16 @@ int cmd_generate(int argc, char **argv)
         cfg.test_ids = (const char *const *)tl.ids;
         cfg.ntest_ids = tl.n;
     }
+    /* Say on the spot how complexes were split: a missing test split is
+     * otherwise found only in the final counts. */
+    if (cfg.splits == MISI_GEN_SPLITS_BOTH && test_list)
+        fprintf(stderr, "misi generate: test split: the %zu id%s in %s%s (the rest train)\n", tl.n,
+                tl.n == 1 ? "" : "s", test_list, bundled ? ", the bundled assets' list" : "");
+    else if (cfg.splits == MISI_GEN_SPLITS_BOTH)
+        fprintf(stderr,
+                "misi generate: test split: a hash of each id puts %.1f %% of the complexes in test "
+                "(--test-fraction; --test-list FILE names them instead)\n",
+                100.0 * (cfg.test_fraction > 0 ? cfg.test_fraction : MISI_PAPER_TEST_FRACTION));
     for (int i = 0; i < npaths; i++) {
         if (misi_sources_add_path(&sources, paths[i], &err)) {
             fprintf(stderr, "misi generate: %s\n", err.msg);

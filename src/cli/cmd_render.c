@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "misi/cmdlang.h"
@@ -298,10 +299,13 @@ int cmd_render(int argc, char **argv)
     }
 
     status = MISI_EXIT_FAIL;
-    if (misi_renderer_create(&rdesc, &r, &err)) {
+    /* no GL, or a size it cannot draw, is said before a folder is made */
+    if (misi_renderer_create(&rdesc, &r, &err) || misi_renderer_check_params(r, &params, &err)) {
         fprintf(stderr, "misi render: %s\n", err.msg);
         goto done;
     }
+    /* what this run makes of --out's path goes again if it ends up empty */
+    int out_made = misi_missing_dirs(out);
     if (misi_writer_pool_create(&wcfg, &pool, &err)) {
         fprintf(stderr, "misi render: %s\n", err.msg);
         goto done;
@@ -366,6 +370,7 @@ int cmd_render(int argc, char **argv)
             continue;
         }
         misi_error derr = {0};
+        bool dir_new = !misi_is_dir(dir);
         if (misi_mkdir_p(dir, &derr) != 0) {
             fprintf(stderr, "misi render: %s\n", derr.msg);
             misi_scene_destroy(scene);
@@ -381,6 +386,8 @@ int cmd_render(int argc, char **argv)
         if (rc) {
             fprintf(stderr, "misi render: skipped %s: %s\n", cx.id, err.msg);
             failed++;
+            if (dir_new && misi_writer_pool_finish(pool, &derr) == MISI_OK)
+                rmdir(dir); /* the folder made for it, when no image reached it */
         } else {
             ok++;
             images += views.count;
@@ -402,6 +409,8 @@ int cmd_render(int argc, char **argv)
         fprintf(stderr, "misi render: writing images: %s\n", err.msg);
         failed++;
     }
+    if (misi_rmdir_made(out, out_made))
+        fprintf(stderr, "misi render: nothing was rendered: removed the folder it made, %s\n", out);
     printf("rendered %zu complexes (%zu images, %.1f ms per image incl. readback), skipped %zu\n", ok, images,
            images ? 1e3 * render_s / (double)images : 0.0, failed);
     status = failed || ok == 0 ? MISI_EXIT_FAIL : MISI_EXIT_OK;

@@ -21,6 +21,7 @@ static const misi_command COMMANDS[] = {
     {"compare", "pixel differences between two PNGs or folders of PNGs", cmd_compare},
     {"preview", "a PNG sheet of a question: its images, text, options and answer", cmd_preview},
     {"export", "write a dataset for VLMEvalKit, lmms-eval, LLaVA or WebDataset", cmd_export},
+    {"tasks", "list the nine tasks: what each asks, its answer form and counts", cmd_tasks},
 };
 
 static void usage(FILE *f)
@@ -28,6 +29,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: misi <command> [options]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         fprintf(f, "  %-10s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+    fprintf(f, "\ntasks (misi tasks describes them):\n");
+    cli_print_task_names(f, "  ");
     fprintf(f, "\n'misi <command> --help' describes a command.\n");
 }
 
@@ -49,6 +52,12 @@ int cli_task_word(const char *w)
     if (end != w && !*end)
         return n >= 1 && n <= MISI_TASK_MAX ? (int)n : 0;
     return misi_answer_task_number(w);
+}
+
+int cli_bad_value(const char *cmd, const char *opt, const char *value, const char *expected)
+{
+    fprintf(stderr, "misi %s: bad value '%s' for %s: expected %s\n", cmd, value ? value : "", opt, expected);
+    return MISI_EXIT_USAGE;
 }
 
 int main(int argc, char **argv)

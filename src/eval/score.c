@@ -520,6 +520,8 @@ void misi_score_report_finish(misi_score_report *r)
     strlist_finish(&r->unknown);
     strlist_finish(&r->duplicates);
     strlist_finish(&r->malformed);
+    strlist_finish(&r->unreadable);
+    strlist_finish(&r->unreadable_text);
     free(r->scores);
     memset(r, 0, sizeof *r);
 }
@@ -618,6 +620,11 @@ int misi_score_text_lines(const misi_gold *g, const char *text, size_t len, cons
         bool exact;
         double sc = misi_score_question(it, &a, &exact);
         ts->unparsed += a.kind == MISI_ANSWER_NONE;
+        if (a.kind == MISI_ANSWER_NONE) {
+            rc = strlist_push(&r->unreadable, it->id);
+            if (!rc)
+                rc = strlist_push(&r->unreadable_text, answer[i]);
+        }
         ts->exact += exact;
         ts->sum += sc;
         r->scores[i] = sc;
@@ -680,12 +687,40 @@ double misi_score_average(const misi_score_report *r, bool headline, bool exact,
     return n ? sum / (double)n : 0;
 }
 
+#define UNREADABLE_SHOWN 5     /* unreadable answers the text report shows */
+#define UNREADABLE_TEXT_MAX 80 /* bytes of each it shows */
+
 static void print_list(FILE *f, const misi_strlist *l, size_t max)
 {
     for (size_t i = 0; i < l->count && i < max; i++)
         fprintf(f, "  %s\n", l->items[i]);
     if (l->count > max)
         fprintf(f, "  ... and %zu more\n", l->count - max);
+}
+
+/* The first unreadable answers: id and the raw text, on one line each and
+ * cut short, so that a model's output format problem shows at a glance. */
+static void print_unreadable(FILE *f, const misi_score_report *r, size_t max)
+{
+    for (size_t i = 0; i < r->unreadable.count && i < max; i++) {
+        const char *t = r->unreadable_text.items[i];
+        char shown[UNREADABLE_TEXT_MAX + 8];
+        size_t n = 0;
+        for (const char *p = t; *p && n < UNREADABLE_TEXT_MAX; p++)
+            shown[n++] = (*p == '\n' || *p == '\r' || *p == '\t') ? ' ' : *p;
+        if (strlen(t) > n) {
+            while (n > 0 && ((unsigned char)shown[n - 1] & 0xC0) == 0x80)
+                n--; /* do not cut a UTF-8 character */
+            if (n > 0 && ((unsigned char)shown[n - 1] & 0xC0) == 0xC0)
+                n--;
+            memcpy(shown + n, "...", 3);
+            n += 3;
+        }
+        shown[n] = '\0';
+        fprintf(f, "  %s: \"%s\"\n", r->unreadable.items[i], shown);
+    }
+    if (r->unreadable.count > max)
+        fprintf(f, "  ... and %zu more\n", r->unreadable.count - max);
 }
 
 void misi_score_print(FILE *f, const misi_score_report *r, const char *gold_path, const char *pred_path,
@@ -748,8 +783,11 @@ void misi_score_print(FILE *f, const misi_score_report *r, const char *gold_path
         fprintf(f, "\nids predicted more than once: %zu (the last answer counts)\n", r->duplicates.count);
         print_list(f, &r->duplicates, list_max);
     }
-    if (unparsed)
-        fprintf(f, "\nanswers with nothing readable for their task: %zu (scored 0)\n", unparsed);
+    if (unparsed) {
+        fprintf(f, "\nanswers with nothing readable for their task: %zu (scored 0; --json lists all)\n",
+                unparsed);
+        print_unreadable(f, r, list_max < UNREADABLE_SHOWN ? list_max : UNREADABLE_SHOWN);
+    }
     if (r->other_split)
         fprintf(f, "\npredictions for questions outside split %s: %zu (ignored)\n", split, r->other_split);
     if (r->malformed.count)
@@ -820,6 +858,15 @@ char *misi_score_json(const misi_score_report *r, const char *gold_path, const c
     cJSON *ml = cJSON_AddArrayToObject(m, "messages");
     for (size_t i = 0; i < r->malformed.count; i++)
         cJSON_AddItemToArray(ml, cJSON_CreateString(r->malformed.items[i]));
+    cJSON *u = cJSON_AddObjectToObject(o, "unreadable");
+    cJSON_AddNumberToObject(u, "count", (double)r->unreadable.count);
+    cJSON *ua = cJSON_AddArrayToObject(u, "answers");
+    for (size_t i = 0; i < r->unreadable.count; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "id", r->unreadable.items[i]);
+        cJSON_AddStringToObject(e, "answer", r->unreadable_text.items[i]);
+        cJSON_AddItemToArray(ua, e);
+    }
     cJSON_AddNumberToObject(o, "outside_split", (double)r->other_split);
     char *s = cJSON_Print(o);
     cJSON_Delete(o);

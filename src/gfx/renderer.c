@@ -478,6 +478,19 @@ static int finish_readback(misi_renderer *r, pending *pd, misi_image_fn fn, void
     return rc;
 }
 
+int misi_renderer_check_params(misi_renderer *r, const misi_render_params *params, misi_error *err)
+{
+    misi_render_params p = params_for(r, params);
+    if (p.aa > 8 || p.width > 65536 || p.height > 65536)
+        return misi_error_set(err, MISI_E_LIMIT, "supersampling %d (at most 8) or size %dx%d too large", p.aa,
+                              p.width, p.height);
+    if (batch_size(r, &p) < 1)
+        return misi_error_set(err, MISI_E_LIMIT,
+                              "%dx%d at %dx supersampling exceeds the GL limit of %d pixels per side",
+                              p.width, p.height, p.aa, max_dim(r));
+    return MISI_OK;
+}
+
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *params,
                       const misi_view *in_views, size_t n, misi_image_fn fn, void *user, misi_error *err)
 {

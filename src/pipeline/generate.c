@@ -876,7 +876,7 @@ static bool split_on(const misi_generate_config *cfg, misi_split s)
            (cfg->splits == MISI_GEN_SPLITS_TEST && s == MISI_SPLIT_TEST);
 }
 
-#define PAPER_TEST_FRACTION (490.0 / 3993.0)
+#define PAPER_TEST_FRACTION MISI_PAPER_TEST_FRACTION
 
 /* The one split a complex belongs to when the run makes both: from the id
  * alone (never the seed or the other complexes), so a complex keeps its
@@ -1313,13 +1313,22 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         g.config = config_json(&cfg, &g.params);
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
     }
+    /* The renderer first, so that no GL or an image size the GL cannot
+     * draw is said before the output folder is touched; --resume may find
+     * a finished dataset, which it checks without GL. */
+    misi_renderer_desc rd = {.device = cfg.device};
+    if (!rc && !cfg.resume)
+        rc = misi_renderer_create(&rd, &g.r, err);
+    if (!rc && g.r)
+        rc = misi_renderer_check_params(g.r, &g.params, err);
     bool done = false;
     if (!rc)
         rc = open_out(&g, &cfg, &done, err);
     rep->already_complete = done;
-    if (!rc && !done) {
-        misi_renderer_desc rd = {.device = cfg.device};
+    if (!rc && !done && !g.r) {
         rc = misi_renderer_create(&rd, &g.r, err);
+        if (!rc)
+            rc = misi_renderer_check_params(g.r, &g.params, err);
     }
     if (!rc && !done) {
         misi_writer_pool_config wc = {.threads = cfg.threads, .sink = {.write = sink_write, .user = &g}};
@@ -1403,7 +1412,12 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         const char *dirs[1] = {g.out};
         rc = misi_assemble(g.out, dirs, 1, !stopped, false, err);
     }
-    misi_runstate_close(g.rs);
+    /* A run that failed before it finished a complex leaves nothing but
+     * its error (a stopped one keeps its manifest: it reports the stop). */
+    if (rc && rc != MISI_E_CANCELLED)
+        misi_runstate_abandon(g.rs);
+    else
+        misi_runstate_close(g.rs);
     if (!rc && stopped)
         rc = misi_error_set(err, MISI_E_CANCELLED,
                             "stopped on request; the finished complexes are kept (continue with --resume)");
@@ -1442,11 +1456,19 @@ int misi_merge(const char *out, const char *const *shard_dirs, size_t n, bool fo
         .ninputs = n,
     };
     misi_runstate *rs = NULL;
+    /* a shard folder that is not there fails before out is made */
+    for (size_t i = 0; i < n; i++)
+        if (!misi_is_dir(shard_dirs[i]))
+            return misi_error_at(err, MISI_E_USAGE, shard_dirs[i], 0,
+                                 "is not a folder: expected a shard folder of misi generate --shard");
     int rc = misi_runstate_open(&d, &rs, err);
     /* every image is hashed as it is linked or packed: a shard copied from
      * another machine may have lost bytes on the way */
     if (!rc)
         rc = misi_assemble(out, shard_dirs, n, true, true, err);
-    misi_runstate_close(rs);
+    if (rc)
+        misi_runstate_abandon(rs); /* a new folder that failed to fill goes again */
+    else
+        misi_runstate_close(rs);
     return rc;
 }

@@ -45,6 +45,13 @@ struct misi_runstate {
     size_t nhave;
     bool lock_made; /* this process created the lock file */
     bool parts_dir; /* .parts made (lazily: a resume with nothing to do makes nothing) */
+    /* What this run made, so that a run that fails before it finishes
+     * anything can take it away again (misi_runstate_abandon). */
+    int made_dirs;        /* folders of out's path created here: out and this many - 1 parents */
+    bool had_images;      /* images/ was there before */
+    bool had_shards;      /* shards/ was there before */
+    bool had_parts_dir;   /* .parts/ was there before */
+    size_t parts_written; /* parts this run wrote */
 };
 
 /* ---- misi's names ---- */
@@ -638,6 +645,15 @@ static int refuse_foreign_names(const misi_runstate *rs, misi_error *err)
 
 /* ---- opening ---- */
 
+static bool entry_exists(const char *out, const char *rel)
+{
+    char *p = misi_path_join(out, rel);
+    struct stat st;
+    bool there = p && lstat(p, &st) == 0;
+    free(p);
+    return there;
+}
+
 int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_error *err)
 {
     *out = NULL;
@@ -670,8 +686,13 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
     }
     if (!rc)
         rc = refuse_links(rs->out, err);
-    if (!rc)
+    if (!rc) {
+        rs->made_dirs = misi_missing_dirs(rs->out);
+        rs->had_images = entry_exists(rs->out, "images");
+        rs->had_shards = entry_exists(rs->out, "shards");
+        rs->had_parts_dir = entry_exists(rs->out, MISI_PARTS_DIR);
         rc = misi_mkdir_p(rs->out, err);
+    }
     if (!rc)
         rc = take_lock(rs, err);
     /* Under the lock, what is there cannot change any more: read it again. */
@@ -746,6 +767,94 @@ void misi_runstate_close(misi_runstate *rs)
     free(rs->have);
     free(rs->out);
     free(rs);
+}
+
+/* ---- a run that finished nothing ---- */
+
+/* Remove the files at misi's names in dir rel (under out) that pred accepts. */
+static void remove_named(misi_runstate *rs, removal *rm, const char *rel, name_pred pred)
+{
+    int fd = misi_open_beneath(rs->out, rel, O_DIRECTORY);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (fd >= 0 && !d)
+        close(fd);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_type == DT_DIR || !pred(e->d_name, strlen(e->d_name)))
+            continue;
+        char path[600];
+        snprintf(path, sizeof path, "%s/%s", rel, e->d_name);
+        remove_owned(rs, rm, path);
+    }
+    if (d)
+        closedir(d);
+}
+
+/* Every image folder under images/ that is empty, then images/ itself. */
+static void remove_empty_image_dirs(misi_runstate *rs, removal *rm, bool files_too)
+{
+    int fd = misi_open_beneath(rs->out, "images", O_DIRECTORY);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (fd >= 0 && !d)
+        close(fd);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.' || !misi_name_is_safe(e->d_name))
+            continue;
+        char rel[300];
+        snprintf(rel, sizeof rel, "images/%s", e->d_name);
+        if (files_too)
+            remove_named(rs, rm, rel, is_image_name);
+        misi_rmdir_beneath(rs->out, rel);
+    }
+    if (d)
+        closedir(d);
+    misi_rmdir_beneath(rs->out, "images");
+}
+
+void misi_runstate_abandon(misi_runstate *rs)
+{
+    if (!rs)
+        return;
+    if (rs->kind == OUT_MISI || rs->parts_written || rs->lock_fd < 0) {
+        misi_runstate_close(rs); /* an earlier run's, or finished work: kept for --resume */
+        return;
+    }
+    removal rm = {0};
+    remove_noted_images(rs, &rm);
+    /* A folder that was empty holds only this run's files: the ones at
+     * misi's names go (a merge's images, a half-assembled dataset). In a
+     * foreign folder (--force) only what this run recorded goes. */
+    bool empty_before = rs->kind == OUT_EMPTY;
+    if (empty_before) {
+        for (size_t i = 0; i < sizeof FIXED / sizeof FIXED[0]; i++)
+            remove_owned(rs, &rm, FIXED[i]);
+        remove_named(rs, &rm, "shards", is_shard_name);
+        remove_named(rs, &rm, MISI_PARTS_DIR, part_pred);
+    }
+    sweep_temporaries(rs->out);
+    if (!rs->had_images)
+        remove_empty_image_dirs(rs, &rm, empty_before);
+    if (!rs->had_shards)
+        misi_rmdir_beneath(rs->out, "shards");
+    if (!rs->had_parts_dir)
+        misi_rmdir_beneath(rs->out, MISI_PARTS_DIR);
+    for (size_t i = 0; i < rm.nids; i++)
+        free(rm.ids[i]);
+    free(rm.ids);
+    char who[sizeof rs->who];
+    snprintf(who, sizeof who, "%s", rs->who);
+    char *out = strdup(rs->out);
+    int made = rs->made_dirs;
+    if (rs->lock_made)
+        unlink(rs->lock_path);
+    misi_runstate_close(rs);
+    /* the folders of the path this run created, when nothing else is in them */
+    bool gone = out && misi_rmdir_made(out, made);
+    if (out && (gone || rm.files))
+        fprintf(stderr, "%s: failed before it finished anything, so nothing is kept: removed %s %s\n", who,
+                gone ? "the folder it made," : "what it wrote in", out);
+    free(out);
 }
 
 /* ---- resuming ---- */
@@ -970,6 +1079,7 @@ int misi_runstate_write_part(misi_runstate *rs, size_t index, const char *id, co
         rc = misi_write_file_atomic(path, text, strlen(text), err);
     free(path);
     if (!rc) {
+        rs->parts_written++;
         snprintf(rel, sizeof rel, "%s/%06zu-%s.images", MISI_PARTS_DIR, index, id);
         misi_unlink_beneath(rs->out, rel); /* the part lists them now */
     }

@@ -67,6 +67,15 @@ int misi_runstate_open(const misi_runstate_desc *d, misi_runstate **out, misi_er
 /* Release the lock (the lock file stays, empty) and free. NULL is a no-op. */
 void misi_runstate_close(misi_runstate *rs);
 
+/* A run that failed: when out held no misi run before this one and this run
+ * wrote no part, take away what it made — the images it recorded, misi's
+ * files and temporaries (all of misi's names only when out was new or
+ * empty), the folders it created when they are empty, its lock file — and
+ * free rs, saying on stderr what went. Otherwise the same as
+ * misi_runstate_close: what was there, and finished work, stay for
+ * --resume. Never removes a file at a name misi does not use. */
+void misi_runstate_abandon(misi_runstate *rs);
+
 /* --resume: check that the run there was made like this one, then (verify)
  * check every image its parts recorded against its SHA-256 and drop the
  * parts whose images are missing or damaged, so those complexes are made

@@ -234,4 +234,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(axis), TASK_MAX_TRIES, not_clear, touching, MIN_CONTACT, unframed);
 }
 
-const misi_task misi_task_docking = {"docking", 7, false, count, make, 0};
+const misi_task misi_task_docking = {
+    .name = "docking",
+    .number = 7,
+    .mc = false,
+    .paper_count = count,
+    .make = make,
+    .asks = "which roll and move along x put the displaced ligand back into the pocket",
+    .answer_form = "roll <axis> <angle>, move x <distance>",
+    .images = 7,
+};

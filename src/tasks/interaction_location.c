@@ -171,5 +171,15 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     return MISI_OK;
 }
 
-const misi_task misi_task_interaction_location = {"interaction_location", 8, true, count, make,
-                                                  MAX_PER_COMPLEX};
+const misi_task misi_task_interaction_location = {
+    .name = "interaction_location",
+    .number = 8,
+    .mc = true,
+    .paper_count = count,
+    .make = make,
+    .max_per_complex = MAX_PER_COMPLEX,
+    .asks = "which two moves bring a named H-bond to the centre of the screen",
+    .answer_form = "<letter A-D>",
+    .images = 6,
+    .count_rule = "one per H-bond of the complex, at most 3",
+};

@@ -61,4 +61,15 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     return MISI_OK;
 }
 
-const misi_task misi_task_pocket_ligand = {"pocket_ligand", 9, false, count, make, 1};
+const misi_task misi_task_pocket_ligand = {
+    .name = "pocket_ligand",
+    .number = 9,
+    .mc = false,
+    .paper_count = count,
+    .make = make,
+    .max_per_complex = 1,
+    .asks = "every H-bond between the pocket and the ligand",
+    .answer_form = "<residue name> <number> <residue atom> <chain>, <ligand atom>; ...",
+    .images = 6,
+    .count_rule = "1 when the complex has an H-bond, else 0",
+};

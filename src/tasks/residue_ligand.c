@@ -253,4 +253,14 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
     return MISI_OK;
 }
 
-const misi_task misi_task_residue_ligand = {"residue_ligand", 4, false, count, make, 0};
+const misi_task misi_task_residue_ligand = {
+    .name = "residue_ligand",
+    .number = 4,
+    .mc = false,
+    .paper_count = count,
+    .make = make,
+    .asks = "does this one pocket residue H-bond the ligand, and through which atoms",
+    .answer_form = "No | Yes: <residue name> <residue atom>, <ligand atom>; ...",
+    .images = 6,
+    .count_rule = "every residue that H-bonds the ligand plus as many non-bonding ones (at least 1)",
+};

@@ -43,4 +43,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(axis));
 }
 
-const misi_task misi_task_rotation = {"rotation", 2, false, count, make, 0};
+const misi_task misi_task_rotation = {
+    .name = "rotation",
+    .number = 2,
+    .mc = false,
+    .paper_count = count,
+    .make = make,
+    .asks = "which one roll about x, y or z turns image 1 into image 4",
+    .answer_form = "roll <axis> <angle>",
+    .images = 4,
+};

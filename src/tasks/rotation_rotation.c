@@ -131,4 +131,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(ax1), axis_name(ax2), TASK_MAX_TRIES, why);
 }
 
-const misi_task misi_task_rotation_rotation = {"rotation_rotation", 6, true, count, make, 0};
+const misi_task misi_task_rotation_rotation = {
+    .name = "rotation_rotation",
+    .number = 6,
+    .mc = true,
+    .paper_count = count,
+    .make = make,
+    .asks = "which option shows image 4 after the same two rolls again",
+    .answer_form = "<letter A-D>",
+    .images = 8,
+};

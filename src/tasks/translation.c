@@ -42,4 +42,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(axis));
 }
 
-const misi_task misi_task_translation = {"translation", 1, false, count, make, 0};
+const misi_task misi_task_translation = {
+    .name = "translation",
+    .number = 1,
+    .mc = false,
+    .paper_count = count,
+    .make = make,
+    .asks = "which one move along x or y turns image 1 into image 4",
+    .answer_form = "move <axis> <distance>",
+    .images = 4,
+};

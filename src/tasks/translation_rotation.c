@@ -34,8 +34,8 @@
 
 static int count(const misi_task_env *env, misi_split split)
 {
-    if (!env->partner)
-        return 0; /* the task needs a second complex */
+    if (env && !env->partner)
+        return 0; /* the task needs a second complex (env NULL: the preset's count) */
     return split == MISI_SPLIT_TRAIN ? 6 : 3;
 }
 
@@ -150,4 +150,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           axis_name(t_axis), axis_name(r_axis), TASK_MAX_TRIES, why);
 }
 
-const misi_task misi_task_translation_rotation = {"translation_rotation", 5, true, count, make, 0};
+const misi_task misi_task_translation_rotation = {
+    .name = "translation_rotation",
+    .number = 5,
+    .mc = true,
+    .paper_count = count,
+    .make = make,
+    .asks = "which option shows a second complex after the move and roll that changed the first",
+    .answer_form = "<letter A-D>",
+    .images = 11,
+};

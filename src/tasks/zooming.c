@@ -47,4 +47,13 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
                           HI);
 }
 
-const misi_task misi_task_zooming = {"zooming", 3, false, count, make, 0};
+const misi_task misi_task_zooming = {
+    .name = "zooming",
+    .number = 3,
+    .mc = false,
+    .paper_count = count,
+    .make = make,
+    .asks = "how far along z the complex moved between image 1 and image 4",
+    .answer_form = "move z <distance>",
+    .images = 4,
+};

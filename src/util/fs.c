@@ -324,6 +324,50 @@ int misi_mkdir_p(const char *path, misi_error *err)
     return rc;
 }
 
+/* Cut path's last component off in place (trailing slashes first); false
+ * when nothing is left above it that a relative or absolute path names. */
+static bool cut_last(char *p)
+{
+    char *slash = strrchr(p, '/');
+    while (slash && slash > p && slash[1] == '\0') {
+        *slash = '\0';
+        slash = strrchr(p, '/');
+    }
+    if (!slash || slash == p)
+        return false; /* a relative first component, or "/x": its parent is there */
+    *slash = '\0';
+    return true;
+}
+
+int misi_missing_dirs(const char *path)
+{
+    char *p = strdup(path);
+    int n = 0;
+    struct stat st;
+    while (p && *p && lstat(p, &st) != 0 && errno == ENOENT) {
+        n++;
+        if (!cut_last(p))
+            break;
+    }
+    free(p);
+    return n;
+}
+
+bool misi_rmdir_made(const char *path, int n)
+{
+    char *p = strdup(path);
+    bool gone = false;
+    for (int i = 0; p && i < n; i++) {
+        if (rmdir(p) != 0)
+            break;
+        gone = gone || i == 0;
+        if (!cut_last(p))
+            break;
+    }
+    free(p);
+    return gone;
+}
+
 void misi_remove_tree(const char *path)
 {
     struct stat st;

@@ -46,6 +46,30 @@ split)
     expect "^T1 translation *2 *2 *25.00 *0.00\$"
     expect "outside split test: 1"
     ;;
+unreadable)
+    # answers with nothing readable for their task are named: the first 5
+    # with their raw text (one line, cut at 80 bytes), every one in --json
+    "$misi" score --gold "$fx/gold.jsonl" --pred "$fx/pred_unreadable.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status"
+    expect "^answers with nothing readable for their task: 7 (scored 0; --json lists all)"
+    expect '^  1abc-translation-test-0: "I cannot tell from these images."$'
+    expect '^  1abc-translation-test-1: ""$'
+    expect '^  1abc-rotation-test-0: "It turned a little, maybe "clockwise"."$'
+    expect '^  1abc-translation_rotation-test-0: "none of them"$'
+    expect '^  ... and 2 more$'
+    grep -q "1abc-docking-test-0" "$out" && fail "more than 5 unreadable answers shown"
+    "$misi" score --json --gold "$fx/gold.jsonl" --pred "$fx/pred_unreadable.jsonl" >"$out" 2>"$err"
+    [ $? -eq 0 ] || fail "exit status (--json)"
+    python3 - "$out" <<'PY' || fail "--json does not list every unreadable answer with its text"
+import json, sys
+u = json.load(open(sys.argv[1]))["unreadable"]
+assert u["count"] == 7, u
+ids = [a["id"] for a in u["answers"]]
+assert ids[-2:] == ["1abc-docking-test-0", "1abc-pocket_ligand-test-0"], ids
+assert u["answers"][2]["answer"] == 'It turned a little,\nmaybe "clockwise".', u["answers"][2]
+assert len(u["answers"][5]["answer"]) > 80
+PY
+    ;;
 malformed_gold)
     "$misi" score --gold "$fx/gold_bad_answer.jsonl" --pred "$fx/gold.jsonl" >"$out" 2>"$err"
     [ $? -eq 1 ] || fail "exit status should be 1"
