@@ -62,6 +62,11 @@ typedef enum misi_label_set {
                                       MISI_POLAR_CONTACT_A of a ligand N, O or S (T8, T9): chosen
                                       without looking at the H-bonds, so what is labelled says
                                       nothing of which atoms bond */
+    MISI_LABEL_SET_POLAR_PAIRS,    /* the same labels as POLAR_CONTACTS, but laid out first (priority
+                                      0) only the pocket N, O, S atoms within MISI_POLAR_CONTACT_A of a
+                                      ligand N, O or S, their residues and those ligand atoms: the
+                                      generator's fallback when an answer's labels were not legible
+                                      (T8, T9); still chosen without the H-bonds */
 } misi_label_set;
 
 /* MISI_LABEL_SET_POLAR_CONTACTS: the longest H-bond the finder accepts

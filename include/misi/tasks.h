@@ -69,6 +69,11 @@ typedef struct misi_task_env {
     int (*images_equal)(void *user, const misi_image_req *a, const misi_image_req *b, bool *equal,
                         misi_error *err);
     void *user;
+    /* 0, or 1 when the question is made again because the labels its answer
+     * needs were not legible in its images (src/pipeline/generate.c): a task
+     * with label needs then frames or labels its images the fallback way
+     * (T8, T9: MISI_LABEL_SET_POLAR_PAIRS). */
+    int reframe;
 } misi_task_env;
 
 #define MISI_Q_MAX_IMAGES 16

@@ -72,6 +72,7 @@ typedef struct gen {
     size_t index;      /* of the complex in flight among the sources */
     misi_legibility leg; /* label layouts for the answer check and the truth file */
     bool leg_check;      /* drop questions whose answer is not legible in their images */
+    bool leg_reframe;    /* ... after a try with the task's fallback framing (env.reframe) */
     /* the complex being processed [0] and its partner [1] */
     misi_complex cx[2];
     misi_hb_context *hb[2];
@@ -919,8 +920,9 @@ typedef struct made {
  * is noted as unable to give more distinct questions. */
 #define MAX_AGAIN 64
 /* Times a question whose answer is not legible in its images is made again
- * (from the next stream) before it is noted and left out. The label tasks
- * fix their images by the question's index, so more would not help. */
+ * (from the next stream, with env.reframe set: the task's fallback framing)
+ * before it is noted and left out. The label tasks fix their images by the
+ * question's index, so more would not help. */
 #define LEGIBLE_TRIES 2
 
 /* Is m the same question as one of the n before it (same task and split,
@@ -1026,6 +1028,8 @@ static int process_complex(gen *g, misi_error *err)
                     misi_rng rng;
                     misi_rng_seed(&rng, g->cfg->seed, key);
                     misi_question_init(&m->q);
+                    /* after an illegible try, the task's fallback framing */
+                    env.reframe = illegible_tries > 0 && g->leg_reframe;
                     rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
                     bool legible = true;
                     if (!rc)
@@ -1296,6 +1300,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     /* The paper's placement overlaps by design: a fidelity run keeps every
      * question, as the paper did (docs/rendering.md). */
     g.leg_check = cfg.label_check != MISI_LABEL_CHECK_OFF && g.params.labels == MISI_LABELS_ON;
+    g.leg_reframe = cfg.label_check != MISI_LABEL_CHECK_NO_REFRAME;
     if (!rc) {
         g.config = config_json(&cfg, &g.params);
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
