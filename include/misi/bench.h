@@ -26,6 +26,7 @@ typedef struct misi_bench_config {
     int threads;             /* writer threads; 0 = online CPUs */
     int device;              /* EGL device; 0 = automatic */
     bool skip_qa;            /* do not time the task generator */
+    bool inline_layout;      /* lay the labels out on the render thread (as before the layout pool) */
     /* misi_bench_ceiling only */
     int distinct;            /* pre-rendered images cycled through; 0 = 32 */
     int images_per_complex;  /* QA runs once per this many images; 0 = 151 (paper: 602,870 / 3,993) */
@@ -56,6 +57,8 @@ typedef struct misi_bench_report {
     int qa_questions;
     double total_s;      /* render loop start to last file written (images/s uses this) */
     double cpu_s;        /* process CPU time over the same interval (all threads) */
+    double render_thread_cpu_s; /* CPU time of the render thread in misi_render_views (callback included) */
+    int layout_threads;  /* label layout threads beside the render thread (0: laid out on it) */
     double images_per_s;
     uint64_t bytes_out;
     long peak_rss_kb;    /* getrusage ru_maxrss of the process */

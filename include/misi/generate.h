@@ -29,6 +29,9 @@ enum {
     MISI_LABEL_CHECK_DEFAULT = 0, /* on with the legible layout (labels on), off with paper labels */
     MISI_LABEL_CHECK_ON,
     MISI_LABEL_CHECK_OFF,         /* keep questions whose answer labels are not legible (tiny test images) */
+    MISI_LABEL_CHECK_NO_REFRAME,  /* on, but leave such a question out without trying the task's fallback
+                                     framing first (the behaviour before it): for tests and comparisons
+                                     only, not recorded in the manifest, so never resume with it */
 };
 
 /* Zero means default everywhere. */

@@ -62,6 +62,11 @@ typedef enum misi_label_set {
                                       MISI_POLAR_CONTACT_A of a ligand N, O or S (T8, T9): chosen
                                       without looking at the H-bonds, so what is labelled says
                                       nothing of which atoms bond */
+    MISI_LABEL_SET_POLAR_PAIRS,    /* the same labels as POLAR_CONTACTS, but laid out first (priority
+                                      0) only the pocket N, O, S atoms within MISI_POLAR_CONTACT_A of a
+                                      ligand N, O or S, their residues and those ligand atoms: the
+                                      generator's fallback when an answer's labels were not legible
+                                      (T8, T9); still chosen without the H-bonds */
 } misi_label_set;
 
 /* MISI_LABEL_SET_POLAR_CONTACTS: the longest H-bond the finder accepts
@@ -324,6 +329,25 @@ typedef int (*misi_image_fn)(void *user, size_t view, const uint8_t *rgb, int wi
  * GL limits; MISI_E_GL for a GL failure. */
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
                       const misi_view *views, size_t n, misi_image_fn fn, void *user, misi_error *err);
+
+/* Label layouts made off the render thread, for misi_render_views_laid_out:
+ * places[i] holds scene->nlabels places from misi_label_layout(scene, p,
+ * &views[i], atlas, ...) with an atlas made at p's label_px and font (the
+ * layout is a pure function, so any thread may compute it). wait, when not
+ * NULL, is called on the render thread before places[i] is read, so the
+ * layouts may still be in the making when the render starts; a NULL
+ * places[i] (after wait) is laid out on the render thread. */
+typedef struct misi_label_layouts {
+    const misi_label_place *const *places;
+    void (*wait)(void *user, size_t view);
+    void *user;
+} misi_label_layouts;
+
+/* misi_render_views drawing the labels of layouts (NULL: laid out here, as
+ * misi_render_views does): the same pixels, less work on the render thread. */
+int misi_render_views_laid_out(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,
+                               const misi_view *views, const misi_label_layouts *layouts, size_t n,
+                               misi_image_fn fn, void *user, misi_error *err);
 
 /* Render one view into rgb (3 * width * height bytes, caller-owned). */
 int misi_render_view(misi_renderer *r, const misi_scene *scene, const misi_render_params *p,

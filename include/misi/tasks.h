@@ -69,6 +69,11 @@ typedef struct misi_task_env {
     int (*images_equal)(void *user, const misi_image_req *a, const misi_image_req *b, bool *equal,
                         misi_error *err);
     void *user;
+    /* 0, or 1 when the question is made again because the labels its answer
+     * needs were not legible in its images (src/pipeline/generate.c): a task
+     * with label needs then frames or labels its images the fallback way
+     * (T8, T9: MISI_LABEL_SET_POLAR_PAIRS). */
+    int reframe;
 } misi_task_env;
 
 #define MISI_Q_MAX_IMAGES 16
@@ -140,10 +145,12 @@ void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi
  * for a ligand_pose (identity = not moved). in and out may alias. */
 void misi_task_moved_ligand_point(const misi_pose *pose, const misi_task_complex *tc, const float in[3],
                                   float out[3]);
-/* The scale (px per Å) of T7's images: the complex's scale shrunk so the
- * ligand displaced clear of the pocket (by up to the gap plus one Å of
- * rounding) fits every canonical view. Set it as px_per_A on every request of
- * a docking question. */
+/* The scale (px per Å) of T7's images: the largest at which the pocket and
+ * the ligand under every displacement T7 can draw (each axis, angle and
+ * side, the largest gap) fit the front, left and top views about the
+ * complex's frame centre, with the in-frame margin. Per complex, never per
+ * answer (an image of the pocket alone must not tell the displacement). Set
+ * it as px_per_A on every request of a docking question. */
 float misi_task_docking_scale(const misi_task_env *env);
 /* Frame a set of atoms for its own images (T4): centroid of the ligand's
  * heavy atoms and those of the n pocket residues listed (none when n is 0),

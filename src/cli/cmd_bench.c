@@ -39,6 +39,8 @@ static void usage(FILE *f)
                "  --out DIR       write the images here (default: a temporary folder, removed)\n"
                "  --keep          keep the temporary folder\n"
                "  --no-qa         skip timing the task generator\n"
+               "  --inline-layout lay the labels out on the render thread (as before the\n"
+               "                  layout pool), to compare\n"
                "\n"
                "CPU-side ceiling (what a node whose GPU draws for free could write):\n"
                "  --ceiling       draw --distinct views once, then time everything but drawing\n"
@@ -119,6 +121,8 @@ static void print_json(const misi_bench_report *r, const char *complex_dir)
     cJSON_AddNumberToObject(o, "qa_questions", r->qa_questions);
     cJSON_AddNumberToObject(o, "total_s", r->total_s);
     cJSON_AddNumberToObject(o, "cpu_s", r->cpu_s);
+    cJSON_AddNumberToObject(o, "render_thread_cpu_s", r->render_thread_cpu_s);
+    cJSON_AddNumberToObject(o, "layout_threads", r->layout_threads);
     cJSON_AddNumberToObject(o, "images_per_s", r->images_per_s);
     cJSON_AddNumberToObject(o, "bytes_out", (double)r->bytes_out);
     cJSON_AddNumberToObject(o, "peak_rss_kb", (double)r->peak_rss_kb);
@@ -189,6 +193,8 @@ static void print_ceiling_json(const misi_bench_report *r, const char *complex_d
     cJSON_AddNumberToObject(st, "process", f.process_ms);
     cJSON_AddNumberToObject(o, "total_s", r->total_s);
     cJSON_AddNumberToObject(o, "cpu_s", r->cpu_s);
+    cJSON_AddNumberToObject(o, "render_thread_cpu_s", r->render_thread_cpu_s);
+    cJSON_AddNumberToObject(o, "layout_threads", r->layout_threads);
     cJSON_AddNumberToObject(o, "images_per_s", r->images_per_s);
     cJSON_AddNumberToObject(o, "images_per_s_per_thread", r->threads ? r->images_per_s / r->threads : 0.0);
     cJSON_AddNumberToObject(o, "images_per_cpu_s", f.per_core);
@@ -243,8 +249,12 @@ static void print_text(const misi_bench_report *r)
     double n = r->images ? (double)r->images : 1.0;
     printf("complex %s: %u pocket + %u ligand atoms; scene %u atoms, %u bonds, %u labels\n", r->complex_id,
            r->pocket_atoms, r->ligand_atoms, r->scene_atoms, r->scene_bonds, r->scene_labels);
-    printf("%zu images of %dx%d, aa %d, batches of %d (%d), %d writer threads\n", r->images, r->width,
+    printf("%zu images of %dx%d, aa %d, batches of %d (%d), %d writer threads, ", r->images, r->width,
            r->height, r->aa, r->batch_size, r->batches, r->threads);
+    if (r->layout_threads)
+        printf("labels laid out on %d threads beside the render thread\n", r->layout_threads);
+    else
+        printf("labels laid out on the render thread\n");
     printf("device: %s%s\n\n", r->device, r->software ? " (software)" : "");
     printf("%-26s %10s %12s\n", "stage", "seconds", "ms/image");
     printf("%-26s %10.4f %12s\n", "load (read+bonds+H-bonds)", r->load_s, "-");
@@ -255,6 +265,8 @@ static void print_text(const misi_bench_report *r)
     printf("%-26s %10.4f %12.3f\n", "  render (draw + wait)", r->draw_s, 1e3 * r->draw_s / n);
     printf("%-26s %10.4f %12.3f\n", "  readback (map + copy)", r->readback_s, 1e3 * r->readback_s / n);
     printf("%-26s %10.4f %12.3f\n", "hand-off (copy+wait)", r->callback_s, 1e3 * r->callback_s / n);
+    printf("%-26s %10.4f %12.3f\n", "render thread CPU", r->render_thread_cpu_s,
+           1e3 * r->render_thread_cpu_s / n);
     printf("%-26s %10.4f %12.3f\n", "  of which pool full", r->submit_wait_s, 1e3 * r->submit_wait_s / n);
     printf("%-26s %10.4f %12.3f\n", "PNG encode (thread-s)", r->encode_s, 1e3 * r->encode_s / n);
     printf("%-26s %10.4f %12.3f\n", "write (thread-s)", r->write_s, 1e3 * r->write_s / n);
@@ -290,6 +302,9 @@ int cmd_bench(int argc, char **argv)
             takes = false;
         } else if (!strcmp(a, "--no-qa")) {
             cfg.skip_qa = true;
+            takes = false;
+        } else if (!strcmp(a, "--inline-layout")) {
+            cfg.inline_layout = true;
             takes = false;
         } else if (!v) {
             fprintf(stderr, "misi bench: %s needs a value (or is unknown; see --help)\n", a);

@@ -86,12 +86,13 @@ int gfx_labels_create(gfx_labels **out, misi_error *err);
  * until gfx_labels_finish. */
 int gfx_labels_prepare(gfx_labels *l, const misi_scene *s, float label_px, const char *font_path,
                        misi_error *err);
-/* Lay out the prepared scene's labels for view v (misi_label_layout) and
- * draw them into the current tile of the resolved image (viewport set to
- * it at tile_origin, framebuffer pixels; blending premultiplied, set by the
- * caller). */
-int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const float tile_origin[2],
-                    misi_error *err);
+/* Lay out the prepared scene's labels for view v (misi_label_layout), or
+ * take `given` (scene->nlabels places laid out elsewhere with the same
+ * scene, params and view) when it is not NULL, and draw them into the
+ * current tile of the resolved image (viewport set to it at tile_origin,
+ * framebuffer pixels; blending premultiplied, set by the caller). */
+int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const misi_label_place *given,
+                    const float tile_origin[2], misi_error *err);
 void gfx_labels_finish(gfx_labels *l);
 void gfx_labels_destroy(gfx_labels *l);
 

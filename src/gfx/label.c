@@ -233,13 +233,17 @@ static int push_leader(gfx_labels *l, const misi_label_place *o, int H, misi_err
     return push(l, v, err);
 }
 
-int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const float tile_origin[2],
-                    misi_error *err)
+int gfx_labels_draw(gfx_labels *l, const misi_render_params *p, const misi_view *v, const misi_label_place *given,
+                    const float tile_origin[2], misi_error *err)
 {
     const misi_scene *s = l->scene;
     if (!s || !s->nlabels)
         return 0;
-    int rc = misi_label_layout(s, p, v, l->atlas, l->place, NULL, err);
+    int rc = 0;
+    if (given) /* laid out off this thread (misi_render_views_laid_out) */
+        memcpy(l->place, given, s->nlabels * sizeof *l->place);
+    else
+        rc = misi_label_layout(s, p, v, l->atlas, l->place, NULL, err);
     if (rc)
         return rc;
     bool paper = p->labels == MISI_LABELS_PAPER;

@@ -327,8 +327,8 @@ static void tile_uniforms(const misi_renderer *r, const misi_scene *s, const mis
 }
 
 static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_params *p,
-                      const misi_view *views, size_t first, size_t count, float scale, float extent,
-                      misi_error *err)
+                      const misi_view *views, const misi_label_layouts *layouts, size_t first, size_t count,
+                      float scale, float extent, misi_error *err)
 {
     int k = p->aa;
     GLsizei tw = p->width * k, th = p->height * k;
@@ -387,7 +387,13 @@ static int draw_batch(misi_renderer *r, const misi_scene *s, const misi_render_p
             tile_uniforms(r, s, p, &views[first + t], t, 1, scale, extent, &u);
             glViewport((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
             glScissor((GLint)u.tile_origin[0], (GLint)u.tile_origin[1], p->width, p->height);
-            rc = gfx_labels_draw(r->labels, p, &views[first + t], u.tile_origin, err);
+            const misi_label_place *given = NULL;
+            if (layouts) {
+                if (layouts->wait)
+                    layouts->wait(layouts->user, first + t);
+                given = layouts->places[first + t];
+            }
+            rc = gfx_labels_draw(r->labels, p, &views[first + t], given, u.tile_origin, err);
         }
         glDisable(GL_BLEND);
         glDisable(GL_SCISSOR_TEST);
@@ -494,6 +500,13 @@ int misi_renderer_check_params(misi_renderer *r, const misi_render_params *param
 int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_render_params *params,
                       const misi_view *in_views, size_t n, misi_image_fn fn, void *user, misi_error *err)
 {
+    return misi_render_views_laid_out(r, scene, params, in_views, NULL, n, fn, user, err);
+}
+
+int misi_render_views_laid_out(misi_renderer *r, const misi_scene *scene, const misi_render_params *params,
+                               const misi_view *in_views, const misi_label_layouts *layouts, size_t n,
+                               misi_image_fn fn, void *user, misi_error *err)
+{
     const misi_view *views = in_views;
     misi_render_params p = params_for(r, params);
     int rc = 0;
@@ -555,7 +568,7 @@ int misi_render_views(misi_renderer *r, const misi_scene *scene, const misi_rend
     while (next < n || have > 0) {
         if (next < n) {
             size_t count = n - next < (size_t)B ? n - next : (size_t)B;
-            rc = draw_batch(r, scene, &p, views, next, count, scale, extent, err);
+            rc = draw_batch(r, scene, &p, views, layouts, next, count, scale, extent, err);
             if (rc)
                 break;
             pd[slot].first = next;

@@ -209,7 +209,9 @@ static int make_labels(const misi_complex *cx, uint32_t *const map[2], misi_labe
     bool *res_near = calloc((size_t)p->top.nresidues + 1, sizeof *res_near);
     bool *res_contact = calloc((size_t)p->top.nresidues + 1, sizeof *res_contact);
     bool *lig_contact = calloc((size_t)cx->ligand.top.natoms + 1, sizeof *lig_contact);
-    if (!atom_label || !res_near || !res_contact || !lig_contact) {
+    bool *atom_second = calloc((size_t)p->top.natoms + 1, sizeof *atom_second); /* labelled, not first */
+    if (!atom_label || !res_near || !res_contact || !lig_contact || !atom_second) {
+        free(atom_second);
         free(atom_label);
         free(res_near);
         free(res_contact);
@@ -225,13 +227,21 @@ static int make_labels(const misi_complex *cx, uint32_t *const map[2], misi_labe
             res_near[a->residue] = true;
         if (ls == MISI_LABEL_SET_RESIDUE_ATOMS)
             atom_label[i] = true;
-        else if (ls == MISI_LABEL_SET_POLAR_CONTACTS && is_polar(a->element) &&
-                 d2 <= MISI_POLAR_CONTACT_A * MISI_POLAR_CONTACT_A) {
+        else if ((ls == MISI_LABEL_SET_POLAR_CONTACTS || ls == MISI_LABEL_SET_POLAR_PAIRS) &&
+                 is_polar(a->element) && d2 <= MISI_POLAR_CONTACT_A * MISI_POLAR_CONTACT_A) {
             atom_label[i] = true;
+            /* POLAR_PAIRS lays out first only the polar atoms facing a
+             * polar ligand atom (a pair that could bond), so fewer labels
+             * compete for the places beside the contacts */
+            bool pairs = ls == MISI_LABEL_SET_POLAR_PAIRS;
+            if (pairs && ligand_d2(cx, map, i, true) > MISI_POLAR_CONTACT_A * MISI_POLAR_CONTACT_A) {
+                atom_second[i] = true;
+                continue;
+            }
             res_contact[a->residue] = true;
             /* the ligand atoms it may bond: every shown ligand heavy atom in range */
             for (uint32_t j = 0; j < cx->ligand.top.natoms; j++) {
-                if (!map[1][j])
+                if (!map[1][j] || (pairs && !is_polar(cx->ligand.top.atoms[j].element)))
                     continue;
                 const float *q = &cx->ligand.xyz[3 * (size_t)j], *pp = &p->xyz[3 * (size_t)i];
                 float e2 = 0;
@@ -283,7 +293,7 @@ static int make_labels(const misi_complex *cx, uint32_t *const map[2], misi_labe
         memcpy(l->pos, &p->xyz[3 * (size_t)i], sizeof l->pos);
         snprintf(l->text, sizeof l->text, "%s", p->top.atoms[i].name);
         l->key = MISI_LABEL_KEY(MISI_LABEL_KIND_POCKET_ATOM, i);
-        l->priority = PRIO_NEED;
+        l->priority = atom_second[i] ? PRIO_LIGAND : PRIO_NEED;
         l->anchor_r = anchor_radius(s, map, 0, i);
     }
     const misi_mol *lig = &cx->ligand;
@@ -298,6 +308,7 @@ static int make_labels(const misi_complex *cx, uint32_t *const map[2], misi_labe
         l->anchor_r = anchor_radius(s, map, 1, i);
     }
     free(atom_label);
+    free(atom_second);
     free(res_near);
     free(res_contact);
     free(lig_contact);
@@ -358,7 +369,8 @@ int misi_scene_create(const misi_complex *cx, const misi_scene_desc *desc, misi_
         }
         for (uint32_t i = 0; i < cx->ligand.top.natoms; i++)
             nlabels += map[1][i] != 0;
-        if (ls == MISI_LABEL_SET_RESIDUE_ATOMS || ls == MISI_LABEL_SET_POLAR_CONTACTS)
+        if (ls == MISI_LABEL_SET_RESIDUE_ATOMS || ls == MISI_LABEL_SET_POLAR_CONTACTS ||
+            ls == MISI_LABEL_SET_POLAR_PAIRS)
             for (uint32_t i = 0; i < t->natoms; i++)
                 nlabels += map[0][i] != 0;
     }

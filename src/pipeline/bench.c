@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "misi/font.h"
 #include "misi/fs.h"
 #include "misi/hbond.h"
 #include "misi/sha256.h"
@@ -20,6 +21,7 @@
 #include "misi/mol.h"
 #include "misi/tasks.h"
 #include "misi/writer_pool.h"
+#include "pipeline/layout_pool.h"
 
 static double now_s(void)
 {
@@ -155,6 +157,12 @@ static void time_qa(const misi_complex *cx, const misi_hb_context *hb, const mis
     rep->qa_s = now_s() - t0;
 }
 
+/* misi_label_layouts.wait over a layout pool */
+static void bench_wait(void *user, size_t view)
+{
+    misi_layout_pool_wait(user, view);
+}
+
 int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_error *err)
 {
     memset(rep, 0, sizeof *rep);
@@ -174,6 +182,12 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
     misi_writer_pool *pool = NULL;
     misi_view *views = NULL;
     uint8_t *px = NULL;
+    /* the label layouts, off the render thread as misi generate lays them out */
+    struct misi_font_atlas *atlas = NULL;
+    misi_layout_pool *lpool = NULL;
+    misi_layout_job *jobs = NULL;
+    misi_label_place *places = NULL;
+    const misi_label_place **place_of = NULL;
 
     /* load: what misi generate's load() does before the tasks run */
     double t0 = now_s();
@@ -245,12 +259,49 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
     rep->height = p.height;
     rep->aa = p.aa;
 
+    if (!cfg->inline_layout && p.labels != MISI_LABELS_OFF && scene->nlabels) {
+        misi_font_config fc = {.px = p.label_px, .path = p.font_path};
+        rc = misi_font_atlas_create(&fc, &atlas, err);
+        if (!rc)
+            rc = misi_layout_pool_create(cfg->threads, atlas, &lpool, err);
+        if (rc)
+            goto out;
+        jobs = calloc(n, sizeof *jobs);
+        places = calloc(n * (size_t)scene->nlabels, sizeof *places);
+        place_of = calloc(n, sizeof *place_of);
+        if (!jobs || !places || !place_of) {
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for %zu label layouts", n);
+            goto out;
+        }
+        for (size_t i = 0; i < n; i++) {
+            jobs[i] = (misi_layout_job){.scene = scene, .params = p, .view = views[i],
+                                        .out = places + i * scene->nlabels};
+            place_of[i] = jobs[i].out;
+        }
+        rep->layout_threads = misi_layout_pool_threads(lpool);
+    }
+
     bench_sink sink = {.pool = pool, .dir = cfg->out_dir, .err = err};
     misi_render_stats rs0, rs1;
     misi_renderer_stats(r, &rs0);
     double c0 = cpu_now_s();
     t0 = now_s();
-    rc = misi_render_views(r, scene, &p, views, n, on_image, &sink, err);
+    double tc0 = thread_cpu_s();
+    if (lpool) {
+        rc = misi_layout_pool_start(lpool, jobs, n, err);
+        misi_label_layouts lay = {.places = place_of, .wait = bench_wait, .user = lpool};
+        if (!rc)
+            rc = misi_render_views_laid_out(r, scene, &p, views, &lay, n, on_image, &sink, err);
+        misi_layout_pool_wait_all(lpool);
+        for (size_t i = 0; !rc && i < n; i++)
+            if (jobs[i].rc) {
+                rc = jobs[i].rc;
+                *err = jobs[i].err;
+            }
+    } else {
+        rc = misi_render_views(r, scene, &p, views, n, on_image, &sink, err);
+    }
+    rep->render_thread_cpu_s = thread_cpu_s() - tc0;
     double t_rendered = now_s();
     misi_error perr = {0};
     int prc = misi_writer_pool_finish(pool, &perr);
@@ -281,6 +332,11 @@ int misi_bench_run(const misi_bench_config *cfg, misi_bench_report *rep, misi_er
 
 out:
     misi_writer_pool_destroy(pool);
+    misi_layout_pool_destroy(lpool);
+    misi_font_atlas_destroy(atlas);
+    free(jobs);
+    free(places);
+    free(place_of);
     misi_renderer_destroy(r);
     misi_scene_destroy(scene);
     misi_hbond_list_finish(&hbl);

@@ -26,6 +26,7 @@
 #include "misi_config.h"
 #include "pipeline/assemble.h"
 #include "pipeline/runstate.h"
+#include "pipeline/layout_pool.h"
 #include "pipeline/legibility.h"
 
 #define DEFAULT_OUT "misi-out"
@@ -72,7 +73,9 @@ typedef struct gen {
     misi_runstate *rs; /* the output folder: lock, parts, resume */
     size_t index;      /* of the complex in flight among the sources */
     misi_legibility leg; /* label layouts for the answer check and the truth file */
+    misi_layout_pool *lpool; /* the layouts of the images drawn, off the render thread */
     bool leg_check;      /* drop questions whose answer is not legible in their images */
+    bool leg_reframe;    /* ... after a try with the task's fallback framing (env.reframe) */
     /* the complex being processed [0] and its partner [1] */
     misi_complex cx[2];
     misi_hb_context *hb[2];
@@ -545,9 +548,39 @@ static misi_view to_view(const misi_pose *p)
     return v;
 }
 
+/* One scene's share of render_pending: requests entries[0..m-1] (their
+ * kept pixels cached[], NULL to draw), drawn as views[0..nv-1] (pos[]: the
+ * entry of each view) from the scene of request `first`, with layout jobs
+ * [job0, job0 + nv) when its labels are laid out by the pool. */
+typedef struct render_group {
+    size_t first, at, vat, m, nv, job0;
+    misi_scene *scene;
+    misi_render_params p;
+    bool laid_out;
+} render_group;
+
+/* misi_label_layouts.wait: the pool's job for the view; a layout that
+ * failed is left to the render thread, which reports the error. */
+typedef struct layout_wait {
+    gen *g;
+    const render_group *grp;
+    misi_layout_job *jobs;
+    const misi_label_place **places;
+} layout_wait;
+
+static void wait_layout(void *user, size_t view)
+{
+    layout_wait *w = user;
+    misi_layout_pool_wait(w->g->lpool, w->grp->job0 + view);
+    if (w->jobs[w->grp->job0 + view].rc)
+        w->places[view] = NULL;
+}
+
 /* Render requests [from, to) of g->reqs that are not yet rendered, grouped
  * by scene in first-seen order; images images_equal drew already are
- * handed over as they are. */
+ * handed over as they are. The label layouts of every view are started on
+ * the layout pool before the first group is drawn, so the render thread
+ * draws while the pool lays out the views after it. */
 static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
 {
     size_t n = to - from;
@@ -557,16 +590,28 @@ static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
     size_t *idx = malloc(n * sizeof *idx), *pos = malloc(n * sizeof *pos);
     pix_entry **cached = malloc(n * sizeof *cached);
     misi_view *views = malloc(n * sizeof *views);
-    int rc = (!done || !idx || !pos || !cached || !views) ? misi_error_set(err, MISI_E_NOMEM, "out of memory")
-                                                          : MISI_OK;
+    render_group *grp = malloc(n * sizeof *grp);
+    misi_layout_job *jobs = calloc(n, sizeof *jobs);
+    const misi_label_place **places = malloc(n * sizeof *places);
+    misi_label_place *pl = NULL;
+    size_t ngrp = 0, njobs = 0, nplaces = 0;
+    int rc = (!done || !idx || !pos || !cached || !views || !grp || !jobs || !places)
+                 ? misi_error_set(err, MISI_E_NOMEM, "out of memory")
+                 : MISI_OK;
     for (size_t i = 0; !rc && i < n; i++)
         done[i] = g->reqs[from + i].old;
+    /* 1: the groups, their scenes and the layouts they need */
+    size_t at = 0, vat = 0;
     for (size_t i = 0; !rc && i < n; i++) {
         if (done[i])
             continue;
         char ki[128], kj[128];
         scene_key(g, &g->reqs[from + i].req, ki, sizeof ki);
-        size_t m = 0, nv = 0;
+        render_group *G = &grp[ngrp];
+        memset(G, 0, sizeof *G);
+        G->first = from + i;
+        G->at = at;
+        G->vat = vat;
         for (size_t j = i; j < n; j++) {
             if (done[j])
                 continue;
@@ -575,39 +620,89 @@ static int render_pending(gen *g, size_t from, size_t to, misi_error *err)
             if (strcmp(ki, kj) != 0)
                 continue;
             done[j] = true;
-            idx[m] = from + j;
+            idx[at + G->m] = from + j;
             /* The group draws every view from the scene of its first
              * request: kept pixels count only when drawn exactly so. */
-            cached[m] = pix_find(g, e->hash, e->key);
-            if (cached[m] &&
-                !(same_view(&cached[m]->req, &e->req) && same_scene(&cached[m]->req, &g->reqs[from + i].req)))
-                cached[m] = NULL;
-            if (!cached[m]) {
-                views[nv] = to_view(&e->req.view);
-                pos[nv++] = m;
+            pix_entry *c = pix_find(g, e->hash, e->key);
+            if (c && !(same_view(&c->req, &e->req) && same_scene(&c->req, &g->reqs[from + i].req)))
+                c = NULL;
+            cached[at + G->m] = c;
+            if (!c) {
+                views[vat + G->nv] = to_view(&e->req.view);
+                pos[vat + G->nv++] = G->m;
                 if (!rc)
                     rc = note_draw(g, e->hash, err); /* a later success must not hide an error */
             }
-            m++;
+            G->m++;
         }
+        at += G->m;
+        vat += G->nv;
+        ngrp++;
+        if (rc || !G->nv)
+            continue;
+        rc = make_scene(g, &g->reqs[G->first].req, &G->scene, err);
         if (rc)
             break;
-        render_sink sink = {.g = g, .entries = idx, .cached = cached, .pos = pos};
-        if (nv) {
-            misi_scene *scene = NULL;
-            rc = make_scene(g, &g->reqs[from + i].req, &scene, err);
-            if (rc)
-                break;
-            misi_render_params p = g->params;
-            p.px_per_A = req_scale(g, &g->reqs[from + i].req);
-            rc = misi_render_views(g->r, scene, &p, views, nv, on_image, &sink, err);
-            misi_scene_destroy(scene);
+        G->p = g->params;
+        G->p.px_per_A = req_scale(g, &g->reqs[G->first].req);
+        G->laid_out = g->lpool && G->p.labels != MISI_LABELS_OFF && G->scene->nlabels;
+        if (G->laid_out) {
+            G->job0 = njobs;
+            njobs += G->nv;
+            nplaces += G->nv * (size_t)G->scene->nlabels;
+        }
+    }
+    if (!rc && nplaces) {
+        pl = malloc(nplaces * sizeof *pl);
+        if (!pl)
+            rc = misi_error_set(err, MISI_E_NOMEM, "out of memory for %zu label places", nplaces);
+    }
+    size_t used = 0;
+    for (size_t k = 0; !rc && k < ngrp; k++) {
+        render_group *G = &grp[k];
+        for (size_t v = 0; G->laid_out && v < G->nv; v++) {
+            misi_layout_job *J = &jobs[G->job0 + v];
+            J->scene = G->scene;
+            J->params = G->p;
+            J->view = views[G->vat + v];
+            J->out = pl + used;
+            places[G->vat + v] = J->out;
+            used += G->scene->nlabels;
+        }
+    }
+    if (!rc && njobs)
+        rc = misi_layout_pool_start(g->lpool, jobs, njobs, err);
+    /* 2: draw, group by group, in the same order as ever */
+    for (size_t k = 0; !rc && k < ngrp; k++) {
+        render_group *G = &grp[k];
+        render_sink sink = {.g = g, .entries = idx + G->at, .cached = cached + G->at, .pos = pos + G->vat};
+        if (G->nv) {
+            layout_wait w = {.g = g, .grp = G, .jobs = jobs, .places = places + G->vat};
+            misi_label_layouts lay = {.places = places + G->vat, .wait = wait_layout, .user = &w};
+            rc = misi_render_views_laid_out(g->r, G->scene, &G->p, views + G->vat, G->laid_out ? &lay : NULL,
+                                            G->nv, on_image, &sink, err);
+            /* the truth file's label figures: the same layouts, not made
+             * again on this thread */
+            for (size_t v = 0; !rc && G->laid_out && v < G->nv; v++) {
+                const misi_layout_job *J = &jobs[G->job0 + v];
+                const req_entry *e = &g->reqs[idx[G->at + pos[G->vat + v]]];
+                if (!J->rc && req_scale(g, &e->req) == G->p.px_per_A)
+                    rc = misi_leg_store(&g->leg, e->hash, G->scene, J->out, &J->stats, err);
+            }
         }
         if (!rc)
-            rc = submit_cached(&sink, m);
+            rc = submit_cached(&sink, G->m);
         if (rc && sink.err.code)
             *err = sink.err;
     }
+    if (njobs)
+        misi_layout_pool_wait_all(g->lpool); /* before the scenes and places go */
+    for (size_t k = 0; grp && k < ngrp; k++)
+        misi_scene_destroy(grp[k].scene);
+    free(pl);
+    free(places);
+    free(jobs);
+    free(grp);
     free(done);
     free(idx);
     free(pos);
@@ -931,8 +1026,9 @@ typedef struct made {
  * is noted as unable to give more distinct questions. */
 #define MAX_AGAIN 64
 /* Times a question whose answer is not legible in its images is made again
- * (from the next stream) before it is noted and left out. The label tasks
- * fix their images by the question's index, so more would not help. */
+ * (from the next stream, with env.reframe set: the task's fallback framing)
+ * before it is noted and left out. The label tasks fix their images by the
+ * question's index, so more would not help. */
 #define LEGIBLE_TRIES 2
 
 /* Is m the same question as one of the n before it (same task and split,
@@ -1038,6 +1134,8 @@ static int process_complex(gen *g, misi_error *err)
                     misi_rng rng;
                     misi_rng_seed(&rng, g->cfg->seed, key);
                     misi_question_init(&m->q);
+                    /* after an illegible try, the task's fallback framing */
+                    env.reframe = illegible_tries > 0 && g->leg_reframe;
                     rc = t->make(&env, &rng, (misi_split)s, i, &m->q, &terr);
                     bool legible = true;
                     if (!rc)
@@ -1309,6 +1407,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
     /* The paper's placement overlaps by design: a fidelity run keeps every
      * question, as the paper did (docs/rendering.md). */
     g.leg_check = cfg.label_check != MISI_LABEL_CHECK_OFF && g.params.labels == MISI_LABELS_ON;
+    g.leg_reframe = cfg.label_check != MISI_LABEL_CHECK_NO_REFRAME;
     if (!rc) {
         g.config = config_json(&cfg, &g.params);
         rc = g.config ? MISI_OK : misi_error_set(err, MISI_E_NOMEM, "out of memory");
@@ -1334,6 +1433,10 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         misi_writer_pool_config wc = {.threads = cfg.threads, .sink = {.write = sink_write, .user = &g}};
         rc = misi_writer_pool_create(&wc, &g.pool, err);
     }
+    /* as many layout threads as encoder threads: the layouts come out the
+     * same whatever their number */
+    if (!rc && !done && g.params.labels != MISI_LABELS_OFF)
+        rc = misi_layout_pool_create(cfg.threads, g.leg.atlas, &g.lpool, err);
     bool stopped = false;
     for (size_t i = 0; !rc && !done && i < sources->count; i++) {
         if (cfg.shard_count && (int)(i % (size_t)cfg.shard_count) != cfg.shard_index)
@@ -1404,6 +1507,7 @@ int misi_generate(const misi_source_list *sources, const misi_generate_config *c
         *err = perr;
     }
     misi_writer_pool_destroy(g.pool);
+    misi_layout_pool_destroy(g.lpool);
     misi_renderer_destroy(g.r);
     misi_leg_finish(&g.leg);
     /* A shard keeps its parts for misi merge; a run assembles its dataset,

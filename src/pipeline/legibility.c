@@ -59,25 +59,73 @@ static int by_key(const void *pa, const void *pb)
     return (int)b->placed - (int)a->placed;
 }
 
+/* The labels of scene s as laid out in pl, sorted by key. */
+static void fill_entry(misi_leg_image *e, const misi_scene *s, const misi_label_place *pl)
+{
+    for (uint32_t i = 0; i < s->nlabels; i++) {
+        e->labels[i].key = s->labels[i].key;
+        e->labels[i].placed = pl[i].placed;
+        snprintf(e->labels[i].text, sizeof e->labels[i].text, "%s", s->labels[i].text);
+    }
+    e->nlabels = s->nlabels;
+    qsort(e->labels, e->nlabels, sizeof *e->labels, by_key);
+}
+
+static misi_leg_image *find(misi_legibility *lg, uint64_t key)
+{
+    for (size_t i = 0; i < lg->ncache; i++)
+        if (lg->cache[i].key == key)
+            return &lg->cache[i];
+    return NULL;
+}
+
+static int grow_cache(misi_legibility *lg, misi_error *err)
+{
+    if (lg->ncache < lg->capcache)
+        return 0;
+    size_t cap = lg->capcache ? 2 * lg->capcache : 64;
+    misi_leg_image *c = realloc(lg->cache, cap * sizeof *c);
+    if (!c)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    lg->cache = c;
+    lg->capcache = cap;
+    return 0;
+}
+
+int misi_leg_store(misi_legibility *lg, uint64_t key, const misi_scene *s, const misi_label_place *pl,
+                   const misi_label_stats *st, misi_error *err)
+{
+    if (lg->params.labels != MISI_LABELS_ON || find(lg, key))
+        return 0;
+    int rc = grow_cache(lg, err);
+    if (rc)
+        return rc;
+    misi_leg_image *e = &lg->cache[lg->ncache];
+    memset(e, 0, sizeof *e);
+    e->key = key;
+    e->st = *st;
+    e->labels = calloc((size_t)s->nlabels + 1, sizeof *e->labels);
+    if (!e->labels)
+        return misi_error_set(err, MISI_E_NOMEM, "out of memory");
+    fill_entry(e, s, pl);
+    lg->ncache++;
+    return 0;
+}
+
 static int layout(misi_legibility *lg, const misi_image_req *r, uint64_t key, misi_leg_image **out,
                   misi_error *err)
 {
-    for (size_t i = 0; i < lg->ncache; i++)
-        if (lg->cache[i].key == key) {
-            *out = &lg->cache[i];
-            return 0;
-        }
-    if (lg->ncache == lg->capcache) {
-        size_t cap = lg->capcache ? 2 * lg->capcache : 64;
-        misi_leg_image *c = realloc(lg->cache, cap * sizeof *c);
-        if (!c)
-            return misi_error_set(err, MISI_E_NOMEM, "out of memory");
-        lg->cache = c;
-        lg->capcache = cap;
+    misi_leg_image *hit = find(lg, key);
+    if (hit) {
+        *out = hit;
+        return 0;
     }
+    int rc = grow_cache(lg, err);
+    if (rc)
+        return rc;
     misi_scene *s = NULL;
     misi_render_params p = lg->params;
-    int rc = lg->prepare(lg->user, r, &s, &p, err);
+    rc = lg->prepare(lg->user, r, &s, &p, err);
     if (rc)
         return rc;
     misi_leg_image *e = &lg->cache[lg->ncache];
@@ -122,13 +170,7 @@ static int layout(misi_legibility *lg, const misi_image_req *r, uint64_t key, mi
         }
     }
     if (!rc) {
-        for (uint32_t i = 0; i < s->nlabels; i++) {
-            e->labels[i].key = s->labels[i].key;
-            e->labels[i].placed = pl[i].placed;
-            snprintf(e->labels[i].text, sizeof e->labels[i].text, "%s", s->labels[i].text);
-        }
-        e->nlabels = s->nlabels;
-        qsort(e->labels, e->nlabels, sizeof *e->labels, by_key);
+        fill_entry(e, s, pl);
         lg->ncache++;
         *out = e;
     } else {

@@ -44,6 +44,13 @@ void misi_leg_reset(misi_legibility *lg);
 /* The label statistics of request r (keyed by its request key hash). */
 int misi_leg_image_stats(misi_legibility *lg, const misi_image_req *r, uint64_t key, misi_label_stats *st,
                          misi_error *err);
+/* Keep the layout pl (with its statistics st) of scene s, drawn for the
+ * request keyed key, as if laid out here: the generator lays out each image
+ * once, off the render thread (layout_pool.h), and the truth file's figures
+ * come from the same layout. Only for runs with the legible layout (labels
+ * on); a key kept already is left as it is. */
+int misi_leg_store(misi_legibility *lg, uint64_t key, const misi_scene *s, const misi_label_place *pl,
+                   const misi_label_stats *st, misi_error *err);
 /* Is every need of q legible in one of its images (keys[k]: request key hash
  * of q->images[k])? When not, *ok is false and why names the first label
  * that is not. When it is and evidence is not NULL, one object per need is

@@ -220,11 +220,6 @@ misi_image_req misi_task_canonical(uint8_t complex, misi_show show, const char *
 #define DRAWN_ATOM_RADIUS 0.5f
 /* Largest translation of T1/T5 (MISI-SPEC §4). */
 #define MOVE_MAX 4.0f
-/* Docking: gap between pocket and displaced ligand, at most. */
-#define DOCK_GAP_MAX 2.0f
-/* Docking: "clear of the pocket" also keeps every heavy atom this far from
- * the pocket's, which can take the ligand this much farther out along x. */
-#define DOCK_CONTACT 3.0f
 #define FRAME_MARGIN 1.0f
 
 static bool heavy(const misi_atom *a)
@@ -266,7 +261,8 @@ void misi_task_frame(const misi_complex *cx, const misi_task_geometry *geo, misi
     /* Room for T1/T5's translations. Zooms are not framed for: a magnified
      * image may crop the pocket's rim (misi_task_in_frame keeps the ligand
      * whole). T7's displaced ligand has its own scale
-     * (misi_task_docking_scale), or every image would show a small complex. */
+     * (misi_task_docking_scale, src/tasks/docking.c), or every image would
+     * show a small complex. */
     float need = r + MOVE_MAX;
     frame->radius = need + FRAME_MARGIN;
     int side = geo->width < geo->height ? geo->width : geo->height;
@@ -350,44 +346,6 @@ float misi_task_six_view_scale(const misi_task_env *env)
     int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
     float s = 0.5f * (float)side / (a + DRAWN_ATOM_RADIUS + FRAME_MARGIN);
     return s > tc->px_per_A ? s : tc->px_per_A;
-}
-
-float misi_task_docking_scale(const misi_task_env *env)
-{
-    const misi_task_complex *tc = env->own;
-    const misi_complex *cx = tc->cx;
-    float pocket_xmax = 0, lig_r = 0, r = 0;
-    for (uint32_t i = 0; i < cx->pocket.top.natoms; i++) {
-        if (!heavy(&cx->pocket.top.atoms[i]))
-            continue;
-        const float *p = &cx->pocket.xyz[3 * i];
-        float dx = p[0] - tc->frame.centre[0], dy = p[1] - tc->frame.centre[1],
-              dz = p[2] - tc->frame.centre[2];
-        if (fabsf(dx) > pocket_xmax)
-            pocket_xmax = fabsf(dx);
-        float d = sqrtf(dx * dx + dy * dy + dz * dz);
-        if (d > r)
-            r = d;
-    }
-    for (uint32_t i = 0; i < cx->ligand.top.natoms; i++) {
-        if (!heavy(&cx->ligand.top.atoms[i]))
-            continue;
-        const float *p = &cx->ligand.xyz[3 * i];
-        float ex = p[0] - tc->ligand_centre[0], ey = p[1] - tc->ligand_centre[1],
-              ez = p[2] - tc->ligand_centre[2];
-        float d = sqrtf(ex * ex + ey * ey + ez * ez);
-        if (d > lig_r)
-            lig_r = d;
-    }
-    /* The displaced ligand's centre sits at most this far out along x, and
-     * every canonical view of it must fit: a sphere about the frame centre. */
-    float ly = tc->ligand_centre[1] - tc->frame.centre[1], lz = tc->ligand_centre[2] - tc->frame.centre[2];
-    float out = pocket_xmax + DOCK_CONTACT + DOCK_GAP_MAX + 1.0f + 2.0f * lig_r + 2.0f * DRAWN_ATOM_RADIUS;
-    float dock = sqrtf(out * out + ly * ly + lz * lz);
-    float need = (dock > r ? dock : r) + DRAWN_ATOM_RADIUS + FRAME_MARGIN;
-    int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
-    float s = 0.5f * (float)side / need;
-    return s < tc->px_per_A ? s : tc->px_per_A;
 }
 
 void misi_task_moved_ligand_point(const misi_pose *pose, const misi_task_complex *tc, const float in[3],

@@ -23,9 +23,10 @@
  *
  * Images: the pocket alone (front, left, top), the displaced ligand alone
  * (front, left, top) and both together (front), all with the complex's frame
- * centre and one scale, misi_task_docking_scale (the complex's scale shrunk
- * to leave room for the displaced ligand), so positions can be compared
- * between images. */
+ * centre and one scale, so positions can be compared between images. The
+ * scale (misi_task_docking_scale) is the largest at which the pocket and the
+ * ligand under every displacement the task can draw fit the three views:
+ * as large as the geometry allows, yet the same whatever the answer. */
 #include <math.h>
 #include <stdio.h>
 
@@ -107,6 +108,99 @@ static float closest_contact(const misi_task_complex *tc, const misi_pose *pose)
     return sqrtf(best);
 }
 
+/* Displace the ligand for one answer: roll `a` degrees about `axis`, then
+ * the smallest whole dx that puts the rotated ligand strictly beyond the
+ * pocket's x extent [pmin, pmax] on the chosen side and MIN_CONTACT from
+ * it, plus `gap`. False when no dx within MAX_CLEAR_STEPS works. *moved is
+ * the ligand pose, *dx its move. Used for the question and, over every
+ * answer, for the frame (misi_task_docking_scale): both the same code. */
+static bool displace(const misi_task_complex *tc, int axis, int a, int gap, bool right, float pmin, float pmax,
+                     misi_pose *moved, int *dx_out)
+{
+    misi_op turn = {MISI_OP_ROLL, (uint8_t)axis, (float)a};
+    misi_pose_identity(moved);
+    misi_pose_apply(moved, &turn, 1);
+    float lmin = 0, lmax = 0;
+    ligand_x_extent(tc, moved, &lmin, &lmax);
+    /* Never 0 (a move of 0 is no question). */
+    int dx;
+    if (right) {
+        dx = (int)floorf(pmax - lmin) + 1;
+        if (dx < 1)
+            dx = 1;
+    } else {
+        dx = (int)ceilf(pmin - lmax) - 1;
+        if (dx > -1)
+            dx = -1;
+    }
+    bool clear = false;
+    for (int step = 0; step <= MAX_CLEAR_STEPS && !clear; step++) {
+        moved->trans[0] = (float)dx;
+        float cmin = 0, cmax = 0;
+        ligand_x_extent(tc, moved, &cmin, &cmax);
+        clear = (right ? cmin > pmax : cmax < pmin) && closest_contact(tc, moved) >= MIN_CONTACT;
+        if (!clear)
+            dx += right ? 1 : -1;
+    }
+    if (!clear)
+        return false;
+    dx += right ? gap : -gap;
+    moved->trans[0] = (float)dx;
+    *dx_out = dx;
+    return true;
+}
+
+/* Radius of the largest sphere the renderer draws (Å) and the frame's
+ * margin, as misi_task_in_frame and the other scales count them. */
+#define DRAWN_ATOM_RADIUS 0.5f
+#define FRAME_MARGIN 1.0f
+
+float misi_task_docking_scale(const misi_task_env *env)
+{
+    const misi_task_complex *tc = env->own;
+    const misi_complex *cx = tc->cx;
+    const float *c = tc->frame.centre;
+    float pmin = 0, pmax = 0;
+    if (!pocket_x_extent(cx, &pmin, &pmax))
+        return tc->px_per_A;
+    /* The images are the front, left and top views, which show x and y, z
+     * and y, x and z: every shown atom must fit each within its largest
+     * coordinate offset from the frame centre. The scale may not depend on
+     * the answer (the pocket-alone images would tell it: issue 14), so it
+     * is the largest at which *every* answer the task can draw fits, both
+     * sides, every axis and angle, the largest gap, each displacement
+     * computed by displace() as the question does. Per complex, and so the
+     * same for every question of it. */
+    float half = 0;
+    for (uint32_t i = 0; i < cx->pocket.top.natoms; i++) {
+        if (!heavy(&cx->pocket.top.atoms[i]))
+            continue;
+        for (int k = 0; k < 3; k++)
+            half = fmaxf(half, fabsf(cx->pocket.xyz[3 * i + k] - c[k]));
+    }
+    const misi_mol *lig = &cx->ligand;
+    for (int axis = 0; axis < 3; axis++) {
+        for (int a = -RANGE; a <= RANGE; a += STEP) {
+            for (int right = 0; a && right < 2; right++) {
+                misi_pose moved;
+                int dx = 0;
+                if (!displace(tc, axis, a, GAP_MAX, right, pmin, pmax, &moved, &dx))
+                    continue; /* never asked: nothing to fit */
+                for (uint32_t i = 0; i < lig->top.natoms; i++) {
+                    if (!heavy(&lig->top.atoms[i]))
+                        continue;
+                    float p[3];
+                    misi_task_moved_ligand_point(&moved, tc, &lig->xyz[3 * i], p);
+                    for (int k = 0; k < 3; k++)
+                        half = fmaxf(half, fabsf(p[k] - c[k]));
+                }
+            }
+        }
+    }
+    int side = env->geo.width < env->geo.height ? env->geo.width : env->geo.height;
+    return 0.5f * (float)side / (half + DRAWN_ATOM_RADIUS + FRAME_MARGIN);
+}
+
 static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int index, misi_question *q,
                 misi_error *err)
 {
@@ -121,7 +215,12 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         return misi_error_set(err, MISI_E_INVALID, "covalently bound ligand (%u atom pair%s within covalent distance "
                               "of the pocket): docking cannot move it apart", tc->cx->ncovalent,
                               tc->cx->ncovalent == 1 ? "" : "s");
-    /* One scale for the seven images, with room for the displaced ligand. */
+    misi_pose as_loaded;
+    misi_pose_identity(&as_loaded);
+    float lmin = 0, lmax = 0;
+    if (!ligand_x_extent(tc, &as_loaded, &lmin, &lmax))
+        return misi_error_set(err, MISI_E_INVALID, "the ligand has no heavy atoms to dock");
+    /* One scale for the seven images, with room for every displacement. */
     float scale = misi_task_docking_scale(env);
     int not_clear = 0, touching = 0, unframed = 0; /* why tries were refused */
     /* The side is drawn once and kept while resampling, so a side that is
@@ -134,41 +233,12 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
         int a = STEP * misi_rng_range(rng, 1, RANGE / STEP) * (misi_rng_below(rng, 2) ? 1 : -1);
         int gap = misi_rng_range(rng, 0, GAP_MAX);
 
-        misi_op turn = {MISI_OP_ROLL, (uint8_t)axis, (float)a};
         misi_pose moved;
-        misi_pose_identity(&moved);
-        misi_pose_apply(&moved, &turn, 1);
-        float lmin = 0, lmax = 0;
-        if (!ligand_x_extent(tc, &moved, &lmin, &lmax))
-            return misi_error_set(err, MISI_E_INVALID, "the ligand has no heavy atoms to dock");
-        /* Smallest whole dx that puts the rotated ligand strictly beyond the
-         * pocket and MIN_CONTACT from it, then the gap; never 0 (a move of 0
-         * is no question). */
-        int dx;
-        if (right) {
-            dx = (int)floorf(pmax - lmin) + 1;
-            if (dx < 1)
-                dx = 1;
-        } else {
-            dx = (int)ceilf(pmin - lmax) - 1;
-            if (dx > -1)
-                dx = -1;
-        }
-        bool clear = false;
-        for (int step = 0; step <= MAX_CLEAR_STEPS && !clear; step++) {
-            moved.trans[0] = (float)dx;
-            float cmin = 0, cmax = 0;
-            ligand_x_extent(tc, &moved, &cmin, &cmax);
-            clear = (right ? cmin > pmax : cmax < pmin) && closest_contact(tc, &moved) >= MIN_CONTACT;
-            if (!clear)
-                dx += right ? 1 : -1;
-        }
-        if (!clear) {
+        int dx = 0;
+        if (!displace(tc, axis, a, gap, right, pmin, pmax, &moved, &dx)) {
             not_clear++;
             continue;
         }
-        dx += right ? gap : -gap;
-        moved.trans[0] = (float)dx;
         if (closest_contact(tc, &moved) < MIN_CONTACT) {
             touching++; /* cannot happen moving away along x; kept as a guard */
             continue;

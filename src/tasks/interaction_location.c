@@ -135,7 +135,7 @@ static int make(const misi_task_env *env, misi_rng *rng, misi_split split, int i
      * them, chosen without looking at the bonds) */
     for (int v = 0; v < MISI_NUM_CANONICAL_VIEWS; v++) {
         q->images[v] = misi_task_canonical(0, MISI_SHOW_COMPLEX, MISI_CANONICAL_VIEW_NAMES[v]);
-        q->images[v].labels = MISI_LABEL_SET_POLAR_CONTACTS;
+        q->images[v].labels = env->reframe ? MISI_LABEL_SET_POLAR_PAIRS : MISI_LABEL_SET_POLAR_CONTACTS;
         q->images[v].px_per_A = misi_task_six_view_scale(env); /* fill the image */
     }
     q->nimages = MISI_NUM_CANONICAL_VIEWS;

@@ -8,7 +8,10 @@
  *     truth.jsonl line carries the label statistics;
  *   - the check fires: at 128 px no label fits, so every T9 question is left
  *     out with a "not legible" note (the case that must fail), while with
- *     the check off the same run keeps them.
+ *     the check off the same run keeps them;
+ *   - the fallback framing keeps questions: at 200 px, T8/T9 questions whose
+ *     labels are not legible as first framed are left out without it
+ *     (MISI_LABEL_CHECK_NO_REFRAME) and kept with it, and it loses none.
  * Argument: the assets folder. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -198,6 +201,27 @@ static void count_t9(cJSON *rec, void *user)
     *(int *)user += count_task(rec, "pocket_ligand");
 }
 
+/* The question ids of a run. */
+typedef struct ids {
+    char id[256][96];
+    int n;
+} ids;
+
+static void collect_id(cJSON *rec, void *user)
+{
+    ids *l = user;
+    if (l->n < 256)
+        snprintf(l->id[l->n++], sizeof l->id[0], "%s", cJSON_GetObjectItem(rec, "id")->valuestring);
+}
+
+static bool has_id(const ids *l, const char *id)
+{
+    for (int i = 0; i < l->n; i++)
+        if (!strcmp(l->id[i], id))
+            return true;
+    return false;
+}
+
 int main(int argc, char **argv)
 {
     g_assets = argc > 1 ? argv[1] : "assets/complexes";
@@ -246,6 +270,36 @@ int main(int argc, char **argv)
     each_line(out, "train.jsonl", count_t9, &t9);
     CHECK(t9 > 0 && rep.illegible == 0, "128 px, check off: %d T9 questions, %zu left out", t9,
           rep.illegible);
+
+    /* The fallback framing (env.reframe: T8/T9 lay out first only the polar
+     * pairs): at 200 px some T8/T9 questions are not legible as first
+     * framed; left out without the fallback, kept with it, and nothing kept
+     * without it is lost with it. */
+    size_t lost[2];
+    static ids kept[2];
+    for (int fb = 0; fb < 2; fb++) {
+        snprintf(out, sizeof out, "%s/200-%d", dir, fb);
+        rc = run(out, 200, fb ? MISI_LABEL_CHECK_DEFAULT : MISI_LABEL_CHECK_NO_REFRAME, &rep, &err);
+        CHECK(rc == 0, "generate at 200: %s", err.msg);
+        lost[fb] = rep.illegible;
+        each_line(out, "train.jsonl", collect_id, &kept[fb]);
+    }
+    fprintf(stderr, "200 px: %zu questions left out as not legible without the fallback framing, %zu with it\n",
+            lost[0], lost[1]);
+    CHECK(lost[1] < lost[0], "200 px: the fallback kept no question (%zu left out, %zu without it)", lost[1],
+          lost[0]);
+    CHECK((size_t)kept[1].n == (size_t)kept[0].n + (lost[0] - lost[1]), "200 px: %d kept with the fallback, %d without",
+          kept[1].n, kept[0].n);
+    for (int i = 0; i < kept[0].n; i++)
+        CHECK(has_id(&kept[1], kept[0].id[i]), "%s kept without the fallback, lost with it", kept[0].id[i]);
+    for (int i = 0; i < kept[1].n; i++)
+        if (!has_id(&kept[0], kept[1].id[i]))
+            CHECK(strstr(kept[1].id[i], "interaction_location") || strstr(kept[1].id[i], "pocket_ligand"),
+                  "%s kept by the fallback, which only T8 and T9 have", kept[1].id[i]);
+    /* and what the fallback keeps passes the same checks as the rest */
+    sn = (seen){0};
+    snprintf(out, sizeof out, "%s/200-1", dir);
+    each_line(out, "train.jsonl", check_record, &sn);
 
     char cmd[1200];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

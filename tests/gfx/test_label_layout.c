@@ -1,8 +1,8 @@
 /* The label layout pass, on rendered pixels: the label pass is isolated by
  * comparing each image with labels on against the same view with labels
  * off (the molecule pass is byte-identical in both), which gives exactly the
- * pixels the labels drew. Proves, on the asset complexes (three label sets,
- * three views, 384 px):
+ * pixels the labels drew. Proves, on the asset complexes (four label sets,
+ * the fallback's polar pairs included, three views, 384 px):
  *   - every pixel the label pass changed lies inside the box or on the
  *     leader of one placed label, so what is drawn is the layout;
  *   - the placed boxes (and leaders) are pairwise disjoint, and the layout's
@@ -13,7 +13,10 @@
  *     crowded image drops labels by priority: no label of priority 0 is
  *     dropped while one of a later priority is placed over more molecule;
  *   - the paper placement, measured the same way, does overlap (the stats
- *     measure something).
+ *     measure something);
+ *   - a layout made off the render thread and given to the renderer
+ *     (misi_render_views_laid_out) draws the same pixels, and it is what is
+ *     drawn (a layout with nothing placed gives the image without labels).
  * And chains: residue labels carry the chain exactly when the pocket has
  * more than one (1hpv: chains A and B), polar-contact labels include the
  * pocket atom of every H-bond. */
@@ -59,6 +62,13 @@ static bool load_named(const char *name, misi_complex *cx)
     return true;
 }
 
+static int copy_image(void *user, size_t view, const uint8_t *rgb, int w, int h)
+{
+    (void)view;
+    memcpy(user, rgb, (size_t)w * (size_t)h * 3);
+    return 0;
+}
+
 static void check_view(misi_renderer *r, const misi_scene *s, const misi_font_atlas *atlas, const char *what,
                        const misi_view *v)
 {
@@ -73,6 +83,22 @@ static void check_view(misi_renderer *r, const misi_scene *s, const misi_font_at
     CHECK(misi_label_layout(s, &p, v, atlas, pl, &st, &err) == 0, "%s", err.msg);
     CHECK(misi_label_layout(s, &p, v, atlas, again, NULL, &err) == 0, "%s", err.msg);
     CHECK(memcmp(pl, again, s->nlabels * sizeof *pl) == 0, "%s: the same layout twice differs", what);
+    /* laid out off the render thread (misi_render_views_laid_out): the same
+     * pixels; and it is the given layout that is drawn (none placed: the
+     * image without labels) */
+    {
+        static uint8_t given[W * H * 3];
+        const misi_label_place *places[1] = {pl};
+        misi_label_layouts lay = {.places = places};
+        CHECK(misi_render_views_laid_out(r, s, &p, v, &lay, 1, copy_image, given, &err) == 0, "%s", err.msg);
+        CHECK(memcmp(given, on, sizeof on) == 0, "%s: a layout made elsewhere draws other pixels", what);
+        for (uint32_t i = 0; i < s->nlabels; i++)
+            again[i].placed = false;
+        places[0] = again;
+        CHECK(misi_render_views_laid_out(r, s, &p, v, &lay, 1, copy_image, given, &err) == 0, "%s", err.msg);
+        CHECK(memcmp(given, off, sizeof off) == 0, "%s: the renderer did not draw the layout it was given",
+              what);
+    }
     CHECK(st.overlap_px == 0, "%s: layout reports %llu overlapping pixels", what,
           (unsigned long long)st.overlap_px);
     CHECK(st.placed > 0 && st.placed + st.dropped == st.requested, "%s: %u placed + %u dropped != %u", what,
@@ -161,13 +187,13 @@ static void layout_on_pixels(misi_renderer *r, const misi_font_atlas *atlas)
         return;
     }
     static const misi_label_set sets[] = {MISI_LABEL_SET_DEFAULT, MISI_LABEL_SET_POLAR_CONTACTS,
-                                          MISI_LABEL_SET_RESIDUE_ATOMS};
-    static const char *set_names[] = {"default", "polar", "residue_atoms"};
+                                          MISI_LABEL_SET_RESIDUE_ATOMS, MISI_LABEL_SET_POLAR_PAIRS};
+    static const char *set_names[] = {"default", "polar", "residue_atoms", "polar_pairs"};
     static const char *views[] = {"front", "left", "top"};
     bool *mask = calloc(cx.pocket.top.natoms + 1, sizeof *mask);
     for (uint32_t i = 0; i < cx.pocket.top.natoms; i++)
         mask[i] = cx.pocket.top.atoms[i].residue == 3; /* one residue, as T4 */
-    for (size_t k = 0; k < 3; k++) {
+    for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
         misi_scene_desc d = {.label_set = sets[k], .pocket_mask = k == 2 ? mask : NULL};
         misi_scene *s = NULL;
         misi_error err = {0};

@@ -679,6 +679,67 @@ static void docking_gaps_are_uniform_over_0_1_2(void **s)
         assert_true(fabs(gaps[g] - n / 3.0) < 4 * sd);
 }
 
+/* Issue 15's framing: T7's seven images share one scale, the same for every
+ * question of a complex (it may not tell the answer), and it fills the frame:
+ * the pocket and the displaced ligand, over the question's images, reach at
+ * least FILL of the half image from its centre, the farthest-reaching of a
+ * complex's questions at least TIGHT, and no atom leaves it. The scale of
+ * before (a sphere about the centre with room for the farthest
+ * displacement) fails both: least 0.57, farthest of 1v2x 0.74. */
+#define FILL 0.62f
+#define TIGHT 0.80f
+static void docking_frame_is_filled_and_the_same_for_every_answer(void **s)
+{
+    (void)s;
+    const misi_task *t = misi_task_find("docking");
+    float least = INFINITY;
+    for (int c = 0; c < NIDS; c++) {
+        task_harness h;
+        harness_init(&h, g_assets, IDS[c], NULL);
+        const misi_complex *cx = &h.cx[0];
+        const misi_task_complex *tc = &h.tc[0];
+        float scale = misi_task_docking_scale(&h.env), most = 0;
+        float half = 0.5f * (float)(h.env.geo.width < h.env.geo.height ? h.env.geo.width : h.env.geo.height);
+        for (int i = 0; i < 12; i++) {
+            misi_question q;
+            assert_int_equal(harness_make(&h, t, MISI_SPLIT_TRAIN, i, &q), MISI_OK);
+            float reach = 0;
+            for (int k = 0; k < q.nimages; k++) {
+                const misi_image_req *r = &q.images[k];
+                assert_true(r->px_per_A == scale);
+                assert_true(misi_task_in_frame(&h.env, r));
+                for (int side = 0; side < 2; side++) {
+                    const misi_mol *m = side ? &cx->ligand : &cx->pocket;
+                    if ((side == 0 && r->show == MISI_SHOW_LIGAND) || (side == 1 && r->show == MISI_SHOW_POCKET))
+                        continue;
+                    for (uint32_t j = 0; j < m->top.natoms; j++) {
+                        if (!heavy(&m->top.atoms[j]))
+                            continue;
+                        float p[3], sc[3];
+                        memcpy(p, &m->xyz[3 * j], sizeof p);
+                        if (side == 1)
+                            misi_task_moved_ligand_point(&r->ligand_pose, tc, p, p);
+                        misi_pose_point(&r->view, tc->frame.centre, p, sc);
+                        reach = fmaxf(reach, (fmaxf(fabsf(sc[0]), fabsf(sc[1])) + 0.5f) * scale / half);
+                    }
+                }
+            }
+            assert_true(reach <= 1.0f);
+            least = fminf(least, reach);
+            most = fmaxf(most, reach);
+            if (reach < FILL)
+                fail_msg("%s docking question %d: the molecules reach %.2f of the half image", IDS[c], i,
+                         (double)reach);
+            misi_question_finish(&q);
+        }
+        if (most < TIGHT)
+            fail_msg("%s docking: the farthest-reaching question reaches %.2f of the half image", IDS[c],
+                     (double)most);
+        harness_finish(&h);
+    }
+    print_message("docking: the least-filled question reaches %.2f of the half image\n", (double)least);
+}
+
 static void docking_sides_are_drawn_evenly(void **s)
 {
     (void)s;
@@ -716,6 +777,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(docking_answer_puts_the_displaced_ligand_back),
         cmocka_unit_test(docking_sides_are_drawn_evenly),
         cmocka_unit_test(docking_gaps_are_uniform_over_0_1_2),
+        cmocka_unit_test(docking_frame_is_filled_and_the_same_for_every_answer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
