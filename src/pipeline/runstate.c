@@ -258,17 +258,11 @@ static bool part_pred(const char *n, size_t len)
     return len > 14 && all_digits(n, 6) && n[6] == '-' && ends_with(n, len, ".images");
 }
 
-/* A killed run can leave "<file>.tmp.<pid>.<n>" (an image or a part being
- * written) and "<file>.partial" (the assembled files): only those names of
- * misi's files, only in misi's folders, never through a link. */
-static void sweep_temporaries(const char *out)
+/* Call fn(out, "images/<name>", ctx) for each complex's folder under
+ * out/images (names misi could have made, never through a link). */
+static void each_image_folder(const char *out, void (*fn)(const char *out, const char *rel, void *ctx), void *ctx)
 {
-    sweep_dir(out, NULL, fixed_pred);
-    sweep_dir(out, MISI_PARTS_DIR, part_pred);
-    sweep_dir(out, "shards", is_shard_name);
-    char *images = misi_path_join(out, "images");
-    int fd = images ? misi_open_beneath(out, "images", O_DIRECTORY) : -1;
-    free(images);
+    int fd = misi_open_beneath(out, "images", O_DIRECTORY);
     DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
     if (fd >= 0 && !d)
         close(fd);
@@ -278,10 +272,27 @@ static void sweep_temporaries(const char *out)
             continue;
         char rel[300];
         snprintf(rel, sizeof rel, "images/%s", e->d_name);
-        sweep_dir(out, rel, is_image_name);
+        fn(out, rel, ctx);
     }
     if (d)
         closedir(d);
+}
+
+static void sweep_image_folder(const char *out, const char *rel, void *ctx)
+{
+    (void)ctx;
+    sweep_dir(out, rel, is_image_name);
+}
+
+/* A killed run can leave "<file>.tmp.<pid>.<n>" (an image or a part being
+ * written) and "<file>.partial" (the assembled files): only those names of
+ * misi's files, only in misi's folders, never through a link. */
+static void sweep_temporaries(const char *out)
+{
+    sweep_dir(out, NULL, fixed_pred);
+    sweep_dir(out, MISI_PARTS_DIR, part_pred);
+    sweep_dir(out, "shards", is_shard_name);
+    each_image_folder(out, sweep_image_folder, NULL);
 }
 
 /* ---- what is there ---- */
@@ -791,24 +802,24 @@ static void remove_named(misi_runstate *rs, removal *rm, const char *rel, name_p
 }
 
 /* Every image folder under images/ that is empty, then images/ itself. */
+typedef struct {
+    misi_runstate *rs;
+    removal *rm;
+    bool files_too;
+} empty_dirs;
+
+static void remove_image_folder(const char *out, const char *rel, void *ctx)
+{
+    empty_dirs *e = ctx;
+    if (e->files_too)
+        remove_named(e->rs, e->rm, rel, is_image_name);
+    misi_rmdir_beneath(out, rel);
+}
+
 static void remove_empty_image_dirs(misi_runstate *rs, removal *rm, bool files_too)
 {
-    int fd = misi_open_beneath(rs->out, "images", O_DIRECTORY);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (fd >= 0 && !d)
-        close(fd);
-    struct dirent *e;
-    while (d && (e = readdir(d))) {
-        if (e->d_name[0] == '.' || !misi_name_is_safe(e->d_name))
-            continue;
-        char rel[300];
-        snprintf(rel, sizeof rel, "images/%s", e->d_name);
-        if (files_too)
-            remove_named(rs, rm, rel, is_image_name);
-        misi_rmdir_beneath(rs->out, rel);
-    }
-    if (d)
-        closedir(d);
+    empty_dirs e = {rs, rm, files_too};
+    each_image_folder(rs->out, remove_image_folder, &e);
     misi_rmdir_beneath(rs->out, "images");
 }
 

@@ -17,16 +17,7 @@
 #define NVIEWS 24
 #define SIZE 320
 
-static int failures;
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                                             \
-            fprintf(stderr, __VA_ARGS__);                                                                    \
-            fputc('\n', stderr);                                                                             \
-            failures++;                                                                                      \
-        }                                                                                                    \
-    } while (0)
+#include "../gfx/check.h"
 
 /* A spread of poses: rolls about x, y and z by multiples of 37, 53, 71 degrees. */
 static void view_of(int i, misi_view *v)
@@ -121,7 +112,5 @@ int main(int argc, char **argv)
     misi_layout_pool_destroy(NULL);
     misi_font_atlas_destroy(atlas);
     misi_complex_finish(&cx);
-    if (failures)
-        fprintf(stderr, "%d failures\n", failures);
-    return failures ? 1 : 0;
+    return CHECK_DONE();
 }
