@@ -712,8 +712,7 @@ static int run_metadata(row *r, double *s, misi_error *err)
 {
     dataset *d = r->d;
     int rc = MISI_OK;
-    const char *nometa = "the image metadata (metadata.jsonl, or shards.jsonl for tar) has no column besides file_name and "
-                         "complex";
+    const char *nometa = "metadata.jsonl / shards.jsonl: no column besides file_name and complex";
     /* (a) generic: all columns, then each column */
     for (size_t c = 0; c <= d->ncol && !rc; c++) {
         char name[48];
