@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <signal.h>
+
 #include <cjson/cJSON.h>
 
 #include "misi/answer.h"
@@ -692,6 +695,63 @@ static int publish(const char *tmp, const char *out, bool replace, misi_error *e
     return rc;
 }
 
+/* Is the process pid gone? (EPERM: it exists under another user.) */
+static bool pid_gone(long pid)
+{
+    return pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/* An export killed (kill -9, power loss) leaves "<out>.export-tmp.<pid>",
+ * or, cut between its two renames under --force, the earlier export at
+ * "<out>.export-old.<pid>" and no out. Each is handled once its process is
+ * gone: a temporary is removed, an earlier export is put back at out (or
+ * removed when a newer export is in place). Only folders (never links) at
+ * exactly those names are touched. */
+static void recover_leftovers(const char *out)
+{
+    char *copy = strdup(out);
+    if (!copy)
+        return;
+    char *slash = strrchr(copy, '/');
+    const char *parent = slash ? (slash == copy ? "/" : copy) : ".";
+    const char *base = slash ? slash + 1 : copy;
+    if (slash)
+        *slash = '\0';
+    size_t blen = strlen(base);
+    DIR *d = opendir(parent);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        const char *n = e->d_name;
+        if (strncmp(n, base, blen) || n[blen] != '.')
+            continue;
+        const char *kind = n + blen + 1;
+        bool tmp = !strncmp(kind, "export-tmp.", 11), old = !strncmp(kind, "export-old.", 11);
+        if (!tmp && !old)
+            continue;
+        char *end;
+        long pid = strtol(kind + 11, &end, 10);
+        if (end == kind + 11 || *end || !pid_gone(pid))
+            continue;
+        char path[PATH_MAX];
+        if ((size_t)snprintf(path, sizeof path, "%s/%s", parent, n) >= sizeof path)
+            continue;
+        struct stat st;
+        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+            continue;
+        struct stat ost;
+        if (old && lstat(out, &ost) != 0 && errno == ENOENT) {
+            if (rename(path, out) == 0)
+                fprintf(stderr, "misi export: put back the earlier export an interrupted --force had moved to %s\n",
+                        path);
+            continue;
+        }
+        misi_remove_tree(path);
+    }
+    if (d)
+        closedir(d);
+    free(copy);
+}
+
 int misi_export(const misi_export_config *c, misi_export_report *r, misi_error *err)
 {
     memset(r, 0, sizeof *r);
@@ -726,6 +786,8 @@ int misi_export(const misi_export_config *c, misi_export_report *r, misi_error *
     /* "x/" is x: the temporary goes beside it, not inside */
     for (size_t n = out ? strlen(out) : 0; n > 1 && out[n - 1] == '/'; n--)
         out[n - 1] = '\0';
+    if (!rc && !inside(c->dataset, out))
+        recover_leftovers(out);
     /* out: new, or an earlier export (its marker) replaced with --force */
     struct stat st;
     bool exists = !rc && lstat(out, &st) == 0, replace = false;

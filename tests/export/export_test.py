@@ -442,6 +442,22 @@ def case_bad(loose, tar):
     refused(["--format", "wds", "--split", "test", "--force", "--out", good, d], 1, ["missing"])
     check(tree_bytes(good) == before and not leftovers(TMP), "a failed --force changed the earlier export")
     refused(["--format", "wds", "--split", "test", "--out", good, loose], 2, ["exists", "--force"])
+    # what a killed export leaves (kill -9: no cleanup ran) goes with the next
+    # export to that place: its temporary is removed, and an earlier export an
+    # interrupted --force had moved aside is put back; a live process's are kept
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    killed_tmp = "%s.export-tmp.%d" % (good, dead.pid)
+    live_tmp = "%s.export-tmp.%d" % (good, os.getpid())
+    for p in (killed_tmp, live_tmp):
+        os.makedirs(os.path.join(p, "images"))
+    refused(["--format", "wds", "--split", "test", "--out", good, loose], 2, ["exists", "--force"])
+    check(not os.path.exists(killed_tmp), "a killed export's temporary was left")
+    check(os.path.isdir(live_tmp), "a running export's temporary was removed")
+    shutil.rmtree(live_tmp)
+    os.rename(good, "%s.export-old.%d" % (good, dead.pid))
+    refused(["--format", "wds", "--split", "test", "--out", good, loose], 2, ["exists", "--force"])
+    check(tree_bytes(good) == before and not leftovers(TMP), "an interrupted --force's earlier export was not put back")
     # a folder misi export did not make is never replaced, even with --force
     foreign = os.path.join(TMP, "foreign")
     os.mkdir(foreign)
