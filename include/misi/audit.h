@@ -58,7 +58,7 @@ typedef enum misi_audit_verdict {
 } misi_audit_verdict;
 
 typedef struct misi_audit_baseline {
-    char family[16]; /* constant, id, option-text, option-image, image-stats, metadata */
+    char family[16]; /* constant, id, question-text, option-text, option-image, image-stats, metadata */
     char name[48];   /* e.g. "index mod 2" */
     int verdict;     /* misi_audit_verdict */
     char why[96];    /* MISI_AUDIT_NA: why it did not run */

@@ -396,6 +396,34 @@ static int run_id(row *r, double *s)
     return MISI_OK;
 }
 
+/* Question text: a constant per text (numbers blanked), and for T4 per
+ * residue name, the prior a model could have of which residue types bond. */
+static int run_question_text(row *r, double *s)
+{
+    static const char FAMILY[] = "question-text";
+    const bool t4 = r->task == MISI_TASK_RESIDUE_LIGAND;
+    const char *const NAMES[2] = {"text, numbers blanked", "residue name (T4)"};
+    for (int k = 0; k < (t4 ? 2 : 1); k++) {
+        if (!r->can_fit) {
+            if (not_run(r, FAMILY, NAMES[k], "one complex only: nothing to cross-fit"))
+                return MISI_E_NOMEM;
+            continue;
+        }
+        uint64_t *key = calloc(r->n ? r->n : 1, sizeof *key);
+        if (!key)
+            return MISI_E_NOMEM;
+        for (size_t i = 0; i < r->n; i++)
+            key[i] = k ? r->q[i]->residue_key : r->q[i]->text_key;
+        int rc = fit_groups(r, key, s);
+        free(key);
+        if (!rc)
+            rc = record(r, FAMILY, NAMES[k], s);
+        if (rc)
+            return rc;
+    }
+    return MISI_OK;
+}
+
 /* T8 option text: the net move (x, y) and the comma-separated components. */
 typedef struct opt_text {
     double x, y;
@@ -1005,6 +1033,8 @@ static int run_row(row *r, misi_error *err)
     rc = run_constant(r, s);
     if (!rc)
         rc = run_id(r, s);
+    if (!rc)
+        rc = run_question_text(r, s);
     if (!rc && r->task == MISI_TASK_INTERACTION_LOCATION)
         rc = run_option_text(r, s);
     if (rc)
@@ -1242,7 +1272,7 @@ void misi_audit_print(FILE *f, const misi_audit_report *r, bool all)
             100 * r->decisive_confidence, r->decisive_z, r->baselines_run);
     else
         fprintf(f, "SHORTCUT: the lower end of the 95%% interval above chance + margin\n");
-    static const char *const FAMILIES[] = {"constant",     "id",          "option-text",
+    static const char *const FAMILIES[] = {"constant",     "id",          "question-text", "option-text",
                                            "option-image", "image-stats", "metadata"};
     for (size_t i = 0; i < r->nrows; i++) {
         const misi_audit_row *row = &r->rows[i];

@@ -163,8 +163,50 @@ static long trailing_index(const char *id)
     return *end || v < 0 ? -1 : v;
 }
 
+/* The question text with each run of digits as one '#', hashed: questions
+ * whose texts differ only in numbers share a key. */
+static uint64_t text_key(const char *text)
+{
+    size_t n = strlen(text);
+    char *t = malloc(n + 1);
+    if (!t)
+        return 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool digit = text[i] >= '0' && text[i] <= '9';
+        if (!digit)
+            t[k++] = text[i];
+        else if (!i || text[i - 1] < '0' || text[i - 1] > '9')
+            t[k++] = '#';
+    }
+    t[k] = '\0';
+    uint64_t h = misi_hash64(t);
+    free(t);
+    return h ? h : 1;
+}
+
+/* T4 names its residue in the text ("one pocket residue, SER 508 of chain
+ * A"): the name's hash, 0 when the text has no such phrase. */
+static uint64_t residue_key(const char *text)
+{
+    static const char PHRASE[] = "pocket residue, ";
+    const char *p = strstr(text, PHRASE);
+    if (!p)
+        return 0;
+    p += sizeof PHRASE - 1;
+    char name[16];
+    size_t k = 0;
+    while (p[k] && p[k] != ' ' && k < sizeof name - 1) {
+        name[k] = p[k];
+        k++;
+    }
+    name[k] = '\0';
+    uint64_t h = k ? misi_hash64(name) : 0;
+    return h;
+}
+
 /* The fields the audit reads besides what the gold reader keeps: complex,
- * images, options (never truth). */
+ * images, options, the question text (never truth). */
 static int read_record(dataset *d, const misi_gold_item *g, const cJSON *o, int split, const char *origin,
                        misi_error *err)
 {
@@ -195,6 +237,12 @@ static int read_record(dataset *d, const misi_gold_item *g, const cJSON *o, int 
     if (!cJSON_IsArray(images) || cJSON_GetArraySize(images) < 1)
         return misi_error_at(err, MISI_E_PARSE, origin, g->line,
                              "record '%s' has no \"images\" (a non-empty array of paths)", g->id);
+    const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "question");
+    if (cJSON_IsString(text)) {
+        q->text_key = text_key(text->valuestring);
+        if (q->task == MISI_TASK_RESIDUE_LIGAND)
+            q->residue_key = residue_key(text->valuestring);
+    }
     q->complex = strdup(cx->valuestring);
     q->answer = strdup(answer->valuestring); /* the gold reader checked it is a string */
     q->nimg = (size_t)cJSON_GetArraySize(images);

@@ -57,6 +57,10 @@ typedef struct question {
     char *opt[4];   /* option text (T8) or image path (T5, T6); NULL when absent */
     long optimg[4]; /* T5, T6: image index of each option, -1 when absent */
     char *answer;
+    /* the question text, hashed with every run of digits blanked (what the
+     * text says besides numbers), and for T4 the residue's name alone
+     * ("SER" of "one pocket residue, SER 508 of chain A"); 0 when absent */
+    uint64_t text_key, residue_key;
     const char *origin; /* the QA file, for messages (owned by the dataset) */
     long line;
     int fold;

@@ -9,6 +9,7 @@
  *                   of it (magnitude, sign, other axis), drawn as blobs
  *                   whose position is the option's translation
  *   t4_scale        T4: positives are drawn larger than negatives
+ *   t4_residue      T4: the residue the question names tells the answer
  *   t3_copies       T3: complexes are copies of 8 sources (complex c of
  *                   source c % 8) that share their answer, and image 1's
  *                   size names the source: image statistics "learn" the
@@ -83,14 +84,17 @@ static void meta_line(const char *rel, const char *cx, const char *extra)
 
 /* A question record: images as a JSON array text, options as a JSON object
  * text or NULL. */
+/* The question text of the next record (T4 names its residue). */
+static const char *question_text = "crafted";
+
 static void record(int split, const char *cx, const char *task, int tn, int index, const char *images,
                    const char *answer, const char *options)
 {
     fprintf(qa[split],
             "{\"id\":\"%s-%s-%s-%d\",\"task\":\"%s\",\"task_number\":%d,\"split\":\"%s\",\"complex\":\"%s\","
-            "\"images\":%s,\"question\":\"crafted\",\"answer\":\"%s\"",
+            "\"images\":%s,\"question\":\"%s\",\"answer\":\"%s\"",
             cx, task, split ? "test" : "train", index, task, tn, split ? "test" : "train", cx, images,
-            answer);
+            question_text, answer);
     if (options)
         fprintf(qa[split], ",\"options\":%s", options);
     fprintf(qa[split], "}\n");
@@ -245,10 +249,13 @@ static void t3_copy(int split, const char *cx, int i, int source)
     record(split, cx, "zooming", 3, i, imgs, ans, NULL);
 }
 
-/* T4: positive or negative at random; scale: positives drawn larger. */
-static void t4(misi_rng *r, int split, const char *cx, int i, bool scale)
+/* T4: positive or negative at random, the residue named in the question;
+ * scale: positives drawn larger; residue: positives are SER, THR or ASN and
+ * negatives VAL, LEU or GLY (otherwise any of the six for either). */
+static void t4(misi_rng *r, int split, const char *cx, int i, bool scale, bool residue)
 {
     static const char *const RES[] = {"VAL", "ASP", "GLY", "SER", "LYS"};
+    static const char *const NAMED[] = {"SER", "THR", "ASN", "VAL", "LEU", "GLY"};
     static const char *const ATOMS[] = {"O", "N", "OD1", "OG", "NZ"};
     static const char *const LIG[] = {"N1", "O2", "O3", "N4"};
     bool pos = misi_rng_below(r, 2);
@@ -264,7 +271,13 @@ static void t4(misi_rng *r, int split, const char *cx, int i, bool scale)
     write_png(rel, SIDE / 2, SIDE / 2, sq, 180);
     meta_line(rel, cx, "");
     snprintf(imgs, sizeof imgs, "[\"%s\"]", rel);
+    int named = residue ? (int)misi_rng_below(r, 3) + (pos ? 0 : 3) : (int)misi_rng_below(r, 6);
+    char text[96];
+    snprintf(text, sizeof text, "The images show only one pocket residue, %s %d of chain A, with the ligand.",
+             NAMED[named], 10 + i);
+    question_text = text;
     record(split, cx, "residue_ligand", 4, i, imgs, ans, NULL);
+    question_text = "crafted";
 }
 
 int main(int argc, char **argv)
@@ -337,9 +350,9 @@ int main(int argc, char **argv)
                 known = true;
                 t5(&r, split, cx, i, !strcmp(kind, "t5_perturb"));
             }
-            if (!strcmp(kind, "t4_scale") || !strcmp(kind, "clean")) {
+            if (!strcmp(kind, "t4_scale") || !strcmp(kind, "t4_residue") || !strcmp(kind, "clean")) {
                 known = true;
-                t4(&r, split, cx, i, !strcmp(kind, "t4_scale"));
+                t4(&r, split, cx, i, !strcmp(kind, "t4_scale"), !strcmp(kind, "t4_residue"));
             }
         }
     }
