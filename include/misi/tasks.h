@@ -123,6 +123,9 @@ typedef struct misi_task {
     /* NULL when paper_count ignores the complex (it may then be called with
      * env NULL); otherwise how the paper preset's count follows from it. */
     const char *count_rule;
+    /* What a complex needs besides its counts to give questions, NULL when
+     * nothing (T5: another complex in its split; T7: a non-covalent ligand). */
+    const char *needs;
 } misi_task;
 
 /* The registry: T1..T9 in order. */

@@ -79,6 +79,10 @@ static int print_json(void)
         }
         if (t->count_rule)
             cJSON_AddStringToObject(paper, "rule", t->count_rule);
+        if (t->needs)
+            cJSON_AddStringToObject(o, "needs", t->needs);
+        else
+            cJSON_AddNullToObject(o, "needs");
         if (t->max_per_complex > 0)
             cJSON_AddNumberToObject(o, "count_max", t->max_per_complex);
         else
@@ -111,6 +115,8 @@ static void print_text(void)
         else
             printf("   paper:   %d train / %d test\n", paper_count(t, MISI_SPLIT_TRAIN),
                    paper_count(t, MISI_SPLIT_TEST));
+        if (t->needs)
+            printf("   needs:   %s\n", t->needs);
         if (t->max_per_complex > 0)
             printf("   --count: at most %d (no complex can give more)\n", t->max_per_complex);
         else

@@ -313,4 +313,5 @@ const misi_task misi_task_docking = {
     .asks = "which roll and move along x put the displaced ligand back into the pocket",
     .answer_form = "roll <axis> <angle>, move x <distance>",
     .images = 7,
+    .needs = "a ligand not covalently bound to the pocket (a covalent one cannot be displaced)",
 };

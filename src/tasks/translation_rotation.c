@@ -159,4 +159,6 @@ const misi_task misi_task_translation_rotation = {
     .asks = "which option shows a second complex after the move and roll that changed the first",
     .answer_form = "<letter A-D>",
     .images = 11,
+    .needs = "another complex in its split: each complex is paired with the next of its split, so a split of "
+             "one complex gives no question",
 };

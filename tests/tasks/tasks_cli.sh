@@ -45,6 +45,12 @@ for t in tasks:
 mc = [t["number"] for t in tasks if t["kind"] == "multiple-choice"]
 assert mc == [5, 6, 8], mc
 assert tasks[8]["count_max"] == 1 and tasks[7]["count_max"] == 3 and tasks[0]["count_max"] is None
+# what a complex needs besides counts is said where it applies, and printed
+needs = {t["number"]: t["needs"] for t in tasks}
+assert needs[5] and "split" in needs[5] and needs[7] and "covalent" in needs[7], needs
+assert all(needs[n] is None for n in (1, 2, 3, 4, 6, 8, 9)), needs
+for n in (5, 7):
+    assert "   needs:   " + needs[n] in text, n
 # the fixed paper counts, for generate below
 with open(d + "/fixed", "w") as f:
     for t in tasks:
