@@ -2,6 +2,7 @@
 #ifndef MISI_FS_H
 #define MISI_FS_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -36,6 +37,9 @@ int misi_sync_fs(const char *path, misi_error *err);
  * the last component. rel: relative, no "." or ".." components. A file
  * descriptor, or -1 with errno set. */
 int misi_open_beneath(const char *root, const char *rel, int flags);
+/* The folder root/rel (root itself when rel is NULL) as a directory stream,
+ * opened as misi_open_beneath does; NULL with errno set. closedir() it. */
+DIR *misi_opendir_beneath(const char *root, const char *rel);
 /* Unlink root/rel without following any symbolic link on the way: each
  * folder of rel is opened with O_NOFOLLOW below root, so a folder replaced
  * by a link that leaves root is never entered. rel must be relative, without

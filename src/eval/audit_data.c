@@ -12,6 +12,7 @@
 #include "misi/fs.h"
 #include "misi/png.h"
 #include "misi/rng.h"
+#include "misi/tar.h"
 
 #include "eval/lines.h"
 
@@ -435,18 +436,6 @@ static int load_metadata(dataset *d, misi_error *err)
 
 /* ---- tar shards ---- */
 
-static unsigned long long tar_octal(const char *s, size_t width, bool *ok)
-{
-    unsigned long long v = 0;
-    size_t i = 0, digits = 0;
-    while (i < width && s[i] == ' ')
-        i++;
-    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
-        v = (v << 3) | (unsigned long long)(s[i] - '0');
-    *ok = digits > 0;
-    return v;
-}
-
 /* Index the members of shards/images-*.tar that the questions use. A shard
  * is a ustar stream (src/pipeline/assemble.c writes it): member names are
  * the images' paths. */
@@ -502,7 +491,7 @@ static int index_shards(dataset *d, misi_error *err)
             if (h[0] == '\0')
                 break; /* end-of-archive blocks */
             bool ok;
-            unsigned long long size = tar_octal(h + 124, 12, &ok);
+            unsigned long long size = misi_tar_octal((const unsigned char *)h + 124, 12, &ok);
             if (!ok) {
                 rc = misi_error_at(err, MISI_E_PARSE, path, 0, "bad tar member size at byte %llu", off);
                 break;

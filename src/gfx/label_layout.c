@@ -112,18 +112,29 @@ static void cover(grid *g, int x, int y, float c)
         *m = c;
 }
 
+/* The grid cells a shape within [xmin, xmax] x [ymin, ymax] (and one more
+ * pixel around, for antialiasing) can cover, clipped to the grid. */
+static void cover_box(const grid *g, float xmin, float xmax, float ymin, float ymax, int *x0, int *x1, int *y0,
+                      int *y1)
+{
+    *x0 = (int)floorf(xmin - 1);
+    *x1 = (int)ceilf(xmax + 1);
+    *y0 = (int)floorf(ymin - 1);
+    *y1 = (int)ceilf(ymax + 1);
+    if (*x0 < 0)
+        *x0 = 0;
+    if (*y0 < 0)
+        *y0 = 0;
+    if (*x1 > g->w - 1)
+        *x1 = g->w - 1;
+    if (*y1 > g->h - 1)
+        *y1 = g->h - 1;
+}
+
 static void disc(grid *g, float cx, float cy, float r)
 {
-    int x0 = (int)floorf(cx - r - 1), x1 = (int)ceilf(cx + r + 1), y0 = (int)floorf(cy - r - 1),
-        y1 = (int)ceilf(cy + r + 1);
-    if (x0 < 0)
-        x0 = 0;
-    if (y0 < 0)
-        y0 = 0;
-    if (x1 > g->w - 1)
-        x1 = g->w - 1;
-    if (y1 > g->h - 1)
-        y1 = g->h - 1;
+    int x0, x1, y0, y1;
+    cover_box(g, cx - r, cx + r, cy - r, cy + r, &x0, &x1, &y0, &y1);
     for (int y = y0; y <= y1; y++) {
         float dy = (float)y + 0.5f - cy;
         for (int x = x0; x <= x1; x++) {
@@ -137,16 +148,9 @@ static void disc(grid *g, float cx, float cy, float r)
 static void capsule(grid *g, const float a[2], const float b[2], float ra, float rb)
 {
     float r = fmaxf(ra, rb);
-    int x0 = (int)floorf(fminf(a[0], b[0]) - r - 1), x1 = (int)ceilf(fmaxf(a[0], b[0]) + r + 1);
-    int y0 = (int)floorf(fminf(a[1], b[1]) - r - 1), y1 = (int)ceilf(fmaxf(a[1], b[1]) + r + 1);
-    if (x0 < 0)
-        x0 = 0;
-    if (y0 < 0)
-        y0 = 0;
-    if (x1 > g->w - 1)
-        x1 = g->w - 1;
-    if (y1 > g->h - 1)
-        y1 = g->h - 1;
+    int x0, x1, y0, y1;
+    cover_box(g, fminf(a[0], b[0]) - r, fmaxf(a[0], b[0]) + r, fminf(a[1], b[1]) - r, fmaxf(a[1], b[1]) + r, &x0,
+              &x1, &y0, &y1);
     float ex = b[0] - a[0], ey = b[1] - a[1], l2 = ex * ex + ey * ey;
     for (int y = y0; y <= y1; y++)
         for (int x = x0; x <= x1; x++) {

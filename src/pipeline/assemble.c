@@ -531,19 +531,6 @@ static int member_cmp(const void *a, const void *b)
     return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-static unsigned long long from_octal(const char *s, size_t width, bool *ok)
-{
-    unsigned long long v = 0;
-    size_t i = 0;
-    while (i < width && s[i] == ' ')
-        i++;
-    size_t digits = 0;
-    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
-        v = (v << 3) | (unsigned long long)(s[i] - '0');
-    *ok = digits > 0 && (i == width || s[i] == '\0' || s[i] == ' ');
-    return v;
-}
-
 /* Is name a shard, shards/images-NNNNNN.tar (or its .partial when partial
  * is allowed)? Its number goes to *idx. */
 static bool shard_name(const char *name, bool partial, int *idx)
@@ -582,13 +569,8 @@ static int old_index(old_shards *o, const char *out, const char *const *dirs, co
         off += sizeof h;
         if (!h[0])
             break;
-        unsigned sum = 0;
-        for (int i = 0; i < 512; i++)
-            sum += (i >= 148 && i < 156) ? ' ' : h[i];
-        bool ok1, ok2;
-        unsigned long long len = from_octal((const char *)h + 124, 12, &ok1);
-        unsigned long long want = from_octal((const char *)h + 148, 8, &ok2);
-        if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100) || (h[156] != '0' && h[156] != '\0'))
+        unsigned long long len;
+        if (!misi_tar_member_header(h, &len))
             break;
         image_ent *e = img_find((image_map *)m, (const char *)h, false, NULL);
         if (e && e->emitted && e->known && !strcmp(dirs[e->dir], out) && loose_missing(out, e)) {

@@ -232,14 +232,9 @@ static int refuse_links(const char *out, misi_error *err)
 /* Remove misi's temporaries from one of its folders (out/rel). */
 static void sweep_dir(const char *out, const char *rel, name_pred pred)
 {
-    int fd = rel ? misi_open_beneath(out, rel, O_DIRECTORY) : open(out, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
+    DIR *d = misi_opendir_beneath(out, rel);
+    if (!d)
         return;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return;
-    }
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN && e->d_type != DT_LNK)
@@ -262,10 +257,7 @@ static bool part_pred(const char *n, size_t len)
  * out/images (names misi could have made, never through a link). */
 static void each_image_folder(const char *out, void (*fn)(const char *out, const char *rel, void *ctx), void *ctx)
 {
-    int fd = misi_open_beneath(out, "images", O_DIRECTORY);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (fd >= 0 && !d)
-        close(fd);
+    DIR *d = misi_opendir_beneath(out, "images");
     struct dirent *e;
     while (d && (e = readdir(d))) {
         if (e->d_name[0] == '.' || !misi_name_is_safe(e->d_name))
@@ -304,14 +296,9 @@ static int name_cmp(const void *a, const void *b)
 
 static int list_parts(misi_runstate *rs, misi_error *err)
 {
-    int fd = misi_open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
-    if (fd < 0)
+    DIR *d = misi_opendir_beneath(rs->out, MISI_PARTS_DIR);
+    if (!d)
         return MISI_OK;
-    DIR *d = fdopendir(fd);
-    if (!d) {
-        close(fd);
-        return MISI_OK;
-    }
     size_t cap = 0;
     int rc = MISI_OK;
     struct dirent *e;
@@ -519,10 +506,7 @@ static void remove_owned(misi_runstate *rs, removal *rm, const char *rel)
  * before its part (misi_runstate_note_images); they and the record go. */
 static void remove_noted_images(misi_runstate *rs, removal *rm)
 {
-    int fd = misi_open_beneath(rs->out, MISI_PARTS_DIR, O_DIRECTORY);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (fd >= 0 && !d)
-        close(fd);
+    DIR *d = misi_opendir_beneath(rs->out, MISI_PARTS_DIR);
     struct dirent *e;
     while (d && (e = readdir(d))) {
         size_t len = strlen(e->d_name);
@@ -582,10 +566,7 @@ static void remove_previous_run(misi_runstate *rs, bool keep_parts)
         }
         for (size_t i = 0; i < sizeof FIXED / sizeof FIXED[0]; i++)
             remove_owned(rs, &rm, FIXED[i]);
-        int fd = misi_open_beneath(rs->out, "shards", O_DIRECTORY);
-        DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-        if (fd >= 0 && !d)
-            close(fd);
+        DIR *d = misi_opendir_beneath(rs->out, "shards");
         struct dirent *e;
         while (d && (e = readdir(d))) {
             if (is_shard_name(e->d_name, strlen(e->d_name)) && e->d_type != DT_DIR) {
@@ -633,10 +614,7 @@ static int refuse_foreign_names(const misi_runstate *rs, misi_error *err)
         }
         free(p);
     }
-    int fd = misi_open_beneath(rs->out, "shards", O_DIRECTORY);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (fd >= 0 && !d)
-        close(fd);
+    DIR *d = misi_opendir_beneath(rs->out, "shards");
     struct dirent *e;
     while (d && (e = readdir(d))) {
         if (is_shard_name(e->d_name, strlen(e->d_name))) {
@@ -785,10 +763,7 @@ void misi_runstate_close(misi_runstate *rs)
 /* Remove the files at misi's names in dir rel (under out) that pred accepts. */
 static void remove_named(misi_runstate *rs, removal *rm, const char *rel, name_pred pred)
 {
-    int fd = misi_open_beneath(rs->out, rel, O_DIRECTORY);
-    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-    if (fd >= 0 && !d)
-        close(fd);
+    DIR *d = misi_opendir_beneath(rs->out, rel);
     struct dirent *e;
     while (d && (e = readdir(d))) {
         if (e->d_type == DT_DIR || !pred(e->d_name, strlen(e->d_name)))

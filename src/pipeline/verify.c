@@ -15,6 +15,7 @@
 
 #include "misi/fs.h"
 #include "misi/sha256.h"
+#include "misi/tar.h"
 
 /* Hash out/rel while reading it (never through a link): does it have the
  * recorded SHA-256 and size? *missing when it is not there at all. */
@@ -64,18 +65,6 @@ struct misi_shard_index {
     size_t n, cap;
 };
 
-static unsigned long long octal_field(const unsigned char *s, size_t width, bool *ok)
-{
-    unsigned long long v = 0;
-    size_t i = 0, digits = 0;
-    while (i < width && s[i] == ' ')
-        i++;
-    for (; i < width && s[i] >= '0' && s[i] <= '7'; i++, digits++)
-        v = (v << 3) | (unsigned long long)(s[i] - '0');
-    *ok = digits > 0 && (i == width || s[i] == '\0' || s[i] == ' ');
-    return v;
-}
-
 static int member_cmp(const void *a, const void *b)
 {
     return strcmp(((const member *)a)->name, ((const member *)b)->name);
@@ -86,10 +75,7 @@ static int member_cmp(const void *a, const void *b)
  * complexes are rendered again. */
 static void index_shards(const char *out, misi_shard_index *ix)
 {
-    int dfd = misi_open_beneath(out, "shards", O_DIRECTORY);
-    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-    if (dfd >= 0 && !d)
-        close(dfd);
+    DIR *d = misi_opendir_beneath(out, "shards");
     struct dirent *e;
     while (d && (e = readdir(d))) {
         int num, end = 0;
@@ -113,12 +99,8 @@ static void index_shards(const char *out, misi_shard_index *ix)
         unsigned char h[512];
         unsigned long long off = 0;
         while (pread(fd, h, sizeof h, (off_t)off) == (ssize_t)sizeof h && h[0]) {
-            unsigned sum = 0;
-            for (int i = 0; i < 512; i++)
-                sum += (i >= 148 && i < 156) ? ' ' : h[i];
-            bool ok1, ok2;
-            unsigned long long len = octal_field(h + 124, 12, &ok1), want = octal_field(h + 148, 8, &ok2);
-            if (!ok1 || !ok2 || want != sum || !memchr(h, '\0', 100) || (h[156] != '0' && h[156] != '\0'))
+            unsigned long long len;
+            if (!misi_tar_member_header(h, &len))
                 break;
             off += sizeof h;
             if (ix->n == ix->cap) {

@@ -205,6 +205,18 @@ int misi_open_beneath(const char *out, const char *rel, int flags)
     }
 }
 
+DIR *misi_opendir_beneath(const char *root, const char *rel)
+{
+    int fd = rel ? misi_open_beneath(root, rel, O_DIRECTORY) : open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (fd >= 0 && !d) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return d;
+}
+
 int misi_unlink_beneath(const char *root, const char *rel)
 {
     if (!rel[0] || rel[0] == '/')

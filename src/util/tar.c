@@ -33,3 +33,26 @@ int misi_tar_header(unsigned char h[512], const char *name, unsigned long long s
     h[155] = ' ';
     return MISI_OK;
 }
+
+unsigned long long misi_tar_octal(const unsigned char *field, size_t width, bool *ok)
+{
+    unsigned long long v = 0;
+    size_t i = 0, digits = 0;
+    while (i < width && field[i] == ' ')
+        i++;
+    for (; i < width && field[i] >= '0' && field[i] <= '7'; i++, digits++)
+        v = (v << 3) | (unsigned long long)(field[i] - '0');
+    *ok = digits > 0 && (i == width || field[i] == '\0' || field[i] == ' ');
+    return v;
+}
+
+bool misi_tar_member_header(const unsigned char h[512], unsigned long long *size)
+{
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++)
+        sum += (i >= 148 && i < 156) ? ' ' : h[i];
+    bool ok1, ok2;
+    *size = misi_tar_octal(h + 124, 12, &ok1);
+    unsigned long long want = misi_tar_octal(h + 148, 8, &ok2);
+    return ok1 && ok2 && want == sum && memchr(h, '\0', 100) && (h[156] == '0' || h[156] == '\0');
+}
